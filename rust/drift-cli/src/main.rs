@@ -1,0 +1,2 @@
+//! The drift CLI (being implemented).
+fn main() {}

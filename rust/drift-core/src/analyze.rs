@@ -1,0 +1,171 @@
+//! One file, one parse: the tree is built once, every extractor and the
+//! detectors read it, and it is dropped before the facts are returned.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::detect::DetectorSet;
+use crate::lang::Lang;
+use crate::model::{FileAnalysis, FileFacts};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error("no grammar for {0} is compiled into this build")]
+    GrammarUnavailable(Lang),
+    #[error("the {0} grammar could not be loaded: {1}")]
+    Grammar(Lang, String),
+    #[error("parsing took longer than {0:?} and was abandoned")]
+    Timeout(Duration),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Limits for one file.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    /// Abandon a parse that runs longer than this.
+    pub parse_timeout: Duration,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            parse_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Holds one reusable parser per language. Create one per worker thread
+/// (for example with rayon's `map_init`); it is cheap to keep and not `Sync`.
+#[derive(Default)]
+pub struct FileAnalyzer {
+    parsers: HashMap<Lang, tree_sitter::Parser>,
+    options: AnalyzeOptions,
+}
+
+impl FileAnalyzer {
+    pub fn new(options: AnalyzeOptions) -> FileAnalyzer {
+        FileAnalyzer {
+            parsers: HashMap::new(),
+            options,
+        }
+    }
+
+    fn parser(&mut self, lang: Lang) -> Result<&mut tree_sitter::Parser, AnalyzeError> {
+        if !self.parsers.contains_key(&lang) {
+            let grammar = lang
+                .grammar()
+                .ok_or(AnalyzeError::GrammarUnavailable(lang))?;
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&grammar)
+                .map_err(|e| AnalyzeError::Grammar(lang, e.to_string()))?;
+            self.parsers.insert(lang, parser);
+        }
+        self.parsers
+            .get_mut(&lang)
+            .ok_or(AnalyzeError::GrammarUnavailable(lang))
+    }
+
+    /// Parses `source` only (no extraction): the baseline the benchmarks
+    /// compare a full scan against. Returns the number of syntax nodes.
+    pub fn parse_only(&mut self, lang: Lang, source: &[u8]) -> Result<usize, AnalyzeError> {
+        let tree = self.parse(lang, source, None)?;
+        Ok(tree.root_node().descendant_count())
+    }
+
+    fn parse(
+        &mut self,
+        lang: Lang,
+        source: &[u8],
+        cancel: Option<&AtomicBool>,
+    ) -> Result<tree_sitter::Tree, AnalyzeError> {
+        let timeout = self.options.parse_timeout;
+        let parser = self.parser(lang)?;
+        parser.reset();
+        let started = Instant::now();
+        let mut timed_out = false;
+        let mut cancelled = false;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                cancelled = true;
+            } else if started.elapsed() > timeout {
+                timed_out = true;
+            }
+            if cancelled || timed_out {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        let len = source.len();
+        let tree = parser.parse_with_options(
+            &mut |offset, _| if offset < len { &source[offset..] } else { &[] },
+            None,
+            Some(options),
+        );
+        match tree {
+            Some(tree) => Ok(tree),
+            None if cancelled => Err(AnalyzeError::Cancelled),
+            None => Err(AnalyzeError::Timeout(timeout)),
+        }
+    }
+
+    /// Parses `source` once and extracts every fact, including detector
+    /// matches. Syntax errors do not fail: the facts are marked partial.
+    pub fn analyze(
+        &mut self,
+        lang: Lang,
+        path: &str,
+        source: &[u8],
+        detectors: &DetectorSet,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<FileAnalysis, AnalyzeError> {
+        let tree = self.parse(lang, source, cancel)?;
+        let root = tree.root_node();
+        let mut facts: FileFacts = crate::extract::extract(lang, root, source);
+        facts.matches = detectors.run(lang, path, root, source, &facts);
+        facts.line_count = count_lines(source);
+        if root.has_error() {
+            facts.partial = true;
+            facts.error_count = count_errors(root);
+        }
+        drop(tree);
+        Ok(FileAnalysis { lang, facts })
+    }
+}
+
+fn count_lines(source: &[u8]) -> u32 {
+    if source.is_empty() {
+        return 0;
+    }
+    let newlines = source.iter().filter(|&&b| b == b'\n').count();
+    let trailing = usize::from(source.last() != Some(&b'\n'));
+    u32::try_from(newlines + trailing).unwrap_or(u32::MAX)
+}
+
+/// Counts ERROR and MISSING nodes without recursion (trees can be very deep).
+fn count_errors(root: tree_sitter::Node<'_>) -> u32 {
+    let mut count = 0u32;
+    let mut cursor = root.walk();
+    'outer: loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            count = count.saturating_add(1);
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !cursor.goto_parent() {
+                break 'outer;
+            }
+        }
+    }
+    count
+}

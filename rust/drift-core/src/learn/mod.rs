@@ -1,0 +1,1 @@
+//! Convention learning. (Being implemented: see the engine issue.)

@@ -1,0 +1,1 @@
+//! drift-index (being implemented).
