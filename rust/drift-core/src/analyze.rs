@@ -53,19 +53,19 @@ impl FileAnalyzer {
     }
 
     fn parser(&mut self, lang: Lang) -> Result<&mut tree_sitter::Parser, AnalyzeError> {
-        if !self.parsers.contains_key(&lang) {
-            let grammar = lang
-                .grammar()
-                .ok_or(AnalyzeError::GrammarUnavailable(lang))?;
-            let mut parser = tree_sitter::Parser::new();
-            parser
-                .set_language(&grammar)
-                .map_err(|e| AnalyzeError::Grammar(lang, e.to_string()))?;
-            self.parsers.insert(lang, parser);
+        match self.parsers.entry(lang) {
+            std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let grammar = lang
+                    .grammar()
+                    .ok_or(AnalyzeError::GrammarUnavailable(lang))?;
+                let mut parser = tree_sitter::Parser::new();
+                parser
+                    .set_language(&grammar)
+                    .map_err(|err| AnalyzeError::Grammar(lang, err.to_string()))?;
+                Ok(e.insert(parser))
+            }
         }
-        self.parsers
-            .get_mut(&lang)
-            .ok_or(AnalyzeError::GrammarUnavailable(lang))
     }
 
     /// Parses `source` only (no extraction): the baseline the benchmarks
