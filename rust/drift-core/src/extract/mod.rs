@@ -1,9 +1,24 @@
-//! Fact extraction from a syntax tree. (Being implemented: see the engine issue.)
+//! Fact extraction from a syntax tree: symbols, imports, exports, calls,
+//! bindings and interesting string literals, in one cursor walk per file.
+//!
+//! Each language family has a [`walk::Visitor`]; [`walk::walk`] drives it
+//! over every node once, keeping the scope stack that gives symbols their
+//! qualified names and calls/bindings their enclosing symbol.
+
+mod ecmascript;
+mod python;
+mod walk;
 
 use crate::lang::Lang;
 use crate::model::FileFacts;
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
-pub fn extract(_lang: Lang, _root: tree_sitter::Node<'_>, _source: &[u8]) -> FileFacts {
-    FileFacts::default()
+pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
+    match lang {
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
+            walk::walk(root, source, &mut ecmascript::EcmaVisitor)
+        }
+        Lang::Python => walk::walk(root, source, &mut python::PythonVisitor),
+        _ => FileFacts::default(),
+    }
 }

@@ -1,0 +1,674 @@
+//! TypeScript, TSX and JavaScript (JSX) extraction.
+
+use tree_sitter::Node;
+
+use super::walk::{
+    Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
+};
+use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
+
+/// Argument kinds recorded as callback-by-name candidates.
+const NAME_ARGS: &[&str] = &["identifier", "member_expression", "this"];
+const FUNCTION_VALUES: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function",
+    "generator_function",
+];
+
+pub(crate) struct EcmaVisitor;
+
+impl Visitor for EcmaVisitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+        match node.kind() {
+            "class_declaration" | "abstract_class_declaration" | "class" => class(node, cx),
+            "interface_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut spec = decl_spec(cx, node, name, SymbolKind::Interface);
+                    if let Some(ext) = child_of_kind(node, &["extends_type_clause"]) {
+                        spec.bases = named_children(ext).iter().map(|n| cx.collapsed(*n)).collect();
+                    }
+                    cx.add_symbol(spec, node);
+                }
+            }
+            "enum_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let spec = decl_spec(cx, node, name, SymbolKind::Enum);
+                    cx.add_symbol(spec, node);
+                }
+            }
+            "internal_module" | "module" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let spec = decl_spec(cx, node, name, SymbolKind::Module);
+                    cx.add_symbol(spec, node);
+                }
+            }
+            "function_declaration" | "generator_function_declaration" | "function_signature" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut spec = decl_spec(cx, node, name, SymbolKind::Function);
+                    fill_function(cx, node, &mut spec);
+                    cx.add_symbol(spec, node);
+                }
+            }
+            "method_definition" | "method_signature" | "abstract_method_signature" => {
+                method(node, cx);
+            }
+            "public_field_definition" | "field_definition" => field(node, cx),
+            "variable_declarator" => variable_declarator(node, cx),
+            "assignment_expression" => assignment(node, cx),
+            "call_expression" => call(node, cx),
+            "new_expression" => {
+                if let Some(ctor) = node.child_by_field_name("constructor") {
+                    let args = node
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let callee = cx.compact(ctor);
+                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                }
+            }
+            "import_statement" => import(node, cx),
+            "export_statement" => export(node, cx),
+            "string" | "template_string" => cx.add_string_node(node),
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
+/// Symbol spec with doc, export and decorator facts common to declarations.
+fn decl_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> SymbolSpec {
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    let export = node.parent().filter(|p| p.kind() == "export_statement");
+    spec.exported = export.is_some();
+    let anchor = export.unwrap_or(node);
+    spec.has_doc = cx.has_doc_before(anchor, &["decorator"], is_jsdoc);
+    spec.decorators = decorators(cx, node);
+    let body = node.child_by_field_name("body");
+    spec.signature = cx.signature_from(signature_start(node), node, body);
+    spec
+}
+
+/// Start of a declaration header, after any leading decorators.
+fn signature_start(node: Node<'_>) -> usize {
+    let mut start = node.start_byte();
+    for c in children(node) {
+        if c.kind() == "decorator" || c.kind().contains("comment") {
+            start = c.end_byte();
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+fn is_jsdoc(text: &str) -> bool {
+    text.starts_with("/**")
+}
+
+/// Decorators on a node: its own `decorator` children, those of a wrapping
+/// `export` statement, and (for class members) the preceding siblings.
+fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut prev = node.prev_named_sibling();
+    let mut before = Vec::new();
+    while let Some(p) = prev {
+        if p.kind() != "decorator" {
+            break;
+        }
+        before.push(decorator_text(cx, p));
+        prev = p.prev_named_sibling();
+    }
+    before.reverse();
+    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement")
+        && before.is_empty()
+    {
+        for c in named_children(parent) {
+            if c.kind() == "decorator" {
+                out.push(decorator_text(cx, c));
+            }
+        }
+    }
+    out.extend(before);
+    for c in named_children(node) {
+        if c.kind() == "decorator" {
+            out.push(decorator_text(cx, c));
+        }
+    }
+    out
+}
+
+fn decorator_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
+    cx.collapsed(node).trim_start_matches('@').trim().to_string()
+}
+
+fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let name_node = node.child_by_field_name("name");
+    let mut spec = match name_node {
+        Some(n) => decl_spec(cx, node, n, SymbolKind::Class),
+        None => {
+            // Anonymous class: named by its variable (`const A = class {}`) or `default`.
+            let name = node
+                .parent()
+                .filter(|p| p.kind() == "variable_declarator")
+                .and_then(|p| p.child_by_field_name("name"))
+                .map(|n| cx.text(n));
+            let exported_default = node
+                .parent()
+                .is_some_and(|p| p.kind() == "export_statement");
+            let name = match name {
+                Some(n) => n,
+                None if exported_default => "default".to_string(),
+                None => return,
+            };
+            let mut spec =
+                SymbolSpec::named(node, name, Span::from_node(&node), SymbolKind::Class);
+            spec.exported = exported_default;
+            spec.signature = cx.signature(node, node.child_by_field_name("body"));
+            spec
+        }
+    };
+    if let Some(heritage) = child_of_kind(node, &["class_heritage"]) {
+        for part in named_children(heritage) {
+            match part.kind() {
+                "extends_clause" | "implements_clause" => {
+                    for b in named_children(part) {
+                        if b.kind() != "type_arguments" {
+                            spec.bases.push(cx.compact(b));
+                        }
+                    }
+                }
+                _ => spec.bases.push(cx.compact(part)),
+            }
+        }
+    }
+    spec.kind = SymbolKind::Class;
+    cx.add_symbol(spec, node);
+}
+
+fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let name_text = cx.text(name);
+    let kind = if name_text == "constructor" {
+        SymbolKind::Constructor
+    } else {
+        SymbolKind::Method
+    };
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.decorators = decorators(cx, node);
+    spec.has_doc = cx.has_doc_before(node, &["decorator"], is_jsdoc);
+    spec.is_static = has_token(node, "static");
+    let private = child_of_kind(node, &["accessibility_modifier"])
+        .is_some_and(|m| cx.text(m) != "public")
+        || name.kind() == "private_property_identifier";
+    spec.exported = !private && class_is_exported(cx);
+    spec.signature = cx.signature_from(signature_start(node), node, node.child_by_field_name("body"));
+    fill_function(cx, node, &mut spec);
+    if node.kind() == "method_definition" {
+        cx.add_symbol(spec, node);
+    } else {
+        cx.push_symbol(spec);
+    }
+    // Constructor parameter properties (`constructor(private repo: Repo)`) are fields.
+    if kind == SymbolKind::Constructor
+        && let Some(params) = node.child_by_field_name("parameters")
+    {
+        for p in named_children(params) {
+            if child_of_kind(p, &["accessibility_modifier"]).is_some()
+                && let (Some(pat), Some(ty)) = (
+                    p.child_by_field_name("pattern"),
+                    p.child_by_field_name("type"),
+                )
+            {
+                let name = format!("this.{}", cx.text(pat));
+                let ty = type_text(cx, ty);
+                cx.add_binding(p, &name, BindingValue::Typed(ty));
+            }
+        }
+    }
+}
+
+/// Whether the innermost enclosing class is exported.
+fn class_is_exported(cx: &Ctx<'_>) -> bool {
+    cx.enclosing_of(&[SymbolKind::Class, SymbolKind::Interface])
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| s.exported)
+}
+
+fn field(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node
+        .child_by_field_name("name")
+        .or_else(|| node.child_by_field_name("property"))
+    else {
+        return;
+    };
+    let value = node.child_by_field_name("value");
+    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind())) {
+        let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Method);
+        spec.decorators = decorators(cx, node);
+        spec.has_doc = cx.has_doc_before(node, &["decorator"], is_jsdoc);
+        spec.is_static = has_token(node, "static");
+        let private = child_of_kind(node, &["accessibility_modifier"])
+            .is_some_and(|m| cx.text(m) != "public")
+            || name.kind() == "private_property_identifier";
+        spec.exported = !private && class_is_exported(cx);
+        spec.signature = cx.signature_from(signature_start(node), node, v.child_by_field_name("body"));
+        fill_function(cx, v, &mut spec);
+        cx.add_symbol(spec, node);
+        return;
+    }
+    let bound = format!("this.{}", cx.text(name));
+    if let Some(ty) = node.child_by_field_name("type") {
+        let ty = type_text(cx, ty);
+        cx.add_binding(node, &bound, BindingValue::Typed(ty));
+    } else if let Some(v) = value
+        && let Some(b) = value_binding(cx, v)
+    {
+        cx.add_binding(node, &bound, b);
+    }
+}
+
+/// Parameters, return type and `async` of a function-like node.
+fn fill_function(cx: &Ctx<'_>, func: Node<'_>, spec: &mut SymbolSpec) {
+    spec.is_async = spec.is_async || has_token(func, "async");
+    spec.return_type = func
+        .child_by_field_name("return_type")
+        .map(|r| type_text(cx, r));
+    if let Some(params) = func.child_by_field_name("parameters") {
+        spec.params = named_children(params)
+            .into_iter()
+            .filter_map(|p| param(cx, p))
+            .filter(|p| p.name != "this")
+            .collect();
+    } else if let Some(p) = func.child_by_field_name("parameter") {
+        spec.params = vec![Param {
+            name: cx.text(p),
+            type_text: None,
+        }];
+    }
+}
+
+fn param(cx: &Ctx<'_>, p: Node<'_>) -> Option<Param> {
+    match p.kind() {
+        "required_parameter" | "optional_parameter" => {
+            let pat = p.child_by_field_name("pattern")?;
+            Some(Param {
+                name: pattern_name(cx, pat),
+                type_text: p.child_by_field_name("type").map(|t| type_text(cx, t)),
+            })
+        }
+        "decorator" => None,
+        _ => Some(Param {
+            name: pattern_name(cx, p),
+            type_text: None,
+        }),
+    }
+}
+
+fn pattern_name(cx: &Ctx<'_>, pat: Node<'_>) -> String {
+    match pat.kind() {
+        "assignment_pattern" => pat
+            .child_by_field_name("left")
+            .map_or_else(|| cx.compact(pat), |l| pattern_name(cx, l)),
+        "rest_pattern" => named_children(pat)
+            .first()
+            .map_or_else(|| cx.compact(pat), |n| format!("...{}", cx.text(*n))),
+        _ => cx.compact(pat),
+    }
+}
+
+/// A `type_annotation`'s type without the leading `:`.
+fn type_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
+    let t = cx.collapsed(node);
+    let t = t.strip_prefix(':').unwrap_or(&t).trim();
+    t.to_string()
+}
+
+/// Strips `await` and parentheses around an expression.
+fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..16 {
+        match node.kind() {
+            "await_expression" | "parenthesized_expression" | "non_null_expression"
+            | "as_expression" | "satisfies_expression" => {
+                match named_children(node).first() {
+                    Some(inner) => node = *inner,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    node
+}
+
+/// The binding a value expression gives a name, if simple enough.
+fn value_binding(cx: &Ctx<'_>, value: Node<'_>) -> Option<BindingValue> {
+    let v = unwrap_expr(value);
+    match v.kind() {
+        "new_expression" => v
+            .child_by_field_name("constructor")
+            .map(|c| BindingValue::New(cx.compact(c))),
+        "call_expression" => {
+            let f = unwrap_expr(v.child_by_field_name("function")?);
+            Some(BindingValue::Call(cx.compact(f)))
+        }
+        "identifier" | "member_expression" | "this" => Some(BindingValue::Alias(cx.compact(v))),
+        _ => None,
+    }
+}
+
+/// `require("m")` call's module specifier.
+fn require_source(cx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+    let node = unwrap_expr(node);
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let f = node.child_by_field_name("function")?;
+    if cx.bytes(f) != b"require" {
+        return None;
+    }
+    let args = named_children(node.child_by_field_name("arguments")?);
+    let first = args.first().filter(|a| a.kind() == "string")?;
+    Some(string_value(cx, *first))
+}
+
+fn string_value(cx: &Ctx<'_>, node: Node<'_>) -> String {
+    super::walk::strip_quotes(&cx.text(node)).to_string()
+}
+
+fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let value = node.child_by_field_name("value");
+    // require()
+    if let Some(v) = value {
+        let (base, member) = if v.kind() == "member_expression" {
+            (
+                v.child_by_field_name("object").unwrap_or(v),
+                v.child_by_field_name("property").map(|p| cx.text(p)),
+            )
+        } else {
+            (v, None)
+        };
+        if let Some(source) = require_source(cx, base) {
+            match name.kind() {
+                "identifier" => {
+                    let local = cx.text(name);
+                    let imported = member.unwrap_or_else(|| "*".to_string());
+                    cx.add_import(node, &source, ImportKind::Require, &imported, &local, false, false);
+                }
+                "object_pattern" => {
+                    for p in named_children(name) {
+                        match p.kind() {
+                            "shorthand_property_identifier_pattern" => {
+                                let n = cx.text(p);
+                                cx.add_import(p, &source, ImportKind::Require, &n, &n, false, false);
+                            }
+                            "pair_pattern" => {
+                                if let (Some(k), Some(val)) = (
+                                    p.child_by_field_name("key"),
+                                    p.child_by_field_name("value"),
+                                ) {
+                                    let k = cx.text(k);
+                                    let l = cx.text(val);
+                                    cx.add_import(p, &source, ImportKind::Require, &k, &l, false, false);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+    }
+    if name.kind() != "identifier" {
+        return;
+    }
+    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind())) {
+        let decl = node.parent();
+        let export = decl
+            .and_then(|d| d.parent())
+            .filter(|p| p.kind() == "export_statement");
+        let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Function);
+        spec.exported = export.is_some();
+        let anchor = export.or(decl).unwrap_or(node);
+        spec.has_doc = cx.has_doc_before(anchor, &[], is_jsdoc);
+        let start = decl
+            .filter(|d| d.named_child(0).is_some_and(|c| c.id() == node.id()))
+            .map_or(node.start_byte(), |d| d.start_byte());
+        spec.signature = cx.signature_from(start, node, v.child_by_field_name("body"));
+        fill_function(cx, v, &mut spec);
+        cx.add_symbol(spec, node);
+        return;
+    }
+    if value.is_some_and(|v| v.kind() == "class") {
+        return;
+    }
+    let n = cx.text(name);
+    if let Some(ty) = node.child_by_field_name("type") {
+        let ty = type_text(cx, ty);
+        cx.add_binding(node, &n, BindingValue::Typed(ty));
+    } else if let Some(v) = value
+        && let Some(b) = value_binding(cx, v)
+    {
+        cx.add_binding(node, &n, b);
+    }
+}
+
+fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let left_text = cx.compact(left);
+    // CommonJS exports.
+    if left_text == "module.exports" {
+        if right.kind() == "object" {
+            for p in named_children(right) {
+                match p.kind() {
+                    "shorthand_property_identifier" => {
+                        let n = cx.text(p);
+                        cx.add_export(p, &n, &n);
+                    }
+                    "pair" => {
+                        if let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        {
+                            let k = cx.text(k);
+                            let v = cx.compact(v);
+                            cx.add_export(p, &k, &v);
+                        }
+                    }
+                    "method_definition" => {
+                        if let Some(k) = p.child_by_field_name("name") {
+                            let k = cx.text(k);
+                            cx.add_export(p, &k, &k);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let local = match right.kind() {
+                "identifier" | "member_expression" => cx.compact(right),
+                _ => right
+                    .child_by_field_name("name")
+                    .map(|n| cx.text(n))
+                    .unwrap_or_default(),
+            };
+            cx.add_export(node, "default", &local);
+        }
+        return;
+    }
+    let exports_member = left_text
+        .strip_prefix("module.exports.")
+        .or_else(|| left_text.strip_prefix("exports."));
+    if let Some(name) = exports_member {
+        let local = match right.kind() {
+            "identifier" | "member_expression" => cx.compact(right),
+            _ => name.to_string(),
+        };
+        cx.add_export(node, name, &local);
+        return;
+    }
+    if matches!(left.kind(), "identifier" | "member_expression")
+        && let Some(b) = value_binding(cx, right)
+    {
+        cx.add_binding(node, &left_text, b);
+    }
+}
+
+fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    let func = unwrap_expr(func);
+    let args_node = node.child_by_field_name("arguments");
+    let args = match args_node {
+        Some(a) if a.kind() == "arguments" => named_children(a),
+        Some(a) => vec![a],
+        None => Vec::new(),
+    };
+    // Dynamic import and bare require are side-effect imports (bound ones
+    // are handled at their declarator).
+    let is_import = func.kind() == "import" || cx.bytes(func) == b"require";
+    if is_import
+        && let Some(first) = args.first().filter(|a| a.kind() == "string")
+    {
+        let bound = node
+            .parent()
+            .is_some_and(|p| matches!(p.kind(), "variable_declarator" | "member_expression"));
+        if !bound {
+            let source = string_value(cx, *first);
+            let kind = if func.kind() == "import" {
+                ImportKind::Namespace
+            } else {
+                ImportKind::SideEffect
+            };
+            let local = if kind == ImportKind::Namespace { "*" } else { "" };
+            cx.add_import(node, &source, kind, "*", local, false, false);
+        }
+    }
+    let callee = cx.compact(func);
+    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+}
+
+fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let type_only = has_token(node, "type");
+    let source = node
+        .child_by_field_name("source")
+        .map(|s| string_value(cx, s));
+    if let Some(req) = child_of_kind(node, &["import_require_clause"]) {
+        let src = req
+            .child_by_field_name("source")
+            .map(|s| string_value(cx, s))
+            .unwrap_or_default();
+        if let Some(id) = child_of_kind(req, &["identifier"]) {
+            let local = cx.text(id);
+            cx.add_import(node, &src, ImportKind::Require, "*", &local, false, type_only);
+        }
+        return;
+    }
+    let Some(source) = source else {
+        return;
+    };
+    let Some(clause) = child_of_kind(node, &["import_clause"]) else {
+        cx.add_import(node, &source, ImportKind::SideEffect, "*", "", false, type_only);
+        return;
+    };
+    for part in named_children(clause) {
+        match part.kind() {
+            "identifier" => {
+                let local = cx.text(part);
+                cx.add_import(part, &source, ImportKind::Default, "default", &local, false, type_only);
+            }
+            "namespace_import" => {
+                if let Some(id) = child_of_kind(part, &["identifier"]) {
+                    let local = cx.text(id);
+                    cx.add_import(part, &source, ImportKind::Namespace, "*", &local, false, type_only);
+                }
+            }
+            "named_imports" => {
+                for spec in named_children(part) {
+                    if spec.kind() != "import_specifier" {
+                        continue;
+                    }
+                    let Some(name) = spec.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let imported = cx.text(name);
+                    let local = spec
+                        .child_by_field_name("alias")
+                        .map_or_else(|| imported.clone(), |a| cx.text(a));
+                    let t = type_only || has_token(spec, "type");
+                    cx.add_import(spec, &source, ImportKind::Named, &imported, &local, false, t);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let is_default = has_token(node, "default");
+    let source = node
+        .child_by_field_name("source")
+        .map(|s| string_value(cx, s));
+    let type_only = has_token(node, "type");
+    if let Some(decl) = node.child_by_field_name("declaration") {
+        if is_default && let Some(name) = decl.child_by_field_name("name") {
+            let n = cx.text(name);
+            cx.add_export(node, "default", &n);
+        }
+        return;
+    }
+    if let Some(value) = node.child_by_field_name("value") {
+        let local = match value.kind() {
+            "identifier" | "member_expression" => cx.compact(value),
+            _ => value
+                .child_by_field_name("name")
+                .map(|n| cx.text(n))
+                .unwrap_or_default(),
+        };
+        cx.add_export(node, "default", &local);
+        return;
+    }
+    if let Some(clause) = child_of_kind(node, &["export_clause"]) {
+        for spec in named_children(clause) {
+            if spec.kind() != "export_specifier" {
+                continue;
+            }
+            let Some(name) = spec.child_by_field_name("name") else {
+                continue;
+            };
+            let local = cx.text(name);
+            let exported = spec
+                .child_by_field_name("alias")
+                .map_or_else(|| local.clone(), |a| cx.text(a));
+            if let Some(src) = &source {
+                cx.add_import(spec, src, ImportKind::Named, &local, &exported, true, type_only);
+            }
+            cx.add_export(spec, &exported, &local);
+        }
+        return;
+    }
+    if let Some(src) = source {
+        match child_of_kind(node, &["namespace_export"]) {
+            Some(ns) => {
+                let local = child_of_kind(ns, &["identifier", "string"])
+                    .map(|i| cx.text(i))
+                    .unwrap_or_default();
+                cx.add_import(node, &src, ImportKind::Namespace, "*", &local, true, type_only);
+                cx.add_export(node, &local, &local);
+            }
+            None => cx.add_import(node, &src, ImportKind::Namespace, "*", "*", true, type_only),
+        }
+    }
+}

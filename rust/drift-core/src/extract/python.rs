@@ -1,0 +1,321 @@
+//! Python extraction.
+
+use tree_sitter::Node;
+
+use super::walk::{
+    Ctx, Flow, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
+};
+use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
+
+const NAME_ARGS: &[&str] = &["identifier", "attribute"];
+
+pub(crate) struct PythonVisitor;
+
+impl Visitor for PythonVisitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+        match node.kind() {
+            "class_definition" => class(node, cx),
+            "function_definition" => function(node, cx),
+            "assignment" => assignment(node, cx),
+            "call" => call(node, cx),
+            "import_statement" => import(node, cx),
+            "import_from_statement" => import_from(node, cx),
+            "if_statement" => {
+                if cx.scope().is_none()
+                    && let Some(cond) = node.child_by_field_name("condition")
+                {
+                    let text = cx.compact(cond);
+                    if text.contains("__name__") && text.contains("__main__") {
+                        cx.facts.has_main_guard = true;
+                    }
+                }
+            }
+            "string" => cx.add_string_node(node),
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
+/// Python visibility: no leading underscore (dunder names are public), and
+/// the enclosing symbol (if any) is a public class.
+fn is_exported(cx: &Ctx<'_>, name: &str) -> bool {
+    let public = !name.starts_with('_') || (name.starts_with("__") && name.ends_with("__"));
+    public
+        && match cx.scope().and_then(|i| cx.symbol(i)) {
+            None => true,
+            Some(p) => p.kind == SymbolKind::Class && p.exported,
+        }
+}
+
+/// Decorators from a wrapping `decorated_definition`.
+fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
+    node.parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .map(|p| {
+            named_children(p)
+                .into_iter()
+                .filter(|d| d.kind() == "decorator")
+                .map(|d| cx.collapsed(d).trim_start_matches('@').trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A docstring: the body's first statement is a string.
+fn has_docstring(node: Node<'_>) -> bool {
+    node.child_by_field_name("body")
+        .and_then(|b| named_children(b).into_iter().next())
+        .is_some_and(|s| {
+            s.kind() == "expression_statement"
+                && s.named_child(0).is_some_and(|c| c.kind() == "string")
+        })
+}
+
+fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Class);
+    spec.exported = is_exported(cx, &spec.name);
+    spec.decorators = decorators(cx, node);
+    spec.has_doc = has_docstring(node);
+    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    if let Some(supers) = node.child_by_field_name("superclasses") {
+        spec.bases = named_children(supers)
+            .into_iter()
+            .filter(|b| !matches!(b.kind(), "keyword_argument" | "dictionary_splat"))
+            .map(|b| cx.compact(b))
+            .collect();
+    }
+    cx.add_symbol(spec, node);
+}
+
+fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let in_class = cx
+        .scope()
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| s.kind == SymbolKind::Class);
+    let name_text = cx.text(name);
+    let kind = match (in_class, name_text.as_str()) {
+        (true, "__init__") => SymbolKind::Constructor,
+        (true, _) => SymbolKind::Method,
+        _ => SymbolKind::Function,
+    };
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.exported = is_exported(cx, &name_text);
+    spec.decorators = decorators(cx, node);
+    spec.is_static = spec.decorators.iter().any(|d| d == "staticmethod");
+    spec.is_async = has_token(node, "async");
+    spec.has_doc = has_docstring(node);
+    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    spec.return_type = node
+        .child_by_field_name("return_type")
+        .map(|t| type_text(cx, t));
+    if let Some(params) = node.child_by_field_name("parameters") {
+        spec.params = params_of(cx, params);
+    }
+    cx.add_symbol(spec, node);
+}
+
+fn type_text(cx: &Ctx<'_>, t: Node<'_>) -> String {
+    let text = cx.collapsed(t);
+    // String annotations (`"Service"`) name the type they quote.
+    if t.named_child(0).is_some_and(|c| c.kind() == "string") && t.named_child_count() == 1 {
+        strip_quotes(&text).to_string()
+    } else {
+        text
+    }
+}
+
+fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
+    let mut out = Vec::new();
+    for p in named_children(params) {
+        let (name, ty) = match p.kind() {
+            "identifier" => (cx.text(p), None),
+            "typed_parameter" => {
+                let name = p.named_child(0).map(|n| cx.text(n)).unwrap_or_default();
+                (name, p.child_by_field_name("type"))
+            }
+            "default_parameter" | "typed_default_parameter" => {
+                let name = p
+                    .child_by_field_name("name")
+                    .map(|n| cx.text(n))
+                    .unwrap_or_default();
+                (name, p.child_by_field_name("type"))
+            }
+            "list_splat_pattern" | "dictionary_splat_pattern" | "tuple_pattern" => {
+                (cx.compact(p), None)
+            }
+            _ => continue,
+        };
+        if name.is_empty() {
+            continue;
+        }
+        out.push(Param {
+            name,
+            type_text: ty.map(|t| type_text(cx, t)),
+        });
+    }
+    out
+}
+
+fn unwrap_await(node: Node<'_>) -> Node<'_> {
+    let mut n = node;
+    for _ in 0..8 {
+        match n.kind() {
+            "await" | "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    n
+}
+
+fn value_binding(cx: &Ctx<'_>, value: Node<'_>) -> Option<BindingValue> {
+    let v = unwrap_await(value);
+    match v.kind() {
+        "call" => v
+            .child_by_field_name("function")
+            .map(|f| call_binding(&cx.compact(f))),
+        "identifier" | "attribute" => Some(BindingValue::Alias(cx.compact(v))),
+        _ => None,
+    }
+}
+
+fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(left) = node.child_by_field_name("left") else {
+        return;
+    };
+    let right = node.child_by_field_name("right");
+    let left_text = cx.compact(left);
+    if left_text == "__all__" && cx.scope().is_none() {
+        if let Some(r) = right.filter(|r| matches!(r.kind(), "list" | "tuple")) {
+            for item in named_children(r) {
+                if item.kind() == "string" {
+                    let name = strip_quotes(&cx.text(item)).to_string();
+                    cx.add_export(item, &name, &name);
+                }
+            }
+        }
+        return;
+    }
+    if !matches!(left.kind(), "identifier" | "attribute") {
+        return;
+    }
+    // `lam = lambda x: ...` names a function.
+    if let Some(r) = right.filter(|r| r.kind() == "lambda")
+        && left.kind() == "identifier"
+    {
+        let mut spec = SymbolSpec::new(cx, node, left, SymbolKind::Function);
+        spec.exported = is_exported(cx, &left_text);
+        spec.signature = cx.signature(node, r.child_by_field_name("body"));
+        if let Some(params) = r.child_by_field_name("parameters") {
+            spec.params = params_of(cx, params);
+        }
+        cx.add_symbol(spec, node);
+        return;
+    }
+    // Class-level annotations (`repo: Repo`) describe instance attributes.
+    let in_class = cx
+        .scope()
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| s.kind == SymbolKind::Class);
+    let name = if in_class && left.kind() == "identifier" {
+        format!("self.{left_text}")
+    } else {
+        left_text
+    };
+    if let Some(t) = node.child_by_field_name("type") {
+        let ty = type_text(cx, t);
+        cx.add_binding(node, &name, BindingValue::Typed(ty));
+    } else if let Some(r) = right
+        && let Some(b) = value_binding(cx, r)
+    {
+        cx.add_binding(node, &name, b);
+    }
+}
+
+fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    let mut args = Vec::new();
+    if let Some(a) = node.child_by_field_name("arguments") {
+        if a.kind() == "argument_list" {
+            for arg in named_children(a) {
+                match arg.kind() {
+                    "keyword_argument" => {
+                        args.push(arg.child_by_field_name("value").unwrap_or(arg));
+                    }
+                    _ => args.push(arg),
+                }
+            }
+        } else {
+            args.push(a);
+        }
+    }
+    let callee = cx.compact(func);
+    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+}
+
+fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
+    for n in named_children(node) {
+        match n.kind() {
+            "dotted_name" => {
+                let source = cx.compact(n);
+                cx.add_import(n, &source, ImportKind::Namespace, "*", &source, false, false);
+            }
+            "aliased_import" => {
+                let source = n
+                    .child_by_field_name("name")
+                    .map(|x| cx.compact(x))
+                    .unwrap_or_default();
+                let local = n
+                    .child_by_field_name("alias")
+                    .map_or_else(|| source.clone(), |a| cx.text(a));
+                cx.add_import(n, &source, ImportKind::Namespace, "*", &local, false, false);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(module) = node.child_by_field_name("module_name") else {
+        return;
+    };
+    let source = cx.compact(module);
+    let mut cursor = node.walk();
+    let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
+    for n in names {
+        match n.kind() {
+            "dotted_name" => {
+                let imported = cx.compact(n);
+                cx.add_import(n, &source, ImportKind::Named, &imported, &imported, false, false);
+            }
+            "aliased_import" => {
+                let imported = n
+                    .child_by_field_name("name")
+                    .map(|x| cx.compact(x))
+                    .unwrap_or_default();
+                let local = n
+                    .child_by_field_name("alias")
+                    .map_or_else(|| imported.clone(), |a| cx.text(a));
+                cx.add_import(n, &source, ImportKind::Named, &imported, &local, false, false);
+            }
+            _ => {}
+        }
+    }
+    if named_children(node)
+        .iter()
+        .any(|c| c.kind() == "wildcard_import")
+    {
+        cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false);
+    }
+}

@@ -1,0 +1,622 @@
+//! Shared extraction machinery: one iterative cursor walk per file with a
+//! scope stack, node text helpers, the signature builder, callee splitting
+//! and string-literal classification.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use tree_sitter::Node;
+
+use crate::model::{
+    Binding, BindingValue, Call, Export, FileFacts, Import, ImportKind, Param, Span, StringKind,
+    StringLiteral, Symbol, SymbolKind,
+};
+
+/// Longest signature kept (in bytes); longer headers are cut at a char boundary.
+const MAX_SIGNATURE: usize = 400;
+/// Longest string literal value considered for classification.
+const MAX_STRING: usize = 2_000;
+
+/// What the walker does after a node was visited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Visit the node's children.
+    Continue,
+    /// Do not descend into the node.
+    Skip,
+}
+
+/// A language's extraction rules, called once for every node in document order.
+pub(crate) trait Visitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow;
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    /// `Node::id` of the node whose exit closes the scope.
+    node_id: usize,
+    symbol: u32,
+}
+
+/// Extraction state shared by every language visitor.
+pub(crate) struct Ctx<'s> {
+    pub src: &'s [u8],
+    pub facts: FileFacts,
+    scopes: Vec<Scope>,
+}
+
+/// Walks every node of `root` once, in document order, without recursion.
+pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> FileFacts {
+    let mut cx = Ctx {
+        src,
+        facts: FileFacts::default(),
+        scopes: Vec::new(),
+    };
+    let mut cursor = root.walk();
+    'outer: loop {
+        let node = cursor.node();
+        let flow = visitor.enter(node, &mut cx);
+        if flow == Flow::Continue && cursor.goto_first_child() {
+            continue;
+        }
+        cx.exit(node.id());
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !cursor.goto_parent() {
+                break 'outer;
+            }
+            cx.exit(cursor.node().id());
+        }
+    }
+    cx.facts
+}
+
+/// Everything needed to record a symbol; `Ctx::add_symbol` fills the rest.
+#[derive(Debug, Clone)]
+pub(crate) struct SymbolSpec {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// Overrides the nesting-derived qualified name (Go methods, C++ `A::f`).
+    pub qualified_name: Option<String>,
+    pub span: Span,
+    pub name_span: Span,
+    pub signature: String,
+    pub params: Vec<Param>,
+    pub return_type: Option<String>,
+    pub decorators: Vec<String>,
+    pub bases: Vec<String>,
+    pub exported: bool,
+    pub has_doc: bool,
+    pub is_async: bool,
+    pub is_static: bool,
+}
+
+impl SymbolSpec {
+    /// A spec for `node` named by `name_node` with every optional part empty.
+    pub fn new(cx: &Ctx<'_>, node: Node<'_>, name_node: Node<'_>, kind: SymbolKind) -> SymbolSpec {
+        SymbolSpec::named(node, cx.text(name_node), Span::from_node(&name_node), kind)
+    }
+
+    /// A spec with an explicit name (for symbols whose name is not one node).
+    pub fn named(node: Node<'_>, name: String, name_span: Span, kind: SymbolKind) -> SymbolSpec {
+        SymbolSpec {
+            name,
+            kind,
+            qualified_name: None,
+            span: Span::from_node(&node),
+            name_span,
+            signature: String::new(),
+            params: Vec::new(),
+            return_type: None,
+            decorators: Vec::new(),
+            bases: Vec::new(),
+            exported: false,
+            has_doc: false,
+            is_async: false,
+            is_static: false,
+        }
+    }
+}
+
+impl<'s> Ctx<'s> {
+    fn exit(&mut self, node_id: usize) {
+        while self.scopes.last().is_some_and(|s| s.node_id == node_id) {
+            self.scopes.pop();
+        }
+    }
+
+    /// Node text, lossily decoded.
+    pub fn text(&self, node: Node<'_>) -> String {
+        String::from_utf8_lossy(self.bytes(node)).into_owned()
+    }
+
+    /// Raw bytes of a node (empty if the range is out of bounds).
+    pub fn bytes(&self, node: Node<'_>) -> &'s [u8] {
+        self.src.get(node.byte_range()).unwrap_or_default()
+    }
+
+    /// Node text with all whitespace removed (`a . b` -> `a.b`).
+    pub fn compact(&self, node: Node<'_>) -> String {
+        self.text(node).split_whitespace().collect()
+    }
+
+    /// Node text with runs of whitespace collapsed to one space.
+    pub fn collapsed(&self, node: Node<'_>) -> String {
+        collapse_ws(&String::from_utf8_lossy(self.bytes(node)))
+    }
+
+    /// Text of the `field` child, collapsed.
+    pub fn field_text(&self, node: Node<'_>, field: &str) -> Option<String> {
+        node.child_by_field_name(field).map(|n| self.collapsed(n))
+    }
+
+    /// The declaration header: from `node`'s start up to `body`'s start
+    /// (or the whole node without a body), whitespace collapsed.
+    pub fn signature(&self, node: Node<'_>, body: Option<Node<'_>>) -> String {
+        self.signature_from(node.start_byte(), node, body)
+    }
+
+    /// Like [`Ctx::signature`] but starting at byte `start` (to leave out
+    /// leading decorators/attributes).
+    pub fn signature_from(&self, start: usize, node: Node<'_>, body: Option<Node<'_>>) -> String {
+        let end = body.map_or(node.end_byte(), |b| b.start_byte());
+        let bytes = self.src.get(start..end.max(start)).unwrap_or_default();
+        let text = collapse_ws(&String::from_utf8_lossy(bytes));
+        let text = text
+            .trim_end_matches(['{', ';', ':', '=', ' '])
+            .trim_end_matches("=>")
+            .trim_end();
+        truncate(text, MAX_SIGNATURE)
+    }
+
+    /// Innermost enclosing symbol.
+    pub fn scope(&self) -> Option<u32> {
+        self.scopes.last().map(|s| s.symbol)
+    }
+
+    /// The symbol record for an index.
+    pub fn symbol(&self, idx: u32) -> Option<&Symbol> {
+        self.facts.symbols.get(idx as usize)
+    }
+
+    /// Innermost enclosing symbol of one of `kinds`.
+    pub fn enclosing_of(&self, kinds: &[SymbolKind]) -> Option<u32> {
+        self.scopes
+            .iter()
+            .rev()
+            .map(|s| s.symbol)
+            .find(|&i| self.symbol(i).is_some_and(|s| kinds.contains(&s.kind)))
+    }
+
+    /// Records a symbol nested in the current scope and opens its scope,
+    /// which closes when the walker leaves `scope_node`.
+    pub fn add_symbol(&mut self, spec: SymbolSpec, scope_node: Node<'_>) -> u32 {
+        let idx = self.push_symbol(spec);
+        self.scopes.push(Scope {
+            node_id: scope_node.id(),
+            symbol: idx,
+        });
+        idx
+    }
+
+    /// Records a symbol without opening a scope (fields, constants, signatures
+    /// whose children are not walked).
+    pub fn push_symbol(&mut self, spec: SymbolSpec) -> u32 {
+        let parent = self.scope();
+        let qualified_name = match spec.qualified_name {
+            Some(q) => q,
+            None => match parent.and_then(|p| self.symbol(p)) {
+                Some(p) if !p.qualified_name.is_empty() => {
+                    format!("{}.{}", p.qualified_name, spec.name)
+                }
+                _ => spec.name.clone(),
+            },
+        };
+        let idx = u32::try_from(self.facts.symbols.len()).unwrap_or(u32::MAX);
+        self.facts.symbols.push(Symbol {
+            name: spec.name,
+            qualified_name,
+            kind: spec.kind,
+            span: spec.span,
+            name_span: spec.name_span,
+            parent,
+            signature: spec.signature,
+            params: spec.params,
+            return_type: spec.return_type,
+            decorators: spec.decorators,
+            bases: spec.bases,
+            exported: spec.exported,
+            has_doc: spec.has_doc,
+            is_async: spec.is_async,
+            is_static: spec.is_static,
+        });
+        idx
+    }
+
+    /// Records an import.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_import(
+        &mut self,
+        node: Node<'_>,
+        source: &str,
+        kind: ImportKind,
+        imported: &str,
+        local: &str,
+        reexport: bool,
+        type_only: bool,
+    ) {
+        self.facts.imports.push(Import {
+            source: source.to_string(),
+            kind,
+            imported: imported.to_string(),
+            local: local.to_string(),
+            reexport,
+            type_only,
+            span: Span::from_node(&node),
+        });
+    }
+
+    pub fn add_export(&mut self, node: Node<'_>, exported: &str, local: &str) {
+        self.facts.exports.push(Export {
+            exported: exported.to_string(),
+            local: local.to_string(),
+            span: Span::from_node(&node),
+        });
+    }
+
+    pub fn add_binding(&mut self, node: Node<'_>, name: &str, value: BindingValue) {
+        if name.is_empty() {
+            return;
+        }
+        let empty = match &value {
+            BindingValue::Call(t)
+            | BindingValue::New(t)
+            | BindingValue::Alias(t)
+            | BindingValue::Typed(t) => t.is_empty(),
+        };
+        if empty {
+            return;
+        }
+        self.facts.bindings.push(Binding {
+            name: name.to_string(),
+            value,
+            scope: self.scope(),
+            span: Span::from_node(&node),
+        });
+    }
+
+    /// Records a call whose callee text is `callee` (whitespace is removed
+    /// here). `args` are the argument nodes; those whose kind is in
+    /// `name_kinds` are recorded as `arg_names`.
+    pub fn add_call(
+        &mut self,
+        node: Node<'_>,
+        callee: &str,
+        args: &[Node<'_>],
+        name_kinds: &[&str],
+        is_constructor: bool,
+    ) {
+        let callee: String = callee.split_whitespace().collect();
+        if callee.is_empty() {
+            return;
+        }
+        let (receiver, name) = split_callee(&callee);
+        let arg_names = args
+            .iter()
+            .filter(|a| name_kinds.contains(&a.kind()))
+            .map(|a| self.compact(*a))
+            .collect();
+        self.facts.calls.push(Call {
+            name: name.to_string(),
+            receiver: receiver.map(str::to_string),
+            callee,
+            arg_count: u32::try_from(args.len()).unwrap_or(u32::MAX),
+            arg_names,
+            is_constructor,
+            enclosing: self.scope(),
+            span: Span::from_node(&node),
+        });
+    }
+
+    /// Classifies a string literal's value and keeps it if interesting.
+    pub fn add_string(&mut self, node: Node<'_>, value: &str) {
+        if let Some(kind) = classify_string(value) {
+            self.facts.strings.push(StringLiteral {
+                value: value.to_string(),
+                kind,
+                span: Span::from_node(&node),
+            });
+        }
+    }
+
+    /// Classifies a string literal node, stripping quotes and prefixes.
+    pub fn add_string_node(&mut self, node: Node<'_>) {
+        if node.byte_range().len() > MAX_STRING + 8 {
+            return;
+        }
+        let text = self.text(node);
+        let value = strip_quotes(&text).to_string();
+        self.add_string(node, &value);
+    }
+
+    /// Whether a doc comment directly precedes `node` (skipping attributes
+    /// and decorators whose kinds are in `skip`). `is_doc` judges a comment's text.
+    pub fn has_doc_before(
+        &self,
+        node: Node<'_>,
+        skip: &[&str],
+        is_doc: impl Fn(&str) -> bool,
+    ) -> bool {
+        let mut cur = node;
+        let mut steps = 0;
+        while let Some(prev) = cur.prev_sibling() {
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+            if skip.contains(&prev.kind()) {
+                cur = prev;
+                continue;
+            }
+            if prev.kind().contains("comment") {
+                let gap = cur.start_position().row.saturating_sub(prev.end_position().row);
+                return gap <= 1 && is_doc(&self.text(prev));
+            }
+            return false;
+        }
+        false
+    }
+}
+
+/// Named children of `node` that are not comments.
+pub(crate) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|n| !n.kind().contains("comment"))
+        .collect()
+}
+
+/// Children (named or not) of `node`.
+pub(crate) fn children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).collect()
+}
+
+/// Whether `node` has an anonymous (keyword/punctuation) child `kw`.
+pub(crate) fn has_token(node: Node<'_>, kw: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == kw)
+}
+
+/// First named child of one of `kinds`.
+pub(crate) fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .find(|c| kinds.contains(&c.kind()))
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub(crate) fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` bytes at a char boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+/// Removes string prefixes (`r`, `b`, `f`, `u`, `@`, `$`) and surrounding quotes.
+pub(crate) fn strip_quotes(text: &str) -> &str {
+    let t = text.trim();
+    let t = t.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '@' || c == '$');
+    let t = t.trim_start_matches('#');
+    for q in ["\"\"\"", "'''", "\"", "'", "`"] {
+        if let Some(inner) = t.strip_prefix(q) {
+            let inner = inner.strip_suffix(q).unwrap_or(inner);
+            return inner.trim_end_matches('#');
+        }
+    }
+    t
+}
+
+/// Splits a compact callee into `(receiver, name)` at its last top-level
+/// separator (`.`, `?.`, `::`, `->`, `\`), ignoring separators inside
+/// brackets or generic arguments, and drops trailing generic arguments from
+/// the name (`Vec::<u8>::new` -> (`Vec::<u8>`, `new`)).
+pub(crate) fn split_callee(callee: &str) -> (Option<&str>, &str) {
+    let base = strip_trailing_generics(callee);
+    let split = last_separator(base, true).or_else(|| last_separator(base, false));
+    match split {
+        Some((recv_end, name_start)) => {
+            let recv = base[..recv_end].trim_end_matches('?');
+            let name = &base[name_start..];
+            let recv = if recv.is_empty() { None } else { Some(recv) };
+            (recv, name)
+        }
+        None => (None, base),
+    }
+}
+
+/// `foo::<T>` / `foo<T>` -> `foo`.
+fn strip_trailing_generics(s: &str) -> &str {
+    if !s.ends_with('>') || s.ends_with("->") {
+        return s;
+    }
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            '>' => depth += 1,
+            '<' => {
+                depth -= 1;
+                if depth == 0 {
+                    let head = s[..i].trim_end_matches("::");
+                    return if head.is_empty() { s } else { head };
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Byte positions `(receiver_end, name_start)` of the last top-level separator.
+fn last_separator(s: &str, angle: bool) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut depth = 0i32;
+    let mut best = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'<' if angle => depth += 1,
+            b'>' if angle && !(i > 0 && b[i - 1] == b'-') => depth -= 1,
+            b'.' if depth == 0 => best = Some((i, i + 1)),
+            b'\\' if depth == 0 && i > 0 => best = Some((i, i + 1)),
+            b':' if depth == 0 && b.get(i + 1) == Some(&b':') => {
+                best = Some((i, i + 2));
+                i += 1;
+            }
+            b'-' if depth == 0 && b.get(i + 1) == Some(&b'>') => {
+                best = Some((i, i + 2));
+                i += 1;
+            }
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+        i += 1;
+    }
+    if depth != 0 {
+        return None;
+    }
+    best.filter(|&(_, start)| start < s.len())
+}
+
+/// Whether a name looks like a type (`Service`, `HTTPClient`), not a
+/// constant (`MAX_SIZE`).
+pub(crate) fn looks_like_type(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => {
+            name.len() == 1 || name.chars().any(|c| c.is_lowercase())
+        }
+        _ => false,
+    }
+}
+
+/// A binding value for `x = <callee>(...)`: `New(callee)` when the called
+/// name looks like a type (Python/Kotlin-style construction), else `Call`.
+pub(crate) fn call_binding(callee: &str) -> BindingValue {
+    let compact: String = callee.split_whitespace().collect();
+    let (_, name) = split_callee(&compact);
+    if looks_like_type(name) {
+        BindingValue::New(compact)
+    } else {
+        BindingValue::Call(compact)
+    }
+}
+
+static SQL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)^\s*(select\s.+\sfrom\s|insert\s+into\s|update\s+\S+\s+set\s|delete\s+from\s|create\s+(table|index|view|unique|or\s+replace)\s|drop\s+(table|index|view)\s|alter\s+table\s|with\s+\w+\s+as\s*\(|merge\s+into\s)",
+    )
+    .ok()
+});
+static URL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?i:https?|wss?|ftp)://[^\s]+$").ok());
+static ROUTE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^/[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*[A-Za-z:{*<\]]+[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*$").ok()
+});
+static ENV_KEY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$").ok());
+
+fn is_match(re: &LazyLock<Option<Regex>>, s: &str) -> bool {
+    re.as_ref().is_some_and(|r| r.is_match(s))
+}
+
+/// Classifies a string literal value (routes, SQL, URLs, env-var keys).
+pub(crate) fn classify_string(value: &str) -> Option<StringKind> {
+    if value.len() < 2 || value.len() > MAX_STRING {
+        return None;
+    }
+    if is_match(&URL, value) {
+        Some(StringKind::Url)
+    } else if value.starts_with('/') && !value.starts_with("//") && is_match(&ROUTE, value) {
+        Some(StringKind::Route)
+    } else if value.len() <= 64 && is_match(&ENV_KEY, value) {
+        Some(StringKind::EnvKey)
+    } else if is_match(&SQL, value) {
+        Some(StringKind::Sql)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callee_splitting() {
+        assert_eq!(split_callee("this.repo.save"), (Some("this.repo"), "save"));
+        assert_eq!(split_callee("fmt.Println"), (Some("fmt"), "Println"));
+        assert_eq!(split_callee("Foo::new"), (Some("Foo"), "new"));
+        assert_eq!(split_callee("Vec::<u8>::new"), (Some("Vec::<u8>"), "new"));
+        assert_eq!(split_callee("foo::<T>"), (None, "foo"));
+        assert_eq!(split_callee("$this->repo->save"), (Some("$this->repo"), "save"));
+        assert_eq!(split_callee("super().__init__"), (Some("super()"), "__init__"));
+        assert_eq!(split_callee("a?.b"), (Some("a"), "b"));
+        assert_eq!(split_callee("f(a.b)"), (None, "f(a.b)"));
+        assert_eq!(split_callee("run"), (None, "run"));
+        assert_eq!(split_callee("App\\Models\\User"), (Some("App\\Models"), "User"));
+    }
+
+    #[test]
+    fn strings_are_classified() {
+        assert_eq!(classify_string("/api/users/:id"), Some(StringKind::Route));
+        assert_eq!(classify_string("/users/{id}"), Some(StringKind::Route));
+        assert_eq!(classify_string("/"), None);
+        assert_eq!(classify_string("// comment"), None);
+        assert_eq!(classify_string("https://x.io/a?b=1"), Some(StringKind::Url));
+        assert_eq!(classify_string("DATABASE_URL"), Some(StringKind::EnvKey));
+        assert_eq!(classify_string("HELLO"), None);
+        assert_eq!(
+            classify_string("SELECT id FROM users WHERE id = ?"),
+            Some(StringKind::Sql)
+        );
+        assert_eq!(classify_string("select the best option"), None);
+        assert_eq!(classify_string("hello world"), None);
+    }
+
+    #[test]
+    fn quotes_and_whitespace() {
+        assert_eq!(strip_quotes("r#\"abc\"#"), "abc");
+        assert_eq!(strip_quotes("f'x'"), "x");
+        assert_eq!(strip_quotes("\"\"\"doc\"\"\""), "doc");
+        assert_eq!(strip_quotes("@\"v\""), "v");
+        assert_eq!(collapse_ws("  a \n  b\t c "), "a b c");
+        assert_eq!(truncate("héllo", 2), "h");
+        assert!(looks_like_type("Service"));
+        assert!(!looks_like_type("MAX_SIZE"));
+        assert!(!looks_like_type("run"));
+    }
+}
