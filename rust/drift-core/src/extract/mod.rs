@@ -5,7 +5,9 @@
 //! over every node once, keeping the scope stack that gives symbols their
 //! qualified names and calls/bindings their enclosing symbol.
 
+mod csharp;
 mod ecmascript;
+mod java;
 mod python;
 mod walk;
 
@@ -19,6 +21,8 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
             walk::walk(root, source, &mut ecmascript::EcmaVisitor)
         }
         Lang::Python => walk::walk(root, source, &mut python::PythonVisitor),
+        Lang::Java => walk::walk(root, source, &mut java::JavaVisitor),
+        Lang::CSharp => walk::walk(root, source, &mut csharp::CSharpVisitor),
         _ => FileFacts::default(),
     }
 }

@@ -1,0 +1,298 @@
+//! C# extraction.
+
+use tree_sitter::Node;
+
+use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
+
+const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this_expression"];
+
+pub(crate) struct CSharpVisitor;
+
+impl Visitor for CSharpVisitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+        match node.kind() {
+            "class_declaration" | "record_declaration" => type_decl(node, cx, SymbolKind::Class),
+            "struct_declaration" | "record_struct_declaration" => {
+                type_decl(node, cx, SymbolKind::Struct);
+            }
+            "interface_declaration" => type_decl(node, cx, SymbolKind::Interface),
+            "enum_declaration" => type_decl(node, cx, SymbolKind::Enum),
+            "namespace_declaration" | "file_scoped_namespace_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
+                    spec.name = cx.compact(name);
+                    spec.exported = true;
+                    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+                    // A file-scoped namespace encloses the rest of the file.
+                    let scope = if node.kind() == "file_scoped_namespace_declaration" {
+                        node.parent().unwrap_or(node)
+                    } else {
+                        node
+                    };
+                    cx.add_symbol(spec, scope);
+                }
+            }
+            "method_declaration" => method(node, cx, SymbolKind::Method),
+            "constructor_declaration" => method(node, cx, SymbolKind::Constructor),
+            "local_function_statement" => method(node, cx, SymbolKind::Function),
+            "variable_declaration" => variables(node, cx),
+            "assignment_expression" => assignment(node, cx),
+            "invocation_expression" => {
+                if let Some(f) = node.child_by_field_name("function") {
+                    let callee = cx.compact(f);
+                    let args = args_of(node.child_by_field_name("arguments"));
+                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                }
+            }
+            "object_creation_expression" => {
+                if let Some(t) = node.child_by_field_name("type") {
+                    let callee = cx.compact(t);
+                    let args = args_of(node.child_by_field_name("arguments"));
+                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                }
+            }
+            "constructor_initializer" => {
+                let callee = if children(node).iter().any(|c| c.kind() == "base") {
+                    "base"
+                } else {
+                    "this"
+                };
+                let args = args_of(child_of_kind(node, &["argument_list"]));
+                cx.add_call(node, callee, &args, NAME_ARGS, false);
+            }
+            "using_directive" => using(node, cx),
+            "string_literal"
+            | "verbatim_string_literal"
+            | "raw_string_literal"
+            | "interpolated_string_expression" => cx.add_string_node(node),
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
+fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    named_children(list)
+        .into_iter()
+        .map(|a| {
+            if a.kind() == "argument" {
+                named_children(a)
+                    .into_iter()
+                    .rev()
+                    .find(|c| c.kind() != "name_colon")
+                    .unwrap_or(a)
+            } else {
+                a
+            }
+        })
+        .collect()
+}
+
+struct Mods {
+    attributes: Vec<String>,
+    words: Vec<String>,
+    sig_start: usize,
+}
+
+fn mods(cx: &Ctx<'_>, node: Node<'_>) -> Mods {
+    let mut out = Mods {
+        attributes: Vec::new(),
+        words: Vec::new(),
+        sig_start: node.start_byte(),
+    };
+    for c in children(node) {
+        match c.kind() {
+            "attribute_list" => {
+                out.attributes.extend(
+                    named_children(c)
+                        .into_iter()
+                        .filter(|a| a.kind() == "attribute")
+                        .map(|a| cx.collapsed(a)),
+                );
+                out.sig_start = c.end_byte();
+            }
+            "modifier" => out.words.push(cx.text(c)),
+            k if k.contains("comment") => {}
+            _ => break,
+        }
+    }
+    while out.sig_start < cx.src.len() && cx.src[out.sig_start].is_ascii_whitespace() {
+        out.sig_start += 1;
+    }
+    out
+}
+
+fn in_interface(cx: &Ctx<'_>) -> bool {
+    cx.scope()
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| s.kind == SymbolKind::Interface)
+}
+
+fn is_doc(text: &str) -> bool {
+    text.starts_with("///") || text.starts_with("/**")
+}
+
+fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let m = mods(cx, node);
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.exported = m.words.iter().any(|w| w == "public") || in_interface(cx);
+    spec.is_static = m.words.iter().any(|w| w == "static");
+    spec.decorators = m.attributes;
+    spec.has_doc = cx.has_doc_before(node, &[], is_doc);
+    spec.signature = cx.signature_from(m.sig_start, node, node.child_by_field_name("body"));
+    if let Some(bases) = child_of_kind(node, &["base_list"]) {
+        for b in named_children(bases) {
+            if b.kind() == "argument_list" {
+                continue;
+            }
+            spec.bases.push(cx.compact(b));
+        }
+    }
+    if let Some(params) = node
+        .child_by_field_name("parameters")
+        .or_else(|| child_of_kind(node, &["parameter_list"]))
+    {
+        spec.params = params_of(cx, params);
+    }
+    cx.add_symbol(spec, node);
+}
+
+fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let m = mods(cx, node);
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.exported = m.words.iter().any(|w| w == "public") || in_interface(cx);
+    spec.is_static = m.words.iter().any(|w| w == "static");
+    spec.is_async = m.words.iter().any(|w| w == "async");
+    spec.decorators = m.attributes;
+    spec.has_doc = cx.has_doc_before(node, &[], is_doc);
+    let body = node
+        .child_by_field_name("body")
+        .or_else(|| child_of_kind(node, &["arrow_expression_clause"]));
+    spec.signature = cx.signature_from(m.sig_start, node, body);
+    spec.return_type = node
+        .child_by_field_name("returns")
+        .or_else(|| node.child_by_field_name("type"))
+        .map(|t| cx.collapsed(t));
+    if let Some(params) = node.child_by_field_name("parameters") {
+        spec.params = params_of(cx, params);
+    }
+    cx.add_symbol(spec, node);
+}
+
+fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
+    named_children(params)
+        .into_iter()
+        .filter(|p| p.kind() == "parameter")
+        .filter_map(|p| {
+            let name = p.child_by_field_name("name")?;
+            Some(Param {
+                name: cx.text(name),
+                type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+            })
+        })
+        .collect()
+}
+
+fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
+    for _ in 0..8 {
+        match n.kind() {
+            "await_expression" | "parenthesized_expression" | "equals_value_clause" => {
+                match named_children(n).into_iter().next() {
+                    Some(c) => n = c,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
+fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
+    let v = unwrap_expr(v);
+    match v.kind() {
+        "object_creation_expression" => v
+            .child_by_field_name("type")
+            .map(|t| BindingValue::New(cx.compact(t))),
+        "invocation_expression" => v
+            .child_by_field_name("function")
+            .map(|f| BindingValue::Call(cx.compact(f))),
+        "identifier" | "member_access_expression" => Some(BindingValue::Alias(cx.compact(v))),
+        _ => None,
+    }
+}
+
+fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let ty = node
+        .child_by_field_name("type")
+        .filter(|t| t.kind() != "implicit_type")
+        .map(|t| cx.collapsed(t));
+    let is_field = node
+        .parent()
+        .is_some_and(|p| p.kind() == "field_declaration");
+    for d in named_children(node) {
+        if d.kind() != "variable_declarator" {
+            continue;
+        }
+        let Some(name) = d
+            .child_by_field_name("name")
+            .or_else(|| child_of_kind(d, &["identifier"]))
+        else {
+            continue;
+        };
+        let mut n = cx.text(name);
+        if is_field {
+            n = format!("this.{n}");
+        }
+        let value = match &ty {
+            Some(t) => Some(BindingValue::Typed(t.clone())),
+            None => named_children(d)
+                .into_iter()
+                .filter(|c| c.id() != name.id())
+                .find_map(|c| value_binding(cx, c)),
+        };
+        if let Some(v) = value {
+            cx.add_binding(d, &n, v);
+        }
+    }
+}
+
+fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    if matches!(left.kind(), "identifier" | "member_access_expression")
+        && let Some(b) = value_binding(cx, right)
+    {
+        let name = cx.compact(left);
+        cx.add_binding(node, &name, b);
+    }
+}
+
+fn using(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let alias = node.child_by_field_name("name").map(|n| cx.text(n));
+    let Some(target) = named_children(node)
+        .into_iter()
+        .rfind(|c| Some(c.id()) != node.child_by_field_name("name").map(|n| n.id()))
+    else {
+        return;
+    };
+    let source = cx.compact(target);
+    match alias {
+        Some(a) => cx.add_import(node, &source, ImportKind::Namespace, "*", &a, false, false),
+        None => cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false),
+    }
+}
