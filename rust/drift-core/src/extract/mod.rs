@@ -7,6 +7,7 @@
 
 mod csharp;
 mod ecmascript;
+mod go;
 mod java;
 mod python;
 mod walk;
@@ -23,6 +24,7 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
         Lang::Python => walk::walk(root, source, &mut python::PythonVisitor),
         Lang::Java => walk::walk(root, source, &mut java::JavaVisitor),
         Lang::CSharp => walk::walk(root, source, &mut csharp::CSharpVisitor),
+        Lang::Go => walk::walk(root, source, &mut go::GoVisitor),
         _ => FileFacts::default(),
     }
 }

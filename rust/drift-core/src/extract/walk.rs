@@ -542,7 +542,7 @@ static SQL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 static URL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?i:https?|wss?|ftp)://[^\s]+$").ok());
+    LazyLock::new(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s]+$").ok());
 static ROUTE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^/[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*[A-Za-z:{*<\]]+[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*$").ok()
 });
