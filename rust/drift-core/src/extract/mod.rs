@@ -10,6 +10,7 @@ mod ecmascript;
 mod go;
 mod java;
 mod python;
+mod rust_lang;
 mod walk;
 
 use crate::lang::Lang;
@@ -25,6 +26,7 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
         Lang::Java => walk::walk(root, source, &mut java::JavaVisitor),
         Lang::CSharp => walk::walk(root, source, &mut csharp::CSharpVisitor),
         Lang::Go => walk::walk(root, source, &mut go::GoVisitor),
+        Lang::Rust => walk::walk(root, source, &mut rust_lang::RustVisitor),
         _ => FileFacts::default(),
     }
 }

@@ -1,0 +1,424 @@
+//! Rust extraction.
+
+use tree_sitter::Node;
+
+use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, named_children};
+use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
+
+const NAME_ARGS: &[&str] = &[
+    "identifier",
+    "field_expression",
+    "scoped_identifier",
+    "self",
+];
+/// Use trees deeper than this are not followed.
+const MAX_USE_DEPTH: usize = 64;
+
+pub(crate) struct RustVisitor;
+
+impl Visitor for RustVisitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+        match node.kind() {
+            "struct_item" | "union_item" => {
+                item(node, cx, SymbolKind::Struct);
+                struct_fields(node, cx);
+            }
+            "enum_item" => item(node, cx, SymbolKind::Enum),
+            "trait_item" => item(node, cx, SymbolKind::Trait),
+            "mod_item" => item(node, cx, SymbolKind::Module),
+            "const_item" | "static_item" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut spec = base_spec(cx, node, name, SymbolKind::Constant);
+                    spec.return_type = node.child_by_field_name("type").map(|t| cx.collapsed(t));
+                    spec.signature = cx.signature(node, node.child_by_field_name("value"));
+                    cx.push_symbol(spec);
+                }
+            }
+            "impl_item" => impl_item(node, cx),
+            "function_item" | "function_signature_item" => function(node, cx),
+            "let_declaration" => let_decl(node, cx),
+            "assignment_expression" => {
+                if let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) && matches!(l.kind(), "identifier" | "field_expression")
+                    && let Some(b) = value_binding(cx, r)
+                {
+                    let name = cx.compact(l);
+                    cx.add_binding(node, &name, b);
+                }
+            }
+            "call_expression" => {
+                if let Some(f) = node.child_by_field_name("function") {
+                    let f = if f.kind() == "generic_function" {
+                        f.child_by_field_name("function").unwrap_or(f)
+                    } else {
+                        f
+                    };
+                    if f.kind() == "closure_expression" || f.kind() == "parenthesized_expression" {
+                        return Flow::Continue;
+                    }
+                    let args = node
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let callee = cx.compact(f);
+                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                }
+            }
+            "macro_invocation" => {
+                if let Some(m) = node.child_by_field_name("macro") {
+                    let callee = format!("{}!", cx.compact(m));
+                    cx.add_call(node, &callee, &[], NAME_ARGS, false);
+                }
+            }
+            "struct_expression" => {
+                if let Some(n) = node.child_by_field_name("name") {
+                    let callee = cx.compact(n);
+                    cx.add_call(node, &callee, &[], NAME_ARGS, true);
+                }
+            }
+            "use_declaration" => use_decl(node, cx),
+            "extern_crate_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let source = cx.text(name);
+                    let local = node
+                        .child_by_field_name("alias")
+                        .map_or_else(|| source.clone(), |a| cx.text(a));
+                    cx.add_import(node, &source, ImportKind::Namespace, "*", &local, false, false);
+                }
+            }
+            "string_literal" | "raw_string_literal" => cx.add_string_node(node),
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
+fn is_doc(text: &str) -> bool {
+    text.starts_with("///") || text.starts_with("/**")
+}
+
+/// Attribute texts (`derive(Debug)`) from the `#[...]` items before `node`.
+fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut prev = node.prev_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "attribute_item" => {
+                if let Some(a) = child_of_kind(p, &["attribute"]) {
+                    out.push(cx.collapsed(a));
+                }
+            }
+            k if k.contains("comment") => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    out.reverse();
+    out
+}
+
+fn base_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> SymbolSpec {
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.exported = child_of_kind(node, &["visibility_modifier"]).is_some();
+    spec.has_doc = cx.has_doc_before(node, &["attribute_item"], is_doc);
+    spec.decorators = attributes(cx, node);
+    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    spec
+}
+
+fn item(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let mut spec = base_spec(cx, node, name, kind);
+    if let Some(bounds) = node.child_by_field_name("bounds") {
+        spec.bases = named_children(bounds)
+            .into_iter()
+            .map(|b| cx.compact(b))
+            .collect();
+    }
+    if node.child_by_field_name("body").is_some() {
+        cx.add_symbol(spec, node);
+    } else {
+        cx.push_symbol(spec);
+    }
+}
+
+fn struct_fields(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(body) = node
+        .child_by_field_name("body")
+        .filter(|b| b.kind() == "field_declaration_list")
+    else {
+        return;
+    };
+    for f in named_children(body) {
+        if let (Some(n), Some(t)) = (f.child_by_field_name("name"), f.child_by_field_name("type"))
+        {
+            let name = format!("self.{}", cx.text(n));
+            let ty = cx.collapsed(t);
+            cx.add_binding(f, &name, BindingValue::Typed(ty));
+        }
+    }
+}
+
+/// `Store<T>` / `&mut Store` -> `Store`.
+fn type_base_name(text: &str) -> &str {
+    let t = text.trim_start_matches(['&', ' ']).trim_start_matches("mut ");
+    let t = t.split('<').next().unwrap_or(t);
+    t.trim()
+}
+
+fn impl_item(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(ty) = node.child_by_field_name("type") else {
+        return;
+    };
+    let ty_text = cx.compact(ty);
+    let name = type_base_name(&ty_text).to_string();
+    let mut spec = SymbolSpec::named(node, name, Span::from_node(&ty), SymbolKind::Impl);
+    spec.decorators = attributes(cx, node);
+    spec.has_doc = cx.has_doc_before(node, &["attribute_item"], is_doc);
+    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    if let Some(t) = node.child_by_field_name("trait") {
+        spec.bases.push(cx.compact(t));
+    }
+    spec.exported = true;
+    cx.add_symbol(spec, node);
+}
+
+fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let container = cx
+        .scope()
+        .and_then(|i| cx.symbol(i))
+        .filter(|s| matches!(s.kind, SymbolKind::Impl | SymbolKind::Trait))
+        .map(|s| {
+            // Trait items are as visible as the trait; trait impl items as the trait.
+            let public = match s.kind {
+                SymbolKind::Trait => s.exported,
+                _ => !s.bases.is_empty(),
+            };
+            (s.kind, s.name.clone(), public)
+        });
+    let kind = if container.is_some() {
+        SymbolKind::Method
+    } else {
+        SymbolKind::Function
+    };
+    let mut spec = base_spec(cx, node, name, kind);
+    let params = node.child_by_field_name("parameters");
+    let has_self = params.is_some_and(|p| child_of_kind(p, &["self_parameter"]).is_some());
+    if let Some((_, _, public)) = &container {
+        spec.exported = spec.exported || *public;
+    }
+    spec.is_static = container.is_some() && !has_self;
+    spec.is_async = child_of_kind(node, &["function_modifiers"])
+        .is_some_and(|m| cx.text(m).split_whitespace().any(|w| w == "async"));
+    spec.return_type = node
+        .child_by_field_name("return_type")
+        .map(|t| cx.collapsed(t));
+    if let Some(p) = params {
+        spec.params = params_of(cx, p);
+    }
+    if node.kind() == "function_item" {
+        cx.add_symbol(spec, node);
+        if has_self && let Some((_, ty, _)) = container {
+            cx.add_binding(node, "self", BindingValue::Typed(ty));
+        }
+    } else {
+        cx.push_symbol(spec);
+    }
+}
+
+fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
+    let mut out = Vec::new();
+    for p in named_children(params) {
+        match p.kind() {
+            "self_parameter" => out.push(Param {
+                name: "self".to_string(),
+                type_text: Some(cx.collapsed(p)),
+            }),
+            "parameter" => {
+                let name = p
+                    .child_by_field_name("pattern")
+                    .map(|n| cx.compact(n))
+                    .unwrap_or_default();
+                out.push(Param {
+                    name,
+                    type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                });
+            }
+            "variadic_parameter" => out.push(Param {
+                name: "...".to_string(),
+                type_text: None,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
+    for _ in 0..8 {
+        match n.kind() {
+            "try_expression" | "await_expression" | "parenthesized_expression" => {
+                match named_children(n).into_iter().next() {
+                    Some(c) => n = c,
+                    None => break,
+                }
+            }
+            "reference_expression" => match n.child_by_field_name("value") {
+                Some(c) => n = c,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    n
+}
+
+fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
+    let v = unwrap_expr(v);
+    match v.kind() {
+        "call_expression" => {
+            let f = v.child_by_field_name("function")?;
+            let f = if f.kind() == "generic_function" {
+                f.child_by_field_name("function").unwrap_or(f)
+            } else {
+                f
+            };
+            if f.kind() == "closure_expression" {
+                return None;
+            }
+            Some(BindingValue::Call(cx.compact(f)))
+        }
+        "struct_expression" => v
+            .child_by_field_name("name")
+            .map(|n| BindingValue::New(cx.compact(n))),
+        "identifier" | "field_expression" | "scoped_identifier" => {
+            Some(BindingValue::Alias(cx.compact(v)))
+        }
+        _ => None,
+    }
+}
+
+fn let_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(pat) = node.child_by_field_name("pattern") else {
+        return;
+    };
+    let pat = if pat.kind() == "mut_pattern" {
+        named_children(pat).into_iter().next().unwrap_or(pat)
+    } else {
+        pat
+    };
+    if pat.kind() != "identifier" {
+        return;
+    }
+    let value = node.child_by_field_name("value");
+    if let Some(c) = value.filter(|v| v.kind() == "closure_expression") {
+        let mut spec = SymbolSpec::new(cx, node, pat, SymbolKind::Function);
+        spec.signature = cx.signature(node, c.child_by_field_name("body"));
+        if let Some(p) = c.child_by_field_name("parameters") {
+            spec.params = named_children(p)
+                .into_iter()
+                .map(|p| match p.kind() {
+                    "parameter" => Param {
+                        name: p
+                            .child_by_field_name("pattern")
+                            .map(|n| cx.compact(n))
+                            .unwrap_or_default(),
+                        type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                    },
+                    _ => Param {
+                        name: cx.compact(p),
+                        type_text: None,
+                    },
+                })
+                .collect();
+        }
+        spec.is_async = c.child(0).is_some_and(|t| t.kind() == "async");
+        cx.add_symbol(spec, node);
+        return;
+    }
+    let name = cx.text(pat);
+    if let Some(t) = node.child_by_field_name("type") {
+        let ty = cx.collapsed(t);
+        cx.add_binding(node, &name, BindingValue::Typed(ty));
+    } else if let Some(v) = value
+        && let Some(b) = value_binding(cx, v)
+    {
+        cx.add_binding(node, &name, b);
+    }
+}
+
+fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let reexport = child_of_kind(node, &["visibility_modifier"]).is_some();
+    let Some(arg) = node.child_by_field_name("argument") else {
+        return;
+    };
+    let mut stack: Vec<(String, Node<'_>, usize)> = vec![(String::new(), arg, 0)];
+    while let Some((prefix, n, depth)) = stack.pop() {
+        if depth > MAX_USE_DEPTH {
+            continue;
+        }
+        let join = |p: &str, s: &str| {
+            if p.is_empty() {
+                s.to_string()
+            } else {
+                format!("{p}::{s}")
+            }
+        };
+        match n.kind() {
+            "use_list" => {
+                for c in named_children(n).into_iter().rev() {
+                    stack.push((prefix.clone(), c, depth + 1));
+                }
+            }
+            "scoped_use_list" => {
+                let p = match n.child_by_field_name("path") {
+                    Some(path) => join(&prefix, &cx.compact(path)),
+                    None => prefix.clone(),
+                };
+                if let Some(list) = n.child_by_field_name("list") {
+                    stack.push((p, list, depth + 1));
+                }
+            }
+            "use_wildcard" => {
+                let path = named_children(n)
+                    .into_iter()
+                    .next()
+                    .map(|p| join(&prefix, &cx.compact(p)))
+                    .unwrap_or(prefix.clone());
+                cx.add_import(n, &path, ImportKind::Namespace, "*", "*", reexport, false);
+            }
+            "use_as_clause" => {
+                let Some(path) = n.child_by_field_name("path") else {
+                    continue;
+                };
+                let full = join(&prefix, &cx.compact(path));
+                let (source, imported) = split_path(&full);
+                let local = n
+                    .child_by_field_name("alias")
+                    .map_or_else(|| imported.clone(), |a| cx.text(a));
+                cx.add_import(n, &source, ImportKind::Named, &imported, &local, reexport, false);
+            }
+            _ => {
+                let full = join(&prefix, &cx.compact(n));
+                let (source, imported) = split_path(&full);
+                cx.add_import(n, &source, ImportKind::Named, &imported, &imported, reexport, false);
+            }
+        }
+    }
+}
+
+/// `a::b::C` -> (`a::b`, `C`); `a::b::self` -> (`a`, `b`).
+fn split_path(full: &str) -> (String, String) {
+    let full = full.strip_suffix("::self").unwrap_or(full);
+    match full.rsplit_once("::") {
+        Some((s, i)) => (s.to_string(), i.to_string()),
+        None => (String::new(), full.to_string()),
+    }
+}
