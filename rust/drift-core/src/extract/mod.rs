@@ -9,6 +9,7 @@ mod csharp;
 mod ecmascript;
 mod go;
 mod java;
+mod php;
 mod python;
 mod rust_lang;
 mod walk;
@@ -27,6 +28,7 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
         Lang::CSharp => walk::walk(root, source, &mut csharp::CSharpVisitor),
         Lang::Go => walk::walk(root, source, &mut go::GoVisitor),
         Lang::Rust => walk::walk(root, source, &mut rust_lang::RustVisitor),
+        Lang::Php => walk::walk(root, source, &mut php::PhpVisitor),
         _ => FileFacts::default(),
     }
 }
