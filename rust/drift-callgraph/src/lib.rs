@@ -1,1 +1,127 @@
-//! drift-callgraph (being implemented).
+//! # drift-callgraph
+//!
+//! Drift's call graph, built from the facts the scan engine already
+//! extracted ([`drift_core::FileFacts`]) — no second parse.
+//!
+//! - [`CallGraph::build`] resolves every call site of every file against a
+//!   project-wide index (imports, re-exports, classes and their bases,
+//!   bindings and typed parameters) into edges with a [`Strategy`] and a
+//!   confidence; unresolved and external calls are kept.
+//! - [`CallGraph::update`] re-resolves only the files whose recorded lookups
+//!   were touched by the changed/removed files.
+//! - [`query`] holds the queries (callers, callees, impact, reachability,
+//!   paths, dead code, stats, lookup, JSON export).
+//! - [`store`] persists the graph to SQLite.
+
+mod graph;
+pub mod query;
+mod resolve;
+pub mod store;
+
+use std::collections::BTreeSet;
+
+pub use graph::{
+    CallGraph, Edge, EntryPoint, EntryReason, Node, NodeId, NodeKind, Strategy, UnresolvedCall,
+};
+pub use query::{DeadFunction, Impact, ImpactedCaller, LangStats, Lookup, Neighborhood, Stats};
+pub use resolve::FileRef;
+
+use resolve::{Index, dep_keys_for};
+
+impl CallGraph {
+    /// Builds the graph of a whole project. `files` are root-relative paths
+    /// (with `/`), their language and their extracted facts.
+    pub fn build(files: &[FileRef<'_>]) -> CallGraph {
+        let ix = Index::new(files);
+        let mut g = CallGraph::default();
+        let paths: Vec<&str> = ix.paths().collect();
+        for p in paths {
+            if let Some(r) = ix.resolve_file(p) {
+                g.files.insert(p.to_string(), r);
+            }
+        }
+        g.finalize();
+        g
+    }
+
+    /// Incremental update. `changed` holds the new facts of changed and added
+    /// files, `removed` the paths of deleted files, and `all` the current
+    /// facts of every file in the project (changed ones included) — the
+    /// resolution index is rebuilt from it, which is cheap; what is saved is
+    /// re-resolving files whose lookups the change could not affect.
+    ///
+    /// Returns the number of files re-resolved.
+    pub fn update(
+        &mut self,
+        changed: &[FileRef<'_>],
+        removed: &[&str],
+        all: &[FileRef<'_>],
+    ) -> usize {
+        let mut affected: BTreeSet<String> = BTreeSet::new();
+        let mut to_resolve: BTreeSet<String> = BTreeSet::new();
+        let mut key_for = |path: &str, new_facts: Option<&drift_core::FileFacts>, g: &CallGraph| {
+            let mut names: BTreeSet<String> = g
+                .files
+                .get(path)
+                .map(|f| f.defines.clone())
+                .unwrap_or_default();
+            if let Some(facts) = new_facts {
+                names.extend(facts.symbols.iter().map(|s| s.name.clone()));
+            }
+            affected.extend(dep_keys_for(path, &names));
+        };
+        for &(p, _, facts) in changed {
+            key_for(p, Some(facts), self);
+            to_resolve.insert(p.to_string());
+        }
+        let present: BTreeSet<&str> = all.iter().map(|f| f.0).collect();
+        for &p in removed {
+            key_for(p, None, self);
+        }
+        // Files the caller forgot to mention are handled too.
+        for &(p, _, facts) in all {
+            if !self.files.contains_key(p) && !to_resolve.contains(p) {
+                key_for(p, Some(facts), self);
+                to_resolve.insert(p.to_string());
+            }
+        }
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| !present.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for p in &gone {
+            key_for(p, None, self);
+        }
+        for p in &gone {
+            self.files.remove(p);
+        }
+        for (p, fr) in &self.files {
+            if !to_resolve.contains(p) && fr.deps.iter().any(|d| affected.contains(d)) {
+                to_resolve.insert(p.clone());
+            }
+        }
+        let ix = Index::new(all);
+        for p in &to_resolve {
+            match ix.resolve_file(p) {
+                Some(r) => {
+                    self.files.insert(p.clone(), r);
+                }
+                None => {
+                    self.files.remove(p);
+                }
+            }
+        }
+        tracing::debug!(
+            resolved = to_resolve.len(),
+            keys = affected.len(),
+            "call graph update"
+        );
+        self.finalize();
+        to_resolve.len()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+//! Unit tests on hand-built facts (the integration tests in `tests/` run real extraction).
+
+use drift_core::{
+    Binding, BindingValue, Call, FileFacts, Import, ImportKind, Lang, Span, Symbol, SymbolKind,
+};
+
+use crate::{CallGraph, Lookup, Strategy};
+
+fn sym(name: &str, qn: &str, kind: SymbolKind, parent: Option<u32>) -> Symbol {
+    Symbol {
+        name: name.into(),
+        qualified_name: qn.into(),
+        kind,
+        span: Span::default(),
+        name_span: Span::default(),
+        parent,
+        signature: String::new(),
+        params: Vec::new(),
+        return_type: None,
+        decorators: Vec::new(),
+        bases: Vec::new(),
+        exported: true,
+        has_doc: false,
+        is_async: false,
+        is_static: false,
+    }
+}
+
+fn call(callee: &str, enclosing: Option<u32>) -> Call {
+    let (receiver, name) = match callee.rsplit_once('.') {
+        Some((r, n)) => (Some(r.to_string()), n.to_string()),
+        None => (None, callee.to_string()),
+    };
+    Call {
+        callee: callee.into(),
+        name,
+        receiver,
+        arg_count: 0,
+        arg_names: Vec::new(),
+        is_constructor: false,
+        enclosing,
+        span: Span::default(),
+    }
+}
+
+fn import(source: &str, imported: &str, local: &str, kind: ImportKind) -> Import {
+    Import {
+        source: source.into(),
+        kind,
+        imported: imported.into(),
+        local: local.into(),
+        reexport: false,
+        type_only: false,
+        span: Span::default(),
+    }
+}
+
+fn project() -> Vec<(String, Lang, FileFacts)> {
+    // src/repo.ts: export class Repo { save() {} }
+    let repo = FileFacts {
+        symbols: vec![
+            sym("Repo", "Repo", SymbolKind::Class, None),
+            sym("save", "Repo.save", SymbolKind::Method, Some(0)),
+        ],
+        ..FileFacts::default()
+    };
+    // src/service.ts: import { Repo } from "./repo"; class Service { run() { const r = new Repo(); r.save(); this.helper(); } helper() {} }
+    let mut run_call = call("r.save", Some(1));
+    run_call.span.start_line = 3;
+    let service = FileFacts {
+        symbols: vec![
+            sym("Service", "Service", SymbolKind::Class, None),
+            sym("run", "Service.run", SymbolKind::Method, Some(0)),
+            sym("helper", "Service.helper", SymbolKind::Method, Some(0)),
+        ],
+        imports: vec![import("./repo", "Repo", "Repo", ImportKind::Named)],
+        calls: vec![
+            run_call,
+            call("this.helper", Some(1)),
+            call("console.log", Some(2)),
+        ],
+        bindings: vec![Binding {
+            name: "r".into(),
+            value: BindingValue::New("Repo".into()),
+            scope: Some(1),
+            span: Span::default(),
+        }],
+        ..FileFacts::default()
+    };
+    vec![
+        ("src/repo.ts".into(), Lang::TypeScript, repo),
+        ("src/service.ts".into(), Lang::TypeScript, service),
+    ]
+}
+
+#[test]
+fn resolves_type_inference_and_self_calls() {
+    let files = project();
+    let refs: Vec<_> = files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let g = CallGraph::build(&refs);
+    let edges = g.edge_names();
+    assert!(
+        edges.contains(&(
+            "src.service.Service.run".into(),
+            "src.repo.Repo.save".into()
+        )),
+        "{edges:?}"
+    );
+    assert!(edges.contains(&(
+        "src.service.Service.run".into(),
+        "src.service.Service.helper".into()
+    )));
+    assert_eq!(edges.len(), 2, "{edges:?}");
+    let run = g.id_of("src.service.Service.run").expect("node");
+    let strategies: Vec<Strategy> = g.out_edges(run).map(|e| e.strategy).collect();
+    assert!(strategies.contains(&Strategy::TypeInference));
+    assert!(strategies.contains(&Strategy::MethodSelf));
+    assert_eq!(g.unresolved().len(), 1);
+    assert_eq!(
+        g.lookup("Repo.save"),
+        Lookup::Found(g.id_of("src.repo.Repo.save").expect("node"))
+    );
+    assert_eq!(g.lookup("nothing"), Lookup::NotFound);
+}
+
+#[test]
+fn store_round_trip_is_identical() {
+    let files = project();
+    let refs: Vec<_> = files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let g = CallGraph::build(&refs);
+    let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+    let tx = conn.transaction().expect("tx");
+    crate::store::write(&tx, &g).expect("write");
+    tx.commit().expect("commit");
+    // Idempotent schema creation.
+    crate::store::ensure_schema(&conn).expect("schema");
+    let loaded = crate::store::load(&conn).expect("load");
+    assert_eq!(loaded.export_json(), g.export_json());
+    assert_eq!(loaded.edges(), g.edges());
+    assert_eq!(loaded.nodes(), g.nodes());
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM cg_edges", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 2);
+}
