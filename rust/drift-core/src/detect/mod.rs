@@ -1,22 +1,667 @@
-//! Declarative detectors. (Being implemented: see the engine issue.)
+//! Declarative detectors.
+//!
+//! A detector is one TOML rule file (see the crate README for the format):
+//! metadata, per-language tree-sitter queries (or a facts-based source:
+//! the file's symbols or its file name), an ordered list of *variant* rules
+//! that classify each hit, and test cases. [`DetectorSet`] compiles every
+//! query once per language at load time and runs them over each file's one
+//! tree; it is `Send + Sync`, so one instance serves every worker thread.
+//!
+//! drift-core does no file I/O: rule files are passed in as
+//! `(path_label, text)` pairs by the caller.
+
+mod builtin;
+pub(crate) mod classify;
+mod compile;
+mod spec;
+mod testing;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use streaming_iterator::StreamingIterator;
+
+pub use classify::CaseStyle;
+pub use testing::TestFailure;
 
 use crate::lang::Lang;
-use crate::model::{DetectorMatch, FileFacts};
+use crate::model::{DetectorMatch, FileFacts, Span, Symbol};
+use classify::{Condition, Subject, VariantRule};
 
-/// A compiled set of detectors.
+/// How serious a detector's outliers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What a detector looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Tree-sitter queries (`[[query]]` blocks).
+    #[default]
+    Query,
+    /// The file's extracted symbols (`FileFacts::symbols`); pseudo-captures
+    /// `name`, `kind`, `signature`, `return_type`, `has_doc`, `exported`,
+    /// `is_async`, `is_static`, `decorators`, `bases`, `param_types`,
+    /// `parent_kind`.
+    Symbols,
+    /// The file's path, once per file; pseudo-captures `stem`, `file`,
+    /// `ext`, `dir`, `path`.
+    FileName,
+}
+
+impl SourceKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            SourceKind::Query => "query",
+            SourceKind::Symbols => "symbols",
+            SourceKind::FileName => "file_name",
+        }
+    }
+}
+
+/// A detector's descriptive data (everything but the compiled queries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectorMeta {
+    /// `category/name`, e.g. `error-handling/throw-style`.
+    pub id: String,
+    pub category: String,
+    pub name: String,
+    pub description: String,
+    pub what: Option<String>,
+    pub why: Option<String>,
+    pub example: Option<String>,
+    pub severity: Severity,
+    pub source: SourceKind,
+    /// Languages the detector runs on, sorted.
+    pub languages: Vec<Lang>,
+    /// Every variant it can produce, in rule order.
+    pub variants: Vec<String>,
+    /// Descriptions given to variants in the rule file.
+    pub variant_descriptions: std::collections::BTreeMap<String, String>,
+    /// Where it came from (`builtin:<file>` or the project path label).
+    pub origin: String,
+}
+
+/// A rule file that could not be loaded (or one problem in it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct RuleError {
+    /// The path label the caller passed in.
+    pub path: String,
+    /// 1-based line in the rule file.
+    pub line: u32,
+    /// 1-based column (characters) in the rule file.
+    pub column: u32,
+    pub message: String,
+}
+
+/// One compiled query block for one language.
+#[derive(Debug)]
+struct CompiledQuery {
+    query: tree_sitter::Query,
+    /// Index of the `@match` capture, if the query has one.
+    match_capture: Option<u32>,
+    /// Per pattern: the variant set with `(#set! variant "name")`.
+    fixed_variants: Vec<Option<String>>,
+    /// Position of the block among the detector's blocks (for dedup order).
+    block: usize,
+}
+
+/// A synthetic or parsed test case from a rule file.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub lang: Lang,
+    pub code: String,
+    pub path: Option<String>,
+    /// Synthetic symbols replacing the extractor's (for `symbols` detectors).
+    pub symbols: Option<Vec<Symbol>>,
+    /// Expected variants of the matches, in source order.
+    pub expect: Vec<String>,
+}
+
+/// A compiled detector.
+#[derive(Debug)]
+pub struct Detector {
+    pub meta: DetectorMeta,
+    queries: HashMap<Lang, Vec<CompiledQuery>>,
+    filter: Vec<Condition>,
+    variants: Vec<VariantRule>,
+    default_variant: Option<String>,
+    pub tests: Vec<TestCase>,
+}
+
+impl Detector {
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+
+    /// Number of compiled queries (one per block and language).
+    pub fn query_count(&self) -> usize {
+        self.queries.values().map(Vec::len).sum()
+    }
+
+    fn run(
+        &self,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+        out: &mut Vec<DetectorMatch>,
+    ) {
+        match self.meta.source {
+            SourceKind::Query => self.run_queries(lang, root, source, out),
+            SourceKind::Symbols => {
+                for symbol in &facts.symbols {
+                    let subject = SymbolSubject {
+                        lang,
+                        symbol,
+                        facts,
+                    };
+                    if let Some(variant) = self.classify(&subject) {
+                        out.push(DetectorMatch {
+                            detector: self.meta.id.clone(),
+                            variant: variant.to_string(),
+                            span: symbol.name_span,
+                            snippet: snippet_of(symbol_snippet(symbol)),
+                        });
+                    }
+                }
+            }
+            SourceKind::FileName => {
+                let subject = FileSubject::new(lang, path);
+                if let Some(variant) = self.classify(&subject) {
+                    out.push(DetectorMatch {
+                        detector: self.meta.id.clone(),
+                        variant: variant.to_string(),
+                        span: Span {
+                            start_line: 1,
+                            start_col: 1,
+                            end_line: 1,
+                            end_col: 1,
+                        },
+                        snippet: snippet_of(path),
+                    });
+                }
+            }
+        }
+    }
+
+    fn classify(&self, subject: &dyn Subject) -> Option<&str> {
+        if !self.filter.iter().all(|c| c.holds(subject)) {
+            return None;
+        }
+        classify::classify(&self.variants, self.default_variant.as_deref(), subject)
+    }
+
+    fn run_queries(
+        &self,
+        lang: Lang,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        out: &mut Vec<DetectorMatch>,
+    ) {
+        let Some(queries) = self.queries.get(&lang) else {
+            return;
+        };
+        // (start byte, end byte, block, pattern, match)
+        let mut hits: Vec<(usize, usize, usize, usize, DetectorMatch)> = Vec::new();
+        for compiled in queries {
+            let query = &compiled.query;
+            let names = query.capture_names();
+            let mut cursor = tree_sitter::QueryCursor::new();
+            let mut matches = cursor.matches(query, root, source);
+            while let Some(m) = matches.next() {
+                let captures = m.captures();
+                let Some(first) = captures.first() else {
+                    continue;
+                };
+                let span_node = compiled
+                    .match_capture
+                    .and_then(|idx| captures.iter().find(|c| c.index == idx))
+                    .unwrap_or(first)
+                    .node;
+                let subject = QuerySubject {
+                    lang,
+                    source,
+                    names,
+                    captures,
+                    span_node,
+                };
+                let variant = match compiled.fixed_variants.get(m.pattern_index) {
+                    Some(Some(fixed)) => {
+                        if self.filter.iter().all(|c| c.holds(&subject)) {
+                            Some(fixed.as_str())
+                        } else {
+                            None
+                        }
+                    }
+                    _ => self.classify(&subject),
+                };
+                let Some(variant) = variant else { continue };
+                let text = span_node.utf8_text(source).unwrap_or("");
+                hits.push((
+                    span_node.start_byte(),
+                    span_node.end_byte(),
+                    compiled.block,
+                    m.pattern_index,
+                    DetectorMatch {
+                        detector: self.meta.id.clone(),
+                        variant: variant.to_string(),
+                        span: Span::from_node(&span_node),
+                        snippet: snippet_of(text),
+                    },
+                ));
+            }
+        }
+        // One hit per node: the earliest block/pattern wins, so specific
+        // patterns can be listed before catch-alls.
+        hits.sort_by_key(|h| (h.0, h.1, h.2, h.3));
+        hits.dedup_by_key(|h| (h.0, h.1));
+        out.extend(hits.into_iter().map(|h| h.4));
+    }
+}
+
+/// The matched text trimmed to its first line (at most 120 characters).
+fn snippet_of(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line = line.trim();
+    let mut out: String = line.chars().take(120).collect();
+    if line.chars().nth(120).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn symbol_snippet(symbol: &Symbol) -> &str {
+    if symbol.signature.is_empty() {
+        &symbol.name
+    } else {
+        &symbol.signature
+    }
+}
+
+struct QuerySubject<'a, 'tree> {
+    lang: Lang,
+    source: &'a [u8],
+    names: &'a [&'a str],
+    captures: &'a [tree_sitter::QueryCapture<'tree>],
+    span_node: tree_sitter::Node<'tree>,
+}
+
+impl QuerySubject<'_, '_> {
+    fn node(&self, capture: &str) -> Option<tree_sitter::Node<'_>> {
+        let found = self
+            .captures
+            .iter()
+            .find(|c| self.names.get(c.index as usize) == Some(&capture))
+            .map(|c| c.node);
+        match found {
+            Some(node) => Some(node),
+            None if capture == "match" => Some(self.span_node),
+            None => None,
+        }
+    }
+}
+
+impl Subject for QuerySubject<'_, '_> {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn text(&self, capture: &str) -> Option<Cow<'_, str>> {
+        let node = self.node(capture)?;
+        let bytes = self.source.get(node.byte_range())?;
+        Some(String::from_utf8_lossy(bytes))
+    }
+
+    fn node_kind(&self, capture: &str) -> Option<&str> {
+        self.node(capture).map(|n| n.kind())
+    }
+}
+
+/// Pseudo-captures available to `source = "symbols"` detectors.
+pub const SYMBOL_CAPTURES: &[&str] = &[
+    "name",
+    "kind",
+    "signature",
+    "return_type",
+    "has_doc",
+    "exported",
+    "is_async",
+    "is_static",
+    "decorators",
+    "bases",
+    "param_types",
+    "parent_kind",
+];
+
+/// Pseudo-captures available to `source = "file_name"` detectors.
+pub const FILE_CAPTURES: &[&str] = &["stem", "file", "ext", "dir", "path"];
+
+struct SymbolSubject<'a> {
+    lang: Lang,
+    symbol: &'a Symbol,
+    facts: &'a FileFacts,
+}
+
+fn kind_id(kind: crate::model::SymbolKind) -> &'static str {
+    use crate::model::SymbolKind::*;
+    match kind {
+        Function => "function",
+        Method => "method",
+        Constructor => "constructor",
+        Class => "class",
+        Struct => "struct",
+        Interface => "interface",
+        Trait => "trait",
+        Enum => "enum",
+        Impl => "impl",
+        Module => "module",
+        Constant => "constant",
+    }
+}
+
+fn bool_text(b: bool) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(if b { "true" } else { "false" }))
+}
+
+impl Subject for SymbolSubject<'_> {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn text(&self, capture: &str) -> Option<Cow<'_, str>> {
+        let s = self.symbol;
+        match capture {
+            "name" | "match" => Some(Cow::Borrowed(&s.name)),
+            "kind" => Some(Cow::Borrowed(kind_id(s.kind))),
+            "signature" => Some(Cow::Borrowed(&s.signature)),
+            "return_type" => s.return_type.as_deref().map(Cow::Borrowed),
+            "has_doc" => bool_text(s.has_doc),
+            "exported" => bool_text(s.exported),
+            "is_async" => bool_text(s.is_async),
+            "is_static" => bool_text(s.is_static),
+            "decorators" => Some(Cow::Owned(s.decorators.join("\n"))),
+            "bases" => Some(Cow::Owned(s.bases.join("\n"))),
+            "param_types" => {
+                let params: Vec<_> = s
+                    .params
+                    .iter()
+                    .filter(|p| {
+                        !matches!(
+                            p.name.as_str(),
+                            "self" | "cls" | "this" | "&self" | "&mut self" | "mut self"
+                        )
+                    })
+                    .collect();
+                let typed = params.iter().filter(|p| p.type_text.is_some()).count();
+                let text = if params.is_empty() {
+                    "no-params"
+                } else if typed == params.len() {
+                    "all"
+                } else if typed == 0 {
+                    "none"
+                } else {
+                    "some"
+                };
+                Some(Cow::Borrowed(text))
+            }
+            "parent_kind" => s
+                .parent
+                .and_then(|p| self.facts.symbols.get(p as usize))
+                .map(|p| Cow::Borrowed(kind_id(p.kind))),
+            _ => None,
+        }
+    }
+
+    fn node_kind(&self, _capture: &str) -> Option<&str> {
+        None
+    }
+}
+
+struct FileSubject<'a> {
+    lang: Lang,
+    path: &'a str,
+    file: &'a str,
+    dir: &'a str,
+}
+
+impl<'a> FileSubject<'a> {
+    fn new(lang: Lang, path: &'a str) -> FileSubject<'a> {
+        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+        FileSubject {
+            lang,
+            path,
+            file,
+            dir,
+        }
+    }
+}
+
+impl Subject for FileSubject<'_> {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn text(&self, capture: &str) -> Option<Cow<'_, str>> {
+        let text = match capture {
+            // `user-service.test.ts` → `user-service`; `.eslintrc.js` → `.eslintrc`
+            "stem" | "match" => match self.file.get(1..).and_then(|rest| rest.find('.')) {
+                Some(dot) => &self.file[..dot + 1],
+                None => self.file,
+            },
+            "file" => self.file,
+            "ext" => self.file.rsplit_once('.').map_or("", |(_, e)| e),
+            "dir" => self.dir,
+            "path" => self.path,
+            _ => return None,
+        };
+        Some(Cow::Borrowed(text))
+    }
+
+    fn node_kind(&self, _capture: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// A compiled set of detectors, indexed by language. `Send + Sync`.
 #[derive(Debug, Default)]
-pub struct DetectorSet {}
+pub struct DetectorSet {
+    detectors: Vec<Detector>,
+    by_lang: HashMap<Lang, Vec<usize>>,
+}
 
 impl DetectorSet {
-    /// Runs every detector for `lang` over one tree.
+    /// The builtin pack. Every builtin rule compiles (a test checks it); a
+    /// rule that failed anyway would be skipped and logged.
+    pub fn builtin() -> DetectorSet {
+        let (set, errors) = DetectorSet::builtin_with_errors();
+        for error in &errors {
+            tracing::error!(%error, "builtin detector failed to load");
+        }
+        set
+    }
+
+    /// The builtin pack and any problems loading it (none expected).
+    pub fn builtin_with_errors() -> (DetectorSet, Vec<RuleError>) {
+        DetectorSet::from_rules(builtin::BUILTIN_RULES.iter().copied())
+    }
+
+    /// The builtin rule files as `(label, text)` pairs.
+    pub fn builtin_rule_files() -> &'static [(&'static str, &'static str)] {
+        builtin::BUILTIN_RULES
+    }
+
+    /// Compiles rule files given as `(path_label, text)` pairs. A bad file
+    /// yields a [`RuleError`] naming the file, line and column; every other
+    /// file still loads. A later file with an id already loaded is an error.
+    pub fn from_rules<'a>(
+        rules: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (DetectorSet, Vec<RuleError>) {
+        let mut set = DetectorSet::default();
+        let mut errors = Vec::new();
+        for (label, text) in rules {
+            match compile::compile_rule(label, text) {
+                Ok(detector) => {
+                    if set.get(detector.id()).is_some() {
+                        errors.push(RuleError {
+                            path: label.to_string(),
+                            line: 1,
+                            column: 1,
+                            message: format!("duplicate detector id `{}`", detector.id()),
+                        });
+                    } else {
+                        set.detectors.push(detector);
+                    }
+                }
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        set.reindex();
+        (set, errors)
+    }
+
+    /// The builtin pack plus project rules (`.drift/rules/*.toml`, read by
+    /// the caller). A project rule with a builtin's id replaces it.
+    pub fn with_project_rules<'a>(
+        rules: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (DetectorSet, Vec<RuleError>) {
+        let (mut set, mut errors) = DetectorSet::builtin_with_errors();
+        let (project, mut project_errors) = DetectorSet::from_rules(rules);
+        errors.append(&mut project_errors);
+        set.merge(project);
+        (set, errors)
+    }
+
+    /// Adds `other`'s detectors, replacing any with the same id.
+    pub fn merge(&mut self, other: DetectorSet) {
+        for detector in other.detectors {
+            match self.detectors.iter().position(|d| d.id() == detector.id()) {
+                Some(i) => self.detectors[i] = detector,
+                None => self.detectors.push(detector),
+            }
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.detectors.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        self.by_lang.clear();
+        for (i, d) in self.detectors.iter().enumerate() {
+            for &lang in &d.meta.languages {
+                self.by_lang.entry(lang).or_default().push(i);
+            }
+        }
+    }
+
+    /// Every detector, sorted by id.
+    pub fn detectors(&self) -> &[Detector] {
+        &self.detectors
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Detector> {
+        self.detectors.iter().find(|d| d.id() == id)
+    }
+
+    /// Descriptive data of every detector (for learning and front ends).
+    pub fn metadata(&self) -> impl Iterator<Item = &DetectorMeta> {
+        self.detectors.iter().map(|d| &d.meta)
+    }
+
+    pub fn len(&self) -> usize {
+        self.detectors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.detectors.is_empty()
+    }
+
+    /// Runs every detector for `lang` over one tree. Matches are sorted by
+    /// position, then detector id.
     pub fn run(
         &self,
-        _lang: Lang,
-        _path: &str,
-        _root: tree_sitter::Node<'_>,
-        _source: &[u8],
-        _facts: &FileFacts,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
     ) -> Vec<DetectorMatch> {
-        Vec::new()
+        let mut out = Vec::new();
+        if let Some(indices) = self.by_lang.get(&lang) {
+            for &i in indices {
+                self.detectors[i].run(lang, path, root, source, facts, &mut out);
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.span.start_line, a.span.start_col, &a.detector)
+                .cmp(&(b.span.start_line, b.span.start_col, &b.detector))
+        });
+        out
+    }
+
+    /// Runs one detector (by id) over one tree.
+    pub fn run_detector(
+        &self,
+        id: &str,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+    ) -> Vec<DetectorMatch> {
+        let mut out = Vec::new();
+        if let Some(d) = self.get(id)
+            && d.meta.languages.contains(&lang)
+        {
+            d.run(lang, path, root, source, facts, &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn detector_set_is_send_and_sync() {
+        assert_send_sync::<DetectorSet>();
+    }
+
+    #[test]
+    fn file_subject_pseudo_captures() {
+        let s = FileSubject::new(Lang::TypeScript, "src/a/user-service.test.ts");
+        assert_eq!(s.text("stem").as_deref(), Some("user-service"));
+        assert_eq!(s.text("file").as_deref(), Some("user-service.test.ts"));
+        assert_eq!(s.text("ext").as_deref(), Some("ts"));
+        assert_eq!(s.text("dir").as_deref(), Some("src/a"));
+        let s = FileSubject::new(Lang::JavaScript, ".eslintrc.js");
+        assert_eq!(s.text("stem").as_deref(), Some(".eslintrc"));
+    }
+
+    #[test]
+    fn snippets_are_one_trimmed_line() {
+        assert_eq!(snippet_of("\n  foo(a,\n b)"), "foo(a,");
+        let long = "x".repeat(200);
+        assert_eq!(snippet_of(&long).chars().count(), 121);
     }
 }

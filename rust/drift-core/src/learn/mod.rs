@@ -1,1 +1,435 @@
-//! Convention learning. (Being implemented: see the engine issue.)
+//! Convention learning: detector matches across a repository → patterns
+//! (which variant dominates, how confidently) and violations (outliers).
+//!
+//! Everything here is a pure, deterministic function of its input: outputs
+//! are sorted and examples are chosen by position, never by input order.
+//!
+//! # The confidence model
+//!
+//! For one detector, let `n` be its number of matches in the repository and
+//! `k` the count of the dominant variant (most matches; ties broken by more
+//! files, then by name). With a uniform `Beta(1, 1)` prior on the share `p`
+//! of code that follows the dominant variant, the posterior after `k`
+//! successes in `n` trials is `Beta(k + 1, n − k + 1)`. We take its lower
+//! credible bound `L = Q(α; k + 1, n − k + 1)` (`α` =
+//! [`LearnOptions::lower_quantile`], 5 % by default): "with 95 %
+//! posterior probability, at least `L` of this code follows the
+//! convention". `L` grows with support and shrinks with dissent, and is
+//! small for small samples (3 of 3 gives `L` ≈ 0.47; 20 of 20 gives 0.87;
+//! 95 of 100 gives 0.90).
+//!
+//! A convention seen in one file may be one author's habit, so `L` is
+//! weighted by how widely the dominant variant is spread:
+//!
+//! ```text
+//! confidence = L × (1 − fp · 0.5^(files − 1)) × (1 − dp · 0.5^(dirs − 1))
+//! ```
+//!
+//! with `fp` = [`LearnOptions::file_spread_penalty`] (0.4: one file keeps
+//! 60 %, two 80 %, five 97.5 %) and `dp` =
+//! [`LearnOptions::dir_spread_penalty`] (0.05). When variants tie for the
+//! top count, the spread used is the smallest among them. The result is in
+//! `[0, 1]`; adding a dominant-variant match never lowers it and adding a
+//! match of a variant with fewer matches than the dominant never raises it
+//! (property-tested).
+//!
+//! Tiers: [`Tier::Insufficient`] below [`LearnOptions::min_samples`]
+//! matches, else [`Tier::Established`] at ≥ 0.85, [`Tier::Emerging`] at
+//! ≥ 0.6, [`Tier::Weak`] below. Every match of a non-dominant variant of a
+//! pattern whose confidence is at least
+//! [`LearnOptions::violation_min_confidence`] (and with enough samples) is
+//! a [`Violation`].
+
+mod stats;
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::detect::{DetectorMeta, Severity};
+use crate::model::{DetectorMatch, Span};
+
+/// Thresholds and weights of the model (see the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnOptions {
+    /// Fewer matches than this: tier `insufficient`, no violations.
+    pub min_samples: usize,
+    /// Confidence at or above which a pattern is `established`.
+    pub established: f64,
+    /// Confidence at or above which a pattern is `emerging`.
+    pub emerging: f64,
+    /// Posterior quantile used as the lower credible bound (0..0.5).
+    pub lower_quantile: f64,
+    /// Weight lost when the dominant variant is in a single file (halved
+    /// with each further file).
+    pub file_spread_penalty: f64,
+    /// Weight lost when it is in a single directory (halved per further one).
+    pub dir_spread_penalty: f64,
+    /// Patterns at or above this confidence report outliers.
+    pub violation_min_confidence: f64,
+    /// Examples kept per variant.
+    pub max_examples: usize,
+}
+
+impl Default for LearnOptions {
+    fn default() -> Self {
+        LearnOptions {
+            min_samples: 3,
+            established: 0.85,
+            emerging: 0.6,
+            lower_quantile: 0.05,
+            file_spread_penalty: 0.4,
+            dir_spread_penalty: 0.05,
+            violation_min_confidence: 0.6,
+            max_examples: 3,
+        }
+    }
+}
+
+/// How much a convention can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Established,
+    Emerging,
+    Weak,
+    Insufficient,
+}
+
+impl Tier {
+    pub fn id(self) -> &'static str {
+        match self {
+            Tier::Established => "established",
+            Tier::Emerging => "emerging",
+            Tier::Weak => "weak",
+            Tier::Insufficient => "insufficient",
+        }
+    }
+}
+
+/// A place in the repository.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    pub file: String,
+    pub span: Span,
+    pub snippet: String,
+}
+
+/// One variant of a pattern and its support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantStats {
+    pub variant: String,
+    /// `detector-id:variant`, stable across runs.
+    pub convention_id: String,
+    pub count: usize,
+    /// Distinct files / directories where it occurs.
+    pub files: usize,
+    pub dirs: usize,
+    /// `count / total`.
+    pub share: f64,
+    /// The first few occurrences by (file, position).
+    pub examples: Vec<Location>,
+}
+
+/// What one detector says about a repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pattern {
+    /// Stable id: the detector id.
+    pub id: String,
+    pub category: String,
+    pub name: String,
+    pub severity: Severity,
+    /// Sorted by count (desc), then name.
+    pub variants: Vec<VariantStats>,
+    pub dominant: String,
+    /// `detector-id:dominant-variant`.
+    pub convention_id: String,
+    pub total: usize,
+    pub confidence: f64,
+    pub tier: Tier,
+}
+
+/// A match that departs from a confident convention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    pub pattern_id: String,
+    /// The convention broken (`detector-id:expected-variant`).
+    pub convention_id: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub span: Span,
+    pub snippet: String,
+    pub message: String,
+    pub expected: String,
+    pub found: String,
+    pub severity: Severity,
+    pub confidence: f64,
+    /// A location following the convention (same directory when possible).
+    pub example: Location,
+}
+
+/// The result of learning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Learned {
+    /// Sorted by id.
+    pub patterns: Vec<Pattern>,
+    /// Sorted by file, line, column, pattern id.
+    pub violations: Vec<Violation>,
+}
+
+/// The stable id of a convention.
+pub fn convention_id(detector: &str, variant: &str) -> String {
+    format!("{detector}:{variant}")
+}
+
+#[derive(Default)]
+struct VariantAcc {
+    count: usize,
+    files: HashMap<u32, ()>,
+    dirs: HashMap<u32, ()>,
+    /// The `max_examples` smallest locations by (file, span).
+    examples: Vec<(u32, Span, String)>,
+    /// Smallest location per directory.
+    per_dir: HashMap<u32, (u32, Span, String)>,
+    /// Every occurrence (for violations).
+    occurrences: Vec<(u32, Span, String)>,
+}
+
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn new() -> Interner {
+        Interner {
+            ids: HashMap::new(),
+            names: Vec::new(),
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or(".", |(d, _)| d)
+}
+
+/// Spread weight for a count of distinct files or directories.
+fn spread_factor(count: usize, penalty: f64) -> f64 {
+    let steps = i32::try_from(count.saturating_sub(1)).unwrap_or(i32::MAX);
+    1.0 - penalty.clamp(0.0, 1.0) * 0.5f64.powi(steps)
+}
+
+/// The confidence of a convention with `dominant` of `total` matches,
+/// spread over `files` files and `dirs` directories (see module docs).
+pub fn confidence(
+    dominant: usize,
+    total: usize,
+    files: usize,
+    dirs: usize,
+    options: &LearnOptions,
+) -> f64 {
+    if total == 0 || dominant == 0 {
+        return 0.0;
+    }
+    let dominant = dominant.min(total);
+    let a = dominant as f64 + 1.0;
+    let b = (total - dominant) as f64 + 1.0;
+    let q = options.lower_quantile.clamp(1e-9, 0.5);
+    let lower = stats::beta_quantile(q, a, b);
+    let value = lower
+        * spread_factor(files.max(1), options.file_spread_penalty)
+        * spread_factor(dirs.max(1), options.dir_spread_penalty);
+    value.clamp(0.0, 1.0)
+}
+
+fn tier_of(total: usize, confidence: f64, options: &LearnOptions) -> Tier {
+    if total < options.min_samples {
+        Tier::Insufficient
+    } else if confidence >= options.established {
+        Tier::Established
+    } else if confidence >= options.emerging {
+        Tier::Emerging
+    } else {
+        Tier::Weak
+    }
+}
+
+/// Learns patterns and violations from `(file path, match)` items.
+///
+/// `detectors` supplies names, categories and severities; matches of a
+/// detector missing from it are still learned (category from the id).
+/// Runs in time linear in the number of matches (plus sorting).
+pub fn learn<'m, P, M>(
+    matches: impl IntoIterator<Item = (P, M)>,
+    detectors: impl IntoIterator<Item = &'m DetectorMeta>,
+    options: &LearnOptions,
+) -> Learned
+where
+    P: AsRef<str>,
+    M: Borrow<DetectorMatch>,
+{
+    let metas: HashMap<&str, &DetectorMeta> =
+        detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut files = Interner::new();
+    let mut dirs = Interner::new();
+    let mut by_detector: HashMap<String, HashMap<String, VariantAcc>> = HashMap::new();
+    let max_examples = options.max_examples;
+
+    for (path, m) in matches {
+        let path = path.as_ref();
+        let m = m.borrow();
+        let file = files.intern(path);
+        let dir = dirs.intern(dir_of(path));
+        let variants = match by_detector.get_mut(&m.detector) {
+            Some(v) => v,
+            None => by_detector.entry(m.detector.clone()).or_default(),
+        };
+        let acc = match variants.get_mut(&m.variant) {
+            Some(a) => a,
+            None => variants.entry(m.variant.clone()).or_default(),
+        };
+        acc.count += 1;
+        acc.files.insert(file, ());
+        acc.dirs.insert(dir, ());
+        acc.occurrences.push((file, m.span, m.snippet.clone()));
+        let key = (path, m.span);
+        match acc.per_dir.get_mut(&dir) {
+            Some(entry) => {
+                if key < (files.name(entry.0), entry.1) {
+                    *entry = (file, m.span, m.snippet.clone());
+                }
+            }
+            None => {
+                acc.per_dir.insert(dir, (file, m.span, m.snippet.clone()));
+            }
+        }
+        // Keep the `max_examples` smallest (file, span) locations.
+        if max_examples > 0 {
+            let pos = acc
+                .examples
+                .iter()
+                .position(|(f, s, _)| key < (files.name(*f), *s))
+                .unwrap_or(acc.examples.len());
+            if pos < max_examples {
+                acc.examples.insert(pos, (file, m.span, m.snippet.clone()));
+                acc.examples.truncate(max_examples);
+            }
+        }
+    }
+
+    let mut patterns = Vec::with_capacity(by_detector.len());
+    let mut violations = Vec::new();
+    for (detector, variants) in by_detector {
+        let meta = metas.get(detector.as_str()).copied();
+        let total: usize = variants.values().map(|v| v.count).sum();
+        let mut ranked: Vec<(&String, &VariantAcc)> = variants.iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.count
+                .cmp(&a.1.count)
+                .then(b.1.files.len().cmp(&a.1.files.len()))
+                .then(a.0.cmp(b.0))
+        });
+        let Some(&(dominant, dom_acc)) = ranked.first() else {
+            continue;
+        };
+        let tied = ranked.iter().filter(|(_, a)| a.count == dom_acc.count);
+        let (spread_files, spread_dirs) = tied.fold((usize::MAX, usize::MAX), |(f, d), (_, a)| {
+            (f.min(a.files.len()), d.min(a.dirs.len()))
+        });
+        let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
+        let tier = tier_of(total, conf, options);
+        let severity = meta.map_or(Severity::Info, |m| m.severity);
+        let name = meta.map_or_else(|| detector.clone(), |m| m.name.clone());
+        let category = meta.map_or_else(
+            || detector.split('/').next().unwrap_or("").to_string(),
+            |m| m.category.clone(),
+        );
+
+        let location = |(f, span, snippet): &(u32, Span, String)| Location {
+            file: files.name(*f).to_string(),
+            span: *span,
+            snippet: snippet.clone(),
+        };
+        let variant_stats: Vec<VariantStats> = ranked
+            .iter()
+            .map(|(variant, acc)| VariantStats {
+                variant: (*variant).clone(),
+                convention_id: convention_id(&detector, variant),
+                count: acc.count,
+                files: acc.files.len(),
+                dirs: acc.dirs.len(),
+                share: acc.count as f64 / total as f64,
+                examples: acc.examples.iter().map(location).collect(),
+            })
+            .collect();
+
+        if total >= options.min_samples && conf >= options.violation_min_confidence {
+            let fallback = dom_acc.examples.first().map(location);
+            for (variant, acc) in ranked.iter().skip(1) {
+                for occ in &acc.occurrences {
+                    let dir = dirs.ids.get(dir_of(files.name(occ.0))).copied();
+                    let example = dir
+                        .and_then(|d| dom_acc.per_dir.get(&d))
+                        .map(location)
+                        .or_else(|| fallback.clone());
+                    let Some(example) = example else { continue };
+                    violations.push(Violation {
+                        pattern_id: detector.clone(),
+                        convention_id: convention_id(&detector, dominant),
+                        file: files.name(occ.0).to_string(),
+                        line: occ.1.start_line,
+                        column: occ.1.start_col,
+                        span: occ.1,
+                        snippet: occ.2.clone(),
+                        message: format!(
+                            "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
+                            dom_acc.count, example.file, example.span.start_line
+                        ),
+                        expected: dominant.clone(),
+                        found: (*variant).clone(),
+                        severity,
+                        confidence: conf,
+                        example,
+                    });
+                }
+            }
+        }
+
+        patterns.push(Pattern {
+            id: detector.clone(),
+            category,
+            name,
+            severity,
+            variants: variant_stats,
+            dominant: dominant.clone(),
+            convention_id: convention_id(&detector, dominant),
+            total,
+            confidence: conf,
+            tier,
+        });
+    }
+    patterns.sort_by(|a, b| a.id.cmp(&b.id));
+    violations.sort_by(|a, b| {
+        (&a.file, a.span, &a.pattern_id, &a.snippet).cmp(&(&b.file, b.span, &b.pattern_id, &b.snippet))
+    });
+    Learned {
+        patterns,
+        violations,
+    }
+}

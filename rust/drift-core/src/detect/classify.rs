@@ -1,0 +1,225 @@
+//! The classification language: conditions over a match's captures.
+//!
+//! A *subject* is whatever a detector looked at: a tree-sitter query match
+//! (captures are the query's `@names`), a symbol from the file's facts
+//! (pseudo-captures `name`, `kind`, `has_doc`, ...) or the file's path
+//! (pseudo-captures `stem`, `file`, `ext`, `dir`, `path`). A [`Condition`]
+//! tests one capture; every condition of a rule must hold.
+
+use std::borrow::Cow;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Lang;
+
+/// Identifier case styles understood by `case_style` conditions.
+///
+/// Leading and trailing underscores are ignored (`_private`, `__init__`),
+/// and single lowercase words (`user`) are only [`CaseStyle::Lower`]:
+/// they are compatible with both camelCase and snake_case, so naming
+/// detectors leave them unclassified instead of guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStyle {
+    /// `getUser`, `parseHttpRequest` (at least one interior capital).
+    Camel,
+    /// `UserService`, `HttpClient`, `X509Cert` (starts with a capital, has a lowercase letter).
+    Pascal,
+    /// `get_user` (at least one underscore, all lowercase).
+    Snake,
+    /// `MAX_SIZE`, `TIMEOUT` (all uppercase, optional underscores).
+    ScreamingSnake,
+    /// `user-service` (at least one hyphen, all lowercase).
+    Kebab,
+    /// `user`, `index` (one lowercase word).
+    Lower,
+}
+
+impl CaseStyle {
+    /// Does `name` have this case style?
+    pub fn matches(self, name: &str) -> bool {
+        let name = name.trim_matches('_');
+        let Some(first) = name.chars().next() else {
+            return false;
+        };
+        let alnum = |c: char| c.is_ascii_alphanumeric();
+        let has_lower = name.chars().any(|c| c.is_ascii_lowercase());
+        let has_upper = name.chars().any(|c| c.is_ascii_uppercase());
+        match self {
+            CaseStyle::Camel => {
+                first.is_ascii_lowercase() && has_upper && name.chars().all(alnum)
+            }
+            CaseStyle::Pascal => {
+                first.is_ascii_uppercase() && has_lower && name.chars().all(alnum)
+            }
+            CaseStyle::Snake => {
+                first.is_ascii_lowercase()
+                    && name.contains('_')
+                    && !name.contains("__")
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }
+            CaseStyle::ScreamingSnake => {
+                first.is_ascii_uppercase()
+                    && !has_lower
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            }
+            CaseStyle::Kebab => {
+                first.is_ascii_lowercase()
+                    && name.contains('-')
+                    && !name.contains("--")
+                    && !name.ends_with('-')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            }
+            CaseStyle::Lower => {
+                first.is_ascii_lowercase()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            }
+        }
+    }
+}
+
+/// What a detector is looking at when it classifies one hit.
+pub(crate) trait Subject {
+    fn lang(&self) -> Lang;
+    /// Text of a capture (or pseudo-capture); `None` when absent.
+    fn text(&self, capture: &str) -> Option<Cow<'_, str>>;
+    /// Syntax node kind of a capture; `None` when absent or not a node.
+    fn node_kind(&self, capture: &str) -> Option<&str>;
+}
+
+/// One compiled test on one capture. Every present predicate must hold;
+/// `negate` inverts the result.
+#[derive(Debug, Clone)]
+pub(crate) struct Condition {
+    pub capture: String,
+    pub regex: Option<Regex>,
+    pub not_regex: Option<Regex>,
+    pub equals: Option<String>,
+    pub one_of: Option<Vec<String>>,
+    pub case_style: Option<CaseStyle>,
+    pub node_kind: Option<Vec<String>>,
+    /// `Some(true)`: the capture must exist; `Some(false)`: it must not.
+    pub present: Option<bool>,
+    pub languages: Option<Vec<Lang>>,
+    pub negate: bool,
+}
+
+impl Condition {
+    pub fn holds(&self, subject: &dyn Subject) -> bool {
+        self.evaluate(subject) != self.negate
+    }
+
+    fn evaluate(&self, subject: &dyn Subject) -> bool {
+        if let Some(langs) = &self.languages
+            && !langs.contains(&subject.lang())
+        {
+            return false;
+        }
+        let text = subject.text(&self.capture);
+        if let Some(want) = self.present
+            && text.is_some() != want
+        {
+            return false;
+        }
+        let needs_text = self.regex.is_some()
+            || self.not_regex.is_some()
+            || self.equals.is_some()
+            || self.one_of.is_some()
+            || self.case_style.is_some();
+        if needs_text {
+            let Some(text) = text.as_deref() else {
+                return false;
+            };
+            if self.regex.as_ref().is_some_and(|r| !r.is_match(text)) {
+                return false;
+            }
+            if self.not_regex.as_ref().is_some_and(|r| r.is_match(text)) {
+                return false;
+            }
+            if self.equals.as_ref().is_some_and(|e| e != text) {
+                return false;
+            }
+            if self
+                .one_of
+                .as_ref()
+                .is_some_and(|set| !set.iter().any(|s| s == text))
+            {
+                return false;
+            }
+            if self.case_style.is_some_and(|style| !style.matches(text)) {
+                return false;
+            }
+        }
+        if let Some(kinds) = &self.node_kind {
+            match subject.node_kind(&self.capture) {
+                Some(kind) if kinds.iter().any(|k| k == kind) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+/// An ordered variant rule: the first rule whose conditions all hold names
+/// the match's variant.
+#[derive(Debug, Clone)]
+pub(crate) struct VariantRule {
+    pub name: String,
+    pub conditions: Vec<Condition>,
+}
+
+/// Classifies a subject: `Some(variant)` or `None` (the hit is dropped).
+pub(crate) fn classify<'a>(
+    rules: &'a [VariantRule],
+    default: Option<&'a str>,
+    subject: &dyn Subject,
+) -> Option<&'a str> {
+    rules
+        .iter()
+        .find(|rule| rule.conditions.iter().all(|c| c.holds(subject)))
+        .map(|rule| rule.name.as_str())
+        .or(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_styles() {
+        use CaseStyle::*;
+        let cases: &[(&str, &[CaseStyle])] = &[
+            ("getUser", &[Camel]),
+            ("parseHTTPRequest", &[Camel]),
+            ("UserService", &[Pascal]),
+            ("get_user", &[Snake]),
+            ("_private_thing", &[Snake]),
+            ("MAX_SIZE", &[ScreamingSnake]),
+            ("TIMEOUT", &[ScreamingSnake]),
+            ("user-service", &[Kebab]),
+            ("user", &[Lower]),
+            ("__init__", &[Lower]),
+            ("Mixed_Case", &[]),
+            ("", &[]),
+            ("a--b", &[]),
+        ];
+        for (name, styles) in cases {
+            for style in [Camel, Pascal, Snake, ScreamingSnake, Kebab, Lower] {
+                assert_eq!(
+                    style.matches(name),
+                    styles.contains(&style),
+                    "{name} vs {style:?}"
+                );
+            }
+        }
+    }
+}
