@@ -45,6 +45,15 @@ class Package:
     targets: dict[str, Target] = field(default_factory=dict)
     exported: set[str] = field(default_factory=set)
     npm_links: bool = False
+    lines: list[str] = field(default_factory=list)
+
+    def line_of(self, raw: str, start: int) -> int:
+        """Line of the string literal `raw` at or after line `start` (1-based)."""
+        needles = (f'"{raw}"', f"'{raw}'")
+        for index in range(max(start - 1, 0), len(self.lines)):
+            if any(n in self.lines[index] for n in needles):
+                return index + 1
+        return start
 
 
 @dataclass
@@ -307,6 +316,9 @@ class Checker:
         display = pkg.build_file
         pkg_dir = self.root / pkg.path
         file_path = str(self.root / pkg.build_file)
+        if source is None:
+            source = (self.root / pkg.build_file).read_text(encoding="utf-8")
+        pkg.lines = source.splitlines()
         checker = self
 
         def line() -> int:
@@ -476,6 +488,7 @@ class Checker:
         label = parse_label(raw, pkg.path)
         if label is None:
             return
+        target = _AtLine(target, pkg.line_of(raw, target.line))
         if label.repo is not None:
             if label.repo not in self.module.repos:
                 self.findings.add(
@@ -528,7 +541,7 @@ class Checker:
                 return True
         return False
 
-    def check_npm_label(self, pkg: Package, target: Target, attr: str, raw: str, label: Label) -> None:
+    def check_npm_label(self, pkg: Package, target, attr: str, raw: str, label: Label) -> None:
         display = pkg.build_file
         owner = self.packages.get(label.package)
         where = label.package or "."
@@ -592,7 +605,7 @@ class Checker:
                     if label.repo == "crates" and label.name not in declared:
                         self.findings.add(
                             display,
-                            t.line,
+                            build.line_of(value, t.line),
                             f"{t.name}: '@crates//:{label.name}' is not a dependency in {cpkg.manifest}",
                         )
         for dep in cpkg.active_deps():
@@ -606,9 +619,15 @@ class Checker:
                 ok = any(key in used[r] for r in roles) or (dep.kind == "dev" and key in used["normal"])
             if not ok:
                 label = f"@crates//:{dep.package}" if dep.path_dir is None else f"//{dep.path_dir}"
+                wanted = {
+                    "normal": ("rust_library", "rust_shared_library", "rust_proc_macro", "rust_binary"),
+                    "dev": ("rust_test",),
+                    "build": ("cargo_build_script",),
+                }[dep.kind]
+                line = min((t.line for t in rust_targets if t.rule in wanted), default=1)
                 self.findings.add(
                     display,
-                    1,
+                    line,
                     f"Cargo {dep.kind} dependency '{dep.package}' of {cpkg.name} is missing from this BUILD file ({label})",
                 )
 
@@ -645,6 +664,17 @@ class Checker:
                 self.findings.add(
                     ".github/workflows/ci.yml", 1, "differs from ci/workflows/ci.yml (copy it over)"
                 )
+
+
+class _AtLine:
+    """A target viewed at a more precise line (where the offending label is)."""
+
+    def __init__(self, target: Target, line: int):
+        self._target = target
+        self.line = line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
 
 
 class _AnyExports(dict):

@@ -359,9 +359,12 @@ class Generator:
 
 
 def buildifier_binary(root: Path) -> str | None:
-    local = root / "node_modules" / ".bin" / "buildifier"
-    if local.exists():
-        return str(local)
+    """buildifier from the checked tree's node_modules, else this repository's, else PATH."""
+    own_root = Path(__file__).resolve().parents[3]
+    for base in (root, own_root):
+        local = base / "node_modules" / ".bin" / "buildifier"
+        if local.exists():
+            return str(local)
     return shutil.which("buildifier")
 
 

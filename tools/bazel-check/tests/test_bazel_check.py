@@ -1,0 +1,111 @@
+"""Tests for tools/bazel-check: one broken fixture tree per failure mode, the
+generator, and the real repository."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bazel_check.check import Checker, parse_label, write_rust_builds  # noqa: E402
+from bazel_check.starlark import glob  # noqa: E402
+
+FIXTURES = HERE / "fixtures"
+REPO = HERE.parents[2]
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "base")
+
+
+def make_tree(tmp_path: Path, case: str | None = None) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "base", root)
+    if case is not None:
+        shutil.copytree(
+            FIXTURES / case,
+            root,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("expected.txt"),
+        )
+    return root
+
+
+def findings(root: Path) -> list[str]:
+    return [str(f) for f in Checker(root).run()]
+
+
+def test_base_fixture_is_clean(tmp_path: Path) -> None:
+    assert findings(make_tree(tmp_path)) == []
+
+
+def test_every_case_has_an_expectation() -> None:
+    assert len(CASES) >= 20
+    for case in CASES:
+        expected = (FIXTURES / case / "expected.txt").read_text().splitlines()
+        assert expected, f"{case}/expected.txt is empty"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_fixture_reports_exact_findings(tmp_path: Path, case: str) -> None:
+    expected = (FIXTURES / case / "expected.txt").read_text().splitlines()
+    assert findings(make_tree(tmp_path, case)) == expected
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["stale_build", "cargo_dep_missing_from_build", "cargo_dev_dep_missing_from_build", "member_without_build"],
+)
+def test_write_mode_repairs_rust_builds(tmp_path: Path, case: str) -> None:
+    root = make_tree(tmp_path, case)
+    assert findings(root) != []
+    written = write_rust_builds(root)
+    assert written, "--write changed nothing"
+    assert findings(root) == []
+
+
+def test_write_mode_is_idempotent(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    write_rust_builds(root)
+    assert write_rust_builds(root) == []
+
+
+def test_generated_build_has_expected_targets(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, "member_without_build")
+    write_rust_builds(root)
+    text = (root / "crates/gamma/BUILD.bazel").read_text()
+    assert 'name = "gamma"' in text
+    assert 'name = "unit_test"' in text
+    assert '"//crates/gamma:Cargo.toml"' in (root / "tools/rust.MODULE.bazel").read_text()
+
+
+def test_parse_label() -> None:
+    assert parse_label("//a/b:c", "x").package == "a/b"
+    assert parse_label("//a/b", "x").name == "b"
+    assert parse_label(":c", "pkg").package == "pkg"
+    label = parse_label("@crates//:serde", "")
+    assert (label.repo, label.package, label.name) == ("crates", "", "serde")
+    assert parse_label("@platforms//os:linux", "").repo == "platforms"
+
+
+def test_glob_excludes_subpackages(tmp_path: Path) -> None:
+    (tmp_path / "src/sub").mkdir(parents=True)
+    (tmp_path / "src/a.rs").write_text("")
+    (tmp_path / "src/sub/b.rs").write_text("")
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner/BUILD.bazel").write_text("")
+    (tmp_path / "inner/c.rs").write_text("")
+    assert glob(tmp_path, ["**/*.rs"]) == ["src/a.rs", "src/sub/b.rs"]
+    assert glob(tmp_path, ["src/*.rs"]) == ["src/a.rs"]
+    assert glob(tmp_path, ["**/*.rs"], ["src/sub/**"]) == ["src/a.rs"]
+
+
+def test_real_repository_passes_quickly() -> None:
+    started = time.monotonic()
+    result = findings(REPO)
+    elapsed = time.monotonic() - started
+    assert result == [], "\n".join(result)
+    assert elapsed < 5.0, f"checker took {elapsed:.2f}s"
