@@ -1,0 +1,234 @@
+//! Shared server state: the project root, a pool of read-only index
+//! connections, the background scan's status, and the tool options. One
+//! `Core` serves every MCP session (stdio has one, HTTP one per client).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use drift_index::Index;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::ServeError;
+use crate::error::ToolError;
+use crate::paths::Root;
+
+/// Read connections kept open between calls (more are opened on demand
+/// under load and closed afterwards).
+const POOLED_READERS: usize = 4;
+
+/// Phase of the background scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanPhase {
+    /// No scan was needed or requested.
+    Idle,
+    Running,
+    Done,
+    Failed,
+}
+
+/// What the background scan is doing, as reported by `drift_status`,
+/// `/healthz` and progress notifications.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanStatus {
+    pub phase: ScanPhase,
+    /// Current step (`discover`, `analyze`, `learn`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    pub done: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Why a scan was started (`index missing`, `3 files changed`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+}
+
+impl ScanStatus {
+    pub fn idle() -> ScanStatus {
+        ScanStatus {
+            phase: ScanPhase::Idle,
+            step: None,
+            done: 0,
+            total: None,
+            error: None,
+            reason: None,
+            elapsed_ms: None,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.phase == ScanPhase::Running
+    }
+}
+
+/// Options shared by both transports.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Per-tool-call time limit.
+    pub tool_timeout: Duration,
+    /// Start an incremental scan in the background when the index is
+    /// missing or stale.
+    pub scan_on_start: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            tool_timeout: crate::DEFAULT_TOOL_TIMEOUT,
+            scan_on_start: true,
+        }
+    }
+}
+
+pub struct Core {
+    pub(crate) root: Root,
+    pub(crate) db_path: PathBuf,
+    /// The engine's project (writer connection, detectors); used for scans
+    /// and `drift_validate`.
+    project: drift_scan::Project,
+    /// Call graph loaded from the index, keyed by the `last_scan` marker it
+    /// was loaded under.
+    graph: RwLock<Option<(Option<String>, Arc<drift_callgraph::CallGraph>)>>,
+    readers: Mutex<Vec<Index>>,
+    pub(crate) scan_tx: watch::Sender<ScanStatus>,
+    pub(crate) opts: ServeOptions,
+    /// Set on shutdown so a running scan stops early.
+    pub(crate) cancel: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core")
+            .field("root", &self.root.path())
+            .field("db_path", &self.db_path)
+            .finish()
+    }
+}
+
+impl Core {
+    /// Opens the project at `root`: canonicalizes it and makes sure an
+    /// index exists (creating an empty one, so readers can open it while the
+    /// first scan runs).
+    pub fn open(root: &Path, opts: ServeOptions) -> Result<Arc<Core>, ServeError> {
+        let root = Root::new(root).map_err(|e| ServeError::Root(root.to_path_buf(), e))?;
+        if !root.path().is_dir() {
+            return Err(ServeError::Root(
+                root.path().to_path_buf(),
+                std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+            ));
+        }
+        let config =
+            crate::scan::scan_config(root.path()).map_err(|e| ServeError::Config(e.to_string()))?;
+        let mut project = drift_scan::Project::open(root.path(), config)
+            .map_err(|e| ServeError::Project(e.to_string()))?;
+        project.add_finalizer(Box::new(crate::scan::CallGraphFinalizer));
+        let db_path = project.index().path().to_path_buf();
+        // The call-graph tables must exist before read-only loads.
+        project.index().with_conn(|c| {
+            drift_callgraph::store::ensure_schema(c).map_err(|e| ServeError::Project(e.to_string()))
+        })?;
+        let (scan_tx, _) = watch::channel(ScanStatus::idle());
+        Ok(Arc::new(Core {
+            root,
+            db_path,
+            project,
+            graph: RwLock::new(None),
+            readers: Mutex::new(Vec::new()),
+            scan_tx,
+            opts,
+            cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        }))
+    }
+
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    pub fn scan_status(&self) -> ScanStatus {
+        self.scan_tx.borrow().clone()
+    }
+
+    pub fn subscribe_scan(&self) -> watch::Receiver<ScanStatus> {
+        self.scan_tx.subscribe()
+    }
+
+    /// Runs `f` with a read-only index connection from the pool. Readers
+    /// never wait for the scan: SQLite WAL lets them see the last committed
+    /// state while it writes.
+    pub fn read<T>(&self, f: impl FnOnce(&Index) -> Result<T, ToolError>) -> Result<T, ToolError> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let index = match pooled {
+            Some(index) => index,
+            None => Index::open_read_only(&self.db_path)?,
+        };
+        let out = f(&index);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < POOLED_READERS {
+            pool.push(index);
+        }
+        out
+    }
+
+    /// Cheap health summary for `/healthz`.
+    pub fn health(&self) -> serde_json::Value {
+        let scan = self.scan_status();
+        let files = self
+            .read(|idx| {
+                idx.with_conn(|c| {
+                    c.query_row("SELECT count(*) FROM files", [], |r| r.get::<_, i64>(0))
+                        .map_err(drift_index::IndexError::from)
+                })
+                .map_err(ToolError::from)
+            })
+            .map_err(|e| e.message);
+        match files {
+            Ok(n) => serde_json::json!({ "ready": true, "files": n, "scan": scan }),
+            Err(e) => serde_json::json!({ "ready": false, "error": e, "scan": scan }),
+        }
+    }
+
+    pub(crate) fn project(&self) -> &drift_scan::Project {
+        &self.project
+    }
+
+    /// The call graph as of the last committed scan (reloaded when a scan,
+    /// ours or the CLI's, has committed since it was loaded).
+    pub(crate) fn graph(&self) -> Result<Arc<drift_callgraph::CallGraph>, ToolError> {
+        let marker = self.read(|idx| Ok(idx.meta("last_scan")?))?;
+        if let Some((m, g)) = self
+            .graph
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            && *m == marker
+        {
+            return Ok(g.clone());
+        }
+        let graph = self.read(|idx| {
+            idx.with_conn(|c| {
+                drift_callgraph::store::load(c).map_err(|e| {
+                    ToolError::new("graph_error", e.to_string())
+                        .hint("rerun `drift scan` to rebuild the call graph")
+                })
+            })
+        })?;
+        let graph = Arc::new(graph);
+        *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some((marker, graph.clone()));
+        Ok(graph)
+    }
+
+    pub(crate) fn invalidate_graph(&self) {
+        *self.graph.write().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    pub fn shutdown(&self) {
+        self.cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}

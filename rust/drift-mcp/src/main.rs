@@ -1,0 +1,79 @@
+//! `drift-mcp`: a small stand-alone launcher for the MCP server (tests and
+//! manual use; end users run `drift mcp`).
+//!
+//! ```text
+//! drift-mcp [--root DIR] [--http] [--bind ADDR] [--no-scan] [--tool-timeout-ms N]
+//! ```
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use drift_mcp::{HttpOptions, ServeOptions, TOKEN_ENV};
+
+fn main() -> anyhow::Result<()> {
+    // Logs go to stderr: stdout is the MCP channel in stdio mode.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DRIFT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let mut root = PathBuf::from(".");
+    let mut http = false;
+    let mut bind: Option<String> = None;
+    let mut scan = true;
+    let mut timeout = drift_mcp::DEFAULT_TOOL_TIMEOUT;
+    let mut origins = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--root" => root = PathBuf::from(args.next().context("--root needs a directory")?),
+            "--http" => http = true,
+            "--bind" => bind = Some(args.next().context("--bind needs an address")?),
+            "--no-scan" => scan = false,
+            "--allow-origin" => {
+                origins.push(args.next().context("--allow-origin needs an origin")?)
+            }
+            "--tool-timeout-ms" => {
+                let ms: u64 = args
+                    .next()
+                    .context("--tool-timeout-ms needs a number")?
+                    .parse()?;
+                timeout = Duration::from_millis(ms);
+            }
+            "-h" | "--help" => {
+                eprintln!(
+                    "usage: drift-mcp [--root DIR] [--http] [--bind ADDR] [--allow-origin ORIGIN] [--no-scan] [--tool-timeout-ms N]"
+                );
+                return Ok(());
+            }
+            other => bail!("unknown argument {other:?} (see --help)"),
+        }
+    }
+    if http {
+        let mut opts = HttpOptions {
+            token: std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()),
+            allowed_origins: origins,
+            tool_timeout: timeout,
+            scan_on_start: scan,
+            ..HttpOptions::default()
+        };
+        if let Some(b) = bind {
+            opts.bind = b
+                .parse()
+                .with_context(|| format!("invalid --bind address {b:?}"))?;
+        }
+        drift_mcp::serve_http_blocking(&root, opts)?;
+    } else {
+        drift_mcp::serve_stdio_blocking(
+            &root,
+            ServeOptions {
+                tool_timeout: timeout,
+                scan_on_start: scan,
+            },
+        )?;
+    }
+    Ok(())
+}

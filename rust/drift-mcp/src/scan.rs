@@ -1,0 +1,182 @@
+//! The background scan: when the index is missing or stale at start-up, an
+//! incremental scan runs on the blocking pool while tools keep answering
+//! from what is already committed. The call graph is rebuilt inside the
+//! scan's final transaction (a [`ScanFinalizer`]) so readers never see a
+//! graph that disagrees with the facts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use drift_scan::{FinalizeContext, Phase, Progress, ScanConfig, ScanFinalizer, ScanOptions};
+
+use crate::core::{Core, ScanPhase, ScanStatus};
+
+/// Maps `.drift/drift.toml` to the engine's scan configuration.
+pub fn scan_config(root: &Path) -> Result<ScanConfig, drift_config::ConfigError> {
+    let cfg = drift_config::Config::load_or_default(root)?;
+    let s = &cfg.scan;
+    let l = &cfg.learn;
+    let default_rules = PathBuf::from(".drift/rules");
+    Ok(ScanConfig {
+        include: s.include_globs(),
+        exclude: s.exclude_globs(),
+        languages: if s.languages.is_empty() {
+            Vec::new()
+        } else {
+            s.langs()
+        },
+        max_file_size: s.max_file_size.0,
+        builtin_excludes: s.builtin_excludes,
+        skip_generated: s.skip_generated,
+        respect_ignore_files: s.respect_ignore_files,
+        skip_hidden: s.skip_hidden,
+        follow_symlinks: s.follow_symlinks,
+        rule_dirs: cfg
+            .rules
+            .dirs
+            .iter()
+            .map(PathBuf::from)
+            .filter(|d| *d != default_rules)
+            .collect(),
+        learn: drift_scan::LearnSettings {
+            min_occurrences: l.min_occurrences,
+            min_files: l.min_files,
+            violation_min_confidence: l.violation_min_confidence.0,
+            established_confidence: l.established.0,
+            emerging_confidence: l.emerging.0,
+            max_examples: l.max_examples,
+        },
+        // Leave a core for the request handlers.
+        threads: Some(
+            std::thread::available_parallelism()
+                .map(|n| n.get().saturating_sub(1).max(1))
+                .unwrap_or(1),
+        ),
+        ..ScanConfig::default()
+    })
+}
+
+/// Rebuilds and stores the call graph from the committed facts, inside the
+/// scan's final transaction.
+pub struct CallGraphFinalizer;
+
+impl ScanFinalizer for CallGraphFinalizer {
+    fn name(&self) -> &str {
+        "callgraph"
+    }
+
+    fn finalize(
+        &self,
+        tx: &drift_scan::rusqlite::Transaction<'_>,
+        _ctx: &FinalizeContext<'_>,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
+        drift_index::read::for_each_file_facts(tx, |row| {
+            files.push((row.path, row.lang, row.facts));
+            Ok::<(), drift_index::IndexError>(())
+        })?;
+        let refs: Vec<drift_callgraph::FileRef<'_>> =
+            files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+        let graph = drift_callgraph::CallGraph::build(&refs);
+        drift_callgraph::store::write(tx, &graph)?;
+        Ok(())
+    }
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Discover => "discover",
+        Phase::Parse => "parse",
+        Phase::Learn => "learn",
+        Phase::Store => "store",
+    }
+}
+
+/// Decides whether the index needs a scan and, if so, runs it on the
+/// blocking pool. Returns immediately.
+pub fn spawn_background_scan(core: Arc<Core>) {
+    let started = Instant::now();
+    core.scan_tx.send_replace(ScanStatus {
+        phase: ScanPhase::Running,
+        step: Some("checking".into()),
+        reason: None,
+        ..ScanStatus::idle()
+    });
+    tokio::task::spawn_blocking(move || {
+        let outcome = run_scan(&core, started);
+        let elapsed_ms = Some(started.elapsed().as_millis() as u64);
+        let status = match outcome {
+            Ok(Some((reason, parsed))) => {
+                tracing::info!(%reason, parsed, "background scan finished");
+                ScanStatus {
+                    phase: ScanPhase::Done,
+                    step: None,
+                    done: parsed,
+                    total: Some(parsed),
+                    reason: Some(reason),
+                    elapsed_ms,
+                    error: None,
+                }
+            }
+            Ok(None) => ScanStatus {
+                reason: Some("index up to date".into()),
+                elapsed_ms,
+                ..ScanStatus::idle()
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "background scan failed");
+                ScanStatus {
+                    phase: ScanPhase::Failed,
+                    error: Some(e),
+                    elapsed_ms,
+                    ..ScanStatus::idle()
+                }
+            }
+        };
+        core.invalidate_graph();
+        core.scan_tx.send_replace(status);
+    });
+}
+
+/// `Ok(Some((reason, files parsed)))` after a scan, `Ok(None)` when none
+/// was needed.
+fn run_scan(core: &Core, started: Instant) -> Result<Option<(String, u64)>, String> {
+    let project = core.project();
+    let status = project.status().map_err(|e| e.to_string())?;
+    let stale = &status.stale;
+    let reason = if status.summary.last_scan.is_none() {
+        "index missing".to_string()
+    } else if status.config_changed {
+        "configuration changed".to_string()
+    } else if status.summary.scan_interrupted {
+        "previous scan interrupted".to_string()
+    } else if !stale.added.is_empty() || !stale.modified.is_empty() || !stale.deleted.is_empty() {
+        format!(
+            "{} added, {} modified, {} deleted",
+            stale.added.len(),
+            stale.modified.len(),
+            stale.deleted.len()
+        )
+    } else {
+        return Ok(None);
+    };
+    tracing::info!(%reason, "starting background scan");
+    let tx = core.scan_tx.clone();
+    let reason_for_progress = reason.clone();
+    let progress = move |p: &Progress| {
+        tx.send_replace(ScanStatus {
+            phase: ScanPhase::Running,
+            step: Some(phase_name(p.phase).to_string()),
+            done: p.done,
+            total: (p.total > 0).then_some(p.total),
+            error: None,
+            reason: Some(reason_for_progress.clone()),
+            elapsed_ms: Some(started.elapsed().as_millis() as u64),
+        });
+    };
+    let report = project
+        .scan(&ScanOptions::default(), &progress, &core.cancel)
+        .map_err(|e| e.to_string())?;
+    Ok(Some((reason, report.parsed)))
+}
