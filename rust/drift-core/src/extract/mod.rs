@@ -11,6 +11,7 @@ mod go;
 mod java;
 mod php;
 mod python;
+mod ruby;
 mod rust_lang;
 mod walk;
 
@@ -29,6 +30,7 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
         Lang::Go => walk::walk(root, source, &mut go::GoVisitor),
         Lang::Rust => walk::walk(root, source, &mut rust_lang::RustVisitor),
         Lang::Php => walk::walk(root, source, &mut php::PhpVisitor),
+        Lang::Ruby => walk::walk(root, source, &mut ruby::RubyVisitor::default()),
         _ => FileFacts::default(),
     }
 }
