@@ -14,7 +14,12 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.recommendedTypeChecked,
+  // The launcher package is held to the strict preset.
+  ...tseslint.configs.strictTypeChecked.map((config) => ({
+    ...config,
+    files: ["ts/cli/**/*.ts"],
+  })),
   {
     languageOptions: {
       parserOptions: {
@@ -45,5 +50,28 @@ export default tseslint.config(
   {
     files: ["**/*.mjs", "**/*.cjs", "**/*.js"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Plain JavaScript (build scripts) runs on Node: declare its globals.
+    files: ["**/*.mjs", "**/*.cjs", "**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "Buffer",
+          "URL",
+          "URLSearchParams",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "setImmediate",
+          "queueMicrotask",
+          "structuredClone",
+          "fetch",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
   },
 );
