@@ -1,1 +1,320 @@
-//! drift-index (being implemented).
+//! # drift-index
+//!
+//! Drift's embedded SQLite index (`.drift/drift.db`): files and their
+//! extracted facts, learned patterns and violations, scan metadata.
+//!
+//! - WAL journal, `busy_timeout`, foreign keys, versioned migrations
+//!   (`PRAGMA user_version`).
+//! - One [`Index`] value owns one connection behind a mutex; it is `Send +
+//!   Sync`. For concurrent readers open one `Index` per thread or process
+//!   ([`Index::open_read_only`]); WAL lets them read while one writer writes.
+//! - Every read is also available as a free function in [`read`] taking a
+//!   `&rusqlite::Connection`, so code running inside a write transaction
+//!   (e.g. the call graph in the scan's final transaction) can use it.
+//! - Writes are transactional: a scan writes files in chunk transactions
+//!   ([`Index::write_files`]) and swaps patterns and violations, removes
+//!   deleted files and clears the "scan in progress" marker in one final
+//!   transaction ([`Index::finish_scan`]). A scan killed midway leaves the
+//!   previous patterns and violations intact.
+
+pub mod model;
+pub mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use model::*;
+pub use read::FactsRow;
+pub use rusqlite;
+pub use schema::SCHEMA_VERSION;
+pub use write::{FinishScan, set_meta};
+
+use drift_core::{FileFacts, Lang};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+/// Errors from the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("sqlite error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not create {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "index {path} has schema version {found}, newer than this build supports ({supported}); upgrade drift or delete the index"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("corrupt index data: {0}")]
+    Corrupt(String),
+    #[error("could not encode facts: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// How long a connection waits on a locked database before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Handle on one `.drift/drift.db`.
+pub struct Index {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+impl Index {
+    /// Opens (creating if needed, including parent directories) the index
+    /// at `path` for reading and writing, and applies pending migrations.
+    pub fn open(path: impl AsRef<Path>) -> Result<Index, IndexError> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| IndexError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(&path)?;
+        configure(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut conn, &path)?;
+        Ok(Index {
+            conn: Mutex::new(conn),
+            path,
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing index read-only (no migrations are applied; an
+    /// index from a newer build is refused).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Index, IndexError> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn)?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(IndexError::SchemaTooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(Index {
+            conn: Mutex::new(conn),
+            path,
+            read_only: true,
+        })
+    }
+
+    /// Opens a private in-memory index (tests, `analyze_source` scratch).
+    pub fn open_in_memory() -> Result<Index, IndexError> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrate(&mut conn, Path::new(":memory:"))?;
+        Ok(Index {
+            conn: Mutex::new(conn),
+            path: PathBuf::from(":memory:"),
+            read_only: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done transaction
+        // behind (rusqlite rolls back on drop), so a poisoned lock is usable.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` with the connection (for reads through [`read`] or custom SQL).
+    pub fn with_conn<T, E: From<IndexError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    /// Runs `f` inside one write transaction (`BEGIN IMMEDIATE`), committed
+    /// if `f` returns `Ok`, rolled back otherwise.
+    pub fn with_write_txn<T, E: From<IndexError>>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(IndexError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(IndexError::from)?;
+        Ok(value)
+    }
+
+    // ----- scan writes -------------------------------------------------
+
+    /// Marks a scan as started (`scan_in_progress` in `meta`), committed
+    /// immediately so an interrupted scan is visible afterwards.
+    pub fn begin_scan(&self, started_at: i64) -> Result<(), IndexError> {
+        self.with_write_txn(|tx| write::begin_scan(tx, started_at))
+    }
+
+    /// Writes one chunk of file outcomes in one transaction.
+    pub fn write_files(&self, writes: &[FileWrite]) -> Result<(), IndexError> {
+        self.with_write_txn(|tx| write::write_files(tx, writes))
+    }
+
+    /// The scan's final transaction: removes deleted files, replaces all
+    /// patterns and violations, records scan metadata, clears the "scan in
+    /// progress" marker, and runs `extra` (e.g. the call graph writing its
+    /// own tables) in the same transaction. Nothing is committed if `extra`
+    /// fails.
+    pub fn finish_scan<E: From<IndexError>>(
+        &self,
+        finish: &FinishScan<'_>,
+        extra: impl FnOnce(&Transaction<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.with_write_txn(|tx| {
+            write::finish_scan(tx, finish)?;
+            extra(tx)
+        })
+    }
+
+    /// Replaces patterns and violations only (used by re-learning without a
+    /// scan).
+    pub fn replace_patterns(
+        &self,
+        patterns: &[Pattern],
+        violations: &[Violation],
+    ) -> Result<(), IndexError> {
+        self.with_write_txn(|tx| write::replace_patterns(tx, patterns, violations))
+    }
+
+    // ----- reads --------------------------------------------------------
+
+    /// Stored stat data and hash of every file, keyed by path.
+    pub fn file_states(&self) -> Result<std::collections::HashMap<String, FileState>, IndexError> {
+        read::file_states(&self.lock())
+    }
+
+    /// Patterns (with variants and examples), most confident first.
+    pub fn patterns(&self, filter: &PatternFilter) -> Result<Vec<Pattern>, IndexError> {
+        read::patterns(&self.lock(), filter)
+    }
+
+    /// One pattern by id.
+    pub fn pattern(&self, id: &str) -> Result<Option<Pattern>, IndexError> {
+        read::pattern(&self.lock(), id)
+    }
+
+    /// Violations ordered by path and position.
+    pub fn violations(&self, filter: &ViolationFilter) -> Result<Vec<Violation>, IndexError> {
+        read::violations(&self.lock(), filter)
+    }
+
+    /// Everything about one file, or `None` if it is not indexed.
+    pub fn file_info(&self, path: &str) -> Result<Option<FileInfo>, IndexError> {
+        read::file_info(&self.lock(), path)
+    }
+
+    /// Symbols whose simple or qualified name contains `query`
+    /// (case-insensitive); exact name matches first.
+    pub fn search_symbols(&self, query: &str, limit: usize) -> Result<Vec<SymbolHit>, IndexError> {
+        read::search_symbols(&self.lock(), query, limit)
+    }
+
+    /// Files found but not parsed, with reasons.
+    pub fn skipped_files(&self) -> Result<Vec<SkippedFile>, IndexError> {
+        read::skipped_files(&self.lock())
+    }
+
+    /// Counts and last-scan information.
+    pub fn summary(&self) -> Result<IndexSummary, IndexError> {
+        read::summary(&self.lock())
+    }
+
+    /// Every detector match, streamed in path order.
+    pub fn for_each_match<E: From<IndexError>>(
+        &self,
+        f: impl FnMut(MatchRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        read::for_each_match(&self.lock(), f)
+    }
+
+    /// Every parsed file's facts, streamed in path order (one file in memory
+    /// at a time).
+    pub fn for_each_file_facts<E: From<IndexError>>(
+        &self,
+        f: impl FnMut(FactsRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        read::for_each_file_facts(&self.lock(), f)
+    }
+
+    /// Files parsed with syntax errors (or lossy UTF-8): `(path, error_count)`.
+    pub fn partial_files(&self) -> Result<Vec<(String, u32)>, IndexError> {
+        read::partial_files(&self.lock())
+    }
+
+    /// A value from the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, IndexError> {
+        read::meta(&self.lock(), key)
+    }
+
+    /// One file's stored facts.
+    pub fn file_facts(&self, path: &str) -> Result<Option<(Lang, FileFacts)>, IndexError> {
+        read::file_facts(&self.lock(), path)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), IndexError> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), IndexError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(IndexError::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tracing::debug!(to = i + 1, "applying index migration");
+        tx.execute_batch(sql)?;
+    }
+    if version < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

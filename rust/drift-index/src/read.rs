@@ -1,0 +1,564 @@
+//! Read queries over a `&rusqlite::Connection` (usable inside a write
+//! transaction too: `&Transaction` derefs to `&Connection`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use drift_core::{FileFacts, Lang, Span};
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value};
+
+use crate::IndexError;
+use crate::model::*;
+use crate::write::{META_LAST_SCAN, META_SCAN_IN_PROGRESS};
+
+/// One file's stored facts, as streamed by [`for_each_file_facts`].
+#[derive(Debug, Clone)]
+pub struct FactsRow {
+    pub path: String,
+    pub lang: Lang,
+    pub status: FileStatus,
+    pub facts: FileFacts,
+}
+
+fn enum_from<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, IndexError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|e| IndexError::Corrupt(format!("unknown value {s:?}: {e}")))
+}
+
+fn lang_from(s: &str) -> Result<Lang, IndexError> {
+    Lang::from_id(s).ok_or_else(|| IndexError::Corrupt(format!("unknown language {s:?}")))
+}
+
+fn opt_lang(s: Option<String>) -> Result<Option<Lang>, IndexError> {
+    s.as_deref().map(lang_from).transpose()
+}
+
+fn status_from(s: &str) -> Result<FileStatus, IndexError> {
+    FileStatus::from_id(s).ok_or_else(|| IndexError::Corrupt(format!("unknown status {s:?}")))
+}
+
+fn u32_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<u32> {
+    let v: i64 = row.get(idx)?;
+    Ok(u32::try_from(v).unwrap_or(0))
+}
+
+fn span_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Span> {
+    Ok(Span {
+        start_line: u32_col(row, first)?,
+        start_col: u32_col(row, first + 1)?,
+        end_line: u32_col(row, first + 2)?,
+        end_col: u32_col(row, first + 3)?,
+    })
+}
+
+pub fn file_states(conn: &Connection) -> Result<HashMap<String, FileState>, IndexError> {
+    let mut stmt =
+        conn.prepare("SELECT path, size, mtime_ns, hash, status, skip_reason FROM files")?;
+    let mut rows = stmt.query([])?;
+    let mut out = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let path: String = row.get(0)?;
+        let size: i64 = row.get(1)?;
+        let status: String = row.get(4)?;
+        let reason: Option<String> = row.get(5)?;
+        out.insert(
+            path,
+            FileState {
+                size: u64::try_from(size).unwrap_or(0),
+                mtime_ns: row.get(2)?,
+                hash: row.get(3)?,
+                status: status_from(&status)?,
+                skip_reason: reason.as_deref().and_then(SkipReason::from_id),
+            },
+        );
+    }
+    Ok(out)
+}
+
+const PATTERN_COLS: &str = "id, detector, category, name, description, lang, dominant, confidence, tier, occurrences, file_count";
+
+fn pattern_from_row(row: &Row<'_>) -> Result<Pattern, IndexError> {
+    Ok(Pattern {
+        id: row.get(0)?,
+        detector: row.get(1)?,
+        category: row.get(2)?,
+        name: row.get(3)?,
+        description: row.get(4)?,
+        lang: opt_lang(row.get(5)?)?,
+        dominant: row.get(6)?,
+        confidence: row.get(7)?,
+        tier: row.get(8)?,
+        occurrences: u32_col(row, 9)?,
+        file_count: u32_col(row, 10)?,
+        variants: Vec::new(),
+    })
+}
+
+fn load_variants(conn: &Connection, pattern: &mut Pattern) -> Result<(), IndexError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, count, file_count, share, examples FROM variants WHERE pattern_id = ?1 ORDER BY rank",
+    )?;
+    let mut rows = stmt.query([&pattern.id])?;
+    while let Some(row) = rows.next()? {
+        let examples: String = row.get(4)?;
+        pattern.variants.push(Variant {
+            name: row.get(0)?,
+            count: u32_col(row, 1)?,
+            file_count: u32_col(row, 2)?,
+            share: row.get(3)?,
+            examples: serde_json::from_str(&examples)
+                .map_err(|e| IndexError::Corrupt(format!("variant examples: {e}")))?,
+        });
+    }
+    Ok(())
+}
+
+pub fn patterns(conn: &Connection, filter: &PatternFilter) -> Result<Vec<Pattern>, IndexError> {
+    let mut sql = format!("SELECT {PATTERN_COLS} FROM patterns WHERE 1=1");
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(c) = &filter.category {
+        sql.push_str(" AND category = ?");
+        args.push(Value::Text(c.clone()));
+    }
+    if let Some(d) = &filter.detector {
+        sql.push_str(" AND detector = ?");
+        args.push(Value::Text(d.clone()));
+    }
+    if let Some(c) = filter.min_confidence {
+        sql.push_str(" AND confidence >= ?");
+        args.push(Value::Real(c));
+    }
+    if let Some(t) = &filter.tier {
+        sql.push_str(" AND tier = ?");
+        args.push(Value::Text(t.clone()));
+    }
+    if let Some(l) = filter.lang {
+        sql.push_str(" AND lang = ?");
+        args.push(Value::Text(l.id().to_string()));
+    }
+    sql.push_str(" ORDER BY confidence DESC, occurrences DESC, id");
+    if let Some(limit) = filter.limit {
+        sql.push_str(" LIMIT ?");
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(pattern_from_row(row)?);
+    }
+    for p in &mut out {
+        load_variants(conn, p)?;
+    }
+    Ok(out)
+}
+
+pub fn pattern(conn: &Connection, id: &str) -> Result<Option<Pattern>, IndexError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PATTERN_COLS} FROM patterns WHERE id = ?1"
+    ))?;
+    let mut rows = stmt.query([id])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut p = pattern_from_row(row)?;
+    load_variants(conn, &mut p)?;
+    Ok(Some(p))
+}
+
+fn violation_from_row(row: &Row<'_>) -> Result<Violation, IndexError> {
+    Ok(Violation {
+        pattern_id: row.get(0)?,
+        path: row.get(1)?,
+        severity: Severity::from_rank(row.get(2)?),
+        found: row.get(3)?,
+        expected: row.get(4)?,
+        message: row.get(5)?,
+        snippet: row.get(6)?,
+        span: span_at(row, 7)?,
+    })
+}
+
+const VIOLATION_COLS: &str = "pattern_id, path, severity, found, expected, message, snippet, start_line, start_col, end_line, end_col";
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn violations(
+    conn: &Connection,
+    filter: &ViolationFilter,
+) -> Result<Vec<Violation>, IndexError> {
+    let mut sql = format!("SELECT {VIOLATION_COLS} FROM violations WHERE 1=1");
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(p) = &filter.path {
+        sql.push_str(" AND path = ?");
+        args.push(Value::Text(p.clone()));
+    }
+    if let Some(p) = &filter.path_prefix {
+        sql.push_str(" AND path LIKE ? ESCAPE '\\'");
+        args.push(Value::Text(format!("{}%", like_escape(p))));
+    }
+    if let Some(s) = filter.min_severity {
+        sql.push_str(" AND severity >= ?");
+        args.push(Value::Integer(s.rank()));
+    }
+    if let Some(p) = &filter.pattern_id {
+        sql.push_str(" AND pattern_id = ?");
+        args.push(Value::Text(p.clone()));
+    }
+    sql.push_str(" ORDER BY path, start_line, start_col, pattern_id");
+    if let Some(limit) = filter.limit {
+        sql.push_str(" LIMIT ?");
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(violation_from_row(row)?);
+    }
+    Ok(out)
+}
+
+const SYMBOL_SELECT: &str = "SELECT f.path, f.lang, s.name, s.local_name, s.qualified_name, s.kind, s.exported, s.signature,
+        s.start_line, s.start_col, s.end_line, s.end_col
+   FROM symbols s JOIN files f ON f.id = s.file_id";
+
+fn symbol_from_row(row: &Row<'_>) -> Result<SymbolHit, IndexError> {
+    let lang: String = row.get(1)?;
+    let kind: String = row.get(5)?;
+    Ok(SymbolHit {
+        path: row.get(0)?,
+        lang: lang_from(&lang)?,
+        name: row.get(2)?,
+        local_name: row.get(3)?,
+        qualified_name: row.get(4)?,
+        kind: enum_from(&kind)?,
+        exported: row.get(6)?,
+        signature: row.get(7)?,
+        span: span_at(row, 8)?,
+    })
+}
+
+pub fn search_symbols(
+    conn: &Connection,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SymbolHit>, IndexError> {
+    let like = format!("%{}%", like_escape(query));
+    let sql = format!(
+        "{SYMBOL_SELECT}
+          WHERE s.name LIKE ?1 ESCAPE '\\' OR s.qualified_name LIKE ?1 ESCAPE '\\'
+          ORDER BY (s.name = ?2) DESC, (s.qualified_name = ?2) DESC, length(s.qualified_name), f.path, s.idx
+          LIMIT ?3"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(rusqlite::params![like, query, limit])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(symbol_from_row(row)?);
+    }
+    Ok(out)
+}
+
+fn skipped_from_row(row: &Row<'_>) -> Result<SkippedFile, IndexError> {
+    let reason: String = row.get(2)?;
+    Ok(SkippedFile {
+        path: row.get(0)?,
+        lang: opt_lang(row.get(1)?)?,
+        reason: SkipReason::from_id(&reason)
+            .ok_or_else(|| IndexError::Corrupt(format!("unknown skip reason {reason:?}")))?,
+        detail: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+    })
+}
+
+pub fn skipped_files(conn: &Connection) -> Result<Vec<SkippedFile>, IndexError> {
+    let mut stmt = conn.prepare(
+        "SELECT path, lang, skip_reason, skip_detail FROM files WHERE status = 'skipped' ORDER BY path",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(skipped_from_row(row)?);
+    }
+    Ok(out)
+}
+
+pub fn file_info(conn: &Connection, path: &str) -> Result<Option<FileInfo>, IndexError> {
+    let row = conn
+        .query_row(
+            "SELECT id, lang, status, size, hash, error_count, line_count, skip_reason, skip_detail
+               FROM files WHERE path = ?1",
+            [path],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    u32_col(r, 5)?,
+                    u32_col(r, 6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, lang, status, size, hash, error_count, line_count, reason, detail)) = row else {
+        return Ok(None);
+    };
+    let lang = opt_lang(lang)?;
+    let status = status_from(&status)?;
+    let skip = match reason {
+        Some(r) => Some(SkippedFile {
+            path: path.to_string(),
+            lang,
+            reason: SkipReason::from_id(&r)
+                .ok_or_else(|| IndexError::Corrupt(format!("unknown skip reason {r:?}")))?,
+            detail: detail.unwrap_or_default(),
+        }),
+        None => None,
+    };
+
+    let mut symbols = Vec::new();
+    {
+        let mut stmt = conn.prepare(&format!(
+            "{SYMBOL_SELECT} WHERE s.file_id = ?1 ORDER BY s.idx"
+        ))?;
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            symbols.push(symbol_from_row(row)?);
+        }
+    }
+    let mut imports = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT source, imported, local, kind, start_line, start_col, end_line, end_col
+               FROM imports WHERE file_id = ?1 ORDER BY idx",
+        )?;
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(3)?;
+            imports.push(ImportRow {
+                source: row.get(0)?,
+                imported: row.get(1)?,
+                local: row.get(2)?,
+                kind: enum_from(&kind)?,
+                span: span_at(row, 4)?,
+            });
+        }
+    }
+    let mut matches = Vec::new();
+    if let Some(lang) = lang {
+        let mut stmt = conn.prepare(
+            "SELECT detector, variant, snippet, start_line, start_col, end_line, end_col
+               FROM matches WHERE file_id = ?1 ORDER BY idx",
+        )?;
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            matches.push(MatchRow {
+                path: path.to_string(),
+                lang,
+                detector: row.get(0)?,
+                variant: row.get(1)?,
+                snippet: row.get(2)?,
+                span: span_at(row, 3)?,
+            });
+        }
+    }
+    let violations = violations(
+        conn,
+        &ViolationFilter {
+            path: Some(path.to_string()),
+            ..ViolationFilter::default()
+        },
+    )?;
+    Ok(Some(FileInfo {
+        path: path.to_string(),
+        lang,
+        status,
+        size: u64::try_from(size).unwrap_or(0),
+        hash,
+        error_count,
+        line_count,
+        skip,
+        symbols,
+        imports,
+        matches,
+        violations,
+    }))
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64, IndexError> {
+    let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+pub fn summary(conn: &Connection) -> Result<IndexSummary, IndexError> {
+    let mut files_by_lang = BTreeMap::new();
+    let (mut ok, mut partial, mut skipped) = (0, 0, 0);
+    {
+        let mut stmt =
+            conn.prepare("SELECT lang, status, count(*) FROM files GROUP BY lang, status")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let lang: Option<String> = row.get(0)?;
+            let status: String = row.get(1)?;
+            let n = u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0);
+            match status_from(&status)? {
+                FileStatus::Ok => ok += n,
+                FileStatus::Partial => partial += n,
+                FileStatus::Skipped => {
+                    skipped += n;
+                    continue;
+                }
+            }
+            if let Some(lang) = opt_lang(lang)? {
+                *files_by_lang.entry(lang).or_insert(0) += n;
+            }
+        }
+    }
+    let mut violations_by_severity = BTreeMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT severity, count(*) FROM violations GROUP BY severity")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let n = u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+            *violations_by_severity
+                .entry(Severity::from_rank(row.get(0)?))
+                .or_insert(0) += n;
+        }
+    }
+    let last_scan = meta(conn, META_LAST_SCAN)?
+        .map(|s| {
+            serde_json::from_str::<ScanMeta>(&s)
+                .map_err(|e| IndexError::Corrupt(format!("last_scan meta: {e}")))
+        })
+        .transpose()?;
+    let scan_interrupted = meta(conn, META_SCAN_IN_PROGRESS)?.is_some();
+    Ok(IndexSummary {
+        files_by_lang,
+        files: ok + partial + skipped,
+        ok,
+        partial,
+        skipped,
+        symbols: count(conn, "SELECT count(*) FROM symbols")?,
+        imports: count(conn, "SELECT count(*) FROM imports")?,
+        calls: count(conn, "SELECT count(*) FROM calls")?,
+        matches: count(conn, "SELECT count(*) FROM matches")?,
+        patterns: count(conn, "SELECT count(*) FROM patterns")?,
+        violations_by_severity,
+        last_scan,
+        scan_interrupted,
+    })
+}
+
+/// A value from the `meta` table.
+pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, IndexError> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn for_each_match<E: From<IndexError>>(
+    conn: &Connection,
+    mut f: impl FnMut(MatchRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT f.path, f.lang, m.detector, m.variant, m.snippet,
+                    m.start_line, m.start_col, m.end_line, m.end_col
+               FROM matches m JOIN files f ON f.id = m.file_id
+              ORDER BY f.path, m.idx",
+        )
+        .map_err(IndexError::from)?;
+    let mut rows = stmt.query([]).map_err(IndexError::from)?;
+    while let Some(row) = rows.next().map_err(IndexError::from)? {
+        let m = (|| -> Result<MatchRow, IndexError> {
+            let lang: String = row.get(1)?;
+            Ok(MatchRow {
+                path: row.get(0)?,
+                lang: lang_from(&lang)?,
+                detector: row.get(2)?,
+                variant: row.get(3)?,
+                snippet: row.get(4)?,
+                span: span_at(row, 5)?,
+            })
+        })()?;
+        f(m)?;
+    }
+    Ok(())
+}
+
+pub fn for_each_file_facts<E: From<IndexError>>(
+    conn: &Connection,
+    mut f: impl FnMut(FactsRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT f.path, f.lang, f.status, ff.facts
+               FROM files f JOIN file_facts ff ON ff.file_id = f.id
+              ORDER BY f.path",
+        )
+        .map_err(IndexError::from)?;
+    let mut rows = stmt.query([]).map_err(IndexError::from)?;
+    while let Some(row) = rows.next().map_err(IndexError::from)? {
+        let item = (|| -> Result<FactsRow, IndexError> {
+            let path: String = row.get(0)?;
+            let lang: String = row.get(1)?;
+            let status: String = row.get(2)?;
+            let facts: String = row.get(3)?;
+            let facts = serde_json::from_str(&facts)
+                .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?;
+            Ok(FactsRow {
+                lang: lang_from(&lang)?,
+                status: status_from(&status)?,
+                path,
+                facts,
+            })
+        })()?;
+        f(item)?;
+    }
+    Ok(())
+}
+
+pub fn file_facts(conn: &Connection, path: &str) -> Result<Option<(Lang, FileFacts)>, IndexError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT f.lang, ff.facts FROM files f JOIN file_facts ff ON ff.file_id = f.id WHERE f.path = ?1",
+            [path],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((lang, facts)) => Ok(Some((
+            lang_from(&lang)?,
+            serde_json::from_str(&facts)
+                .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?,
+        ))),
+    }
+}
+
+/// Files parsed with syntax errors (or lossy UTF-8): `(path, error_count)`.
+pub fn partial_files(conn: &Connection) -> Result<Vec<(String, u32)>, IndexError> {
+    let mut stmt =
+        conn.prepare("SELECT path, error_count FROM files WHERE status = 'partial' ORDER BY path")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push((row.get(0)?, u32_col(row, 1)?));
+    }
+    Ok(out)
+}

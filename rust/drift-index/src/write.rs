@@ -1,0 +1,348 @@
+//! Write paths. All functions run inside a caller-provided transaction.
+
+use drift_core::{FileFacts, Span};
+use rusqlite::{Connection, params};
+
+use crate::IndexError;
+use crate::model::{FileStatus, FileWrite, Pattern, ScanMeta, Violation};
+
+/// Input of the scan's final transaction.
+#[derive(Debug, Clone)]
+pub struct FinishScan<'a> {
+    /// Paths to drop from the index (deleted or no longer included).
+    pub removed: &'a [String],
+    /// The complete new set of patterns.
+    pub patterns: &'a [Pattern],
+    /// The complete new set of violations.
+    pub violations: &'a [Violation],
+    pub meta: ScanMeta,
+}
+
+pub(crate) const META_SCAN_IN_PROGRESS: &str = "scan_in_progress";
+pub(crate) const META_LAST_SCAN: &str = "last_scan";
+
+pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), IndexError> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![META_SCAN_IN_PROGRESS, started_at.to_string()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn enum_id<T: serde::Serialize>(value: &T) -> Result<String, IndexError> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(IndexError::Corrupt(format!(
+            "expected a unit enum, got {other}"
+        ))),
+    }
+}
+
+fn span_params(span: &Span) -> [i64; 4] {
+    [
+        i64::from(span.start_line),
+        i64::from(span.start_col),
+        i64::from(span.end_line),
+        i64::from(span.end_col),
+    ]
+}
+
+/// Inserts or updates the `files` row for `path` and deletes its previous
+/// facts; returns the row id.
+#[allow(clippy::too_many_arguments)]
+fn upsert_file(
+    conn: &Connection,
+    path: &str,
+    lang: Option<&str>,
+    size: u64,
+    mtime_ns: i64,
+    hash: Option<&str>,
+    status: FileStatus,
+    skip: Option<(&str, &str)>,
+    error_count: u32,
+    line_count: u32,
+) -> Result<i64, IndexError> {
+    let size = i64::try_from(size).unwrap_or(i64::MAX);
+    let (reason, detail) = match skip {
+        Some((r, d)) => (Some(r), Some(d)),
+        None => (None, None),
+    };
+    let id: i64 = conn.query_row(
+        "INSERT INTO files(path, lang, size, mtime_ns, hash, status, skip_reason, skip_detail, error_count, line_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(path) DO UPDATE SET
+            lang = excluded.lang, size = excluded.size, mtime_ns = excluded.mtime_ns,
+            hash = excluded.hash, status = excluded.status, skip_reason = excluded.skip_reason,
+            skip_detail = excluded.skip_detail, error_count = excluded.error_count,
+            line_count = excluded.line_count
+         RETURNING id",
+        params![
+            path,
+            lang,
+            size,
+            mtime_ns,
+            hash,
+            status.id(),
+            reason,
+            detail,
+            error_count,
+            line_count
+        ],
+        |r| r.get(0),
+    )?;
+    for table in ["file_facts", "symbols", "imports", "calls", "matches"] {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
+            .execute([id])?;
+    }
+    Ok(id)
+}
+
+fn insert_facts(
+    conn: &Connection,
+    file_id: i64,
+    path: &str,
+    facts: &FileFacts,
+) -> Result<(), IndexError> {
+    conn.prepare_cached("INSERT INTO file_facts(file_id, facts) VALUES (?1, ?2)")?
+        .execute(params![file_id, serde_json::to_string(facts)?])?;
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO symbols(file_id, idx, name, local_name, qualified_name, kind, parent, exported, signature,
+                             start_line, start_col, end_line, end_col)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for (idx, s) in facts.symbols.iter().enumerate() {
+        let [a, b, c, d] = span_params(&s.span);
+        stmt.execute(params![
+            file_id,
+            idx as i64,
+            s.name,
+            s.qualified_name,
+            drift_core::naming::qualified_name(path, &s.qualified_name),
+            enum_id(&s.kind)?,
+            s.parent,
+            s.exported,
+            s.signature,
+            a,
+            b,
+            c,
+            d
+        ])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO imports(file_id, idx, source, kind, imported, local, reexport, type_only,
+                             start_line, start_col, end_line, end_col)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (idx, i) in facts.imports.iter().enumerate() {
+        let [a, b, c, d] = span_params(&i.span);
+        stmt.execute(params![
+            file_id,
+            idx as i64,
+            i.source,
+            enum_id(&i.kind)?,
+            i.imported,
+            i.local,
+            i.reexport,
+            i.type_only,
+            a,
+            b,
+            c,
+            d
+        ])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO calls(file_id, idx, callee, name, receiver, arg_count, is_constructor, enclosing,
+                           start_line, start_col, end_line, end_col)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (idx, c) in facts.calls.iter().enumerate() {
+        let [a, b, e, d] = span_params(&c.span);
+        stmt.execute(params![
+            file_id,
+            idx as i64,
+            c.callee,
+            c.name,
+            c.receiver,
+            c.arg_count,
+            c.is_constructor,
+            c.enclosing,
+            a,
+            b,
+            e,
+            d
+        ])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO matches(file_id, idx, detector, variant, snippet, start_line, start_col, end_line, end_col)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (idx, m) in facts.matches.iter().enumerate() {
+        let [a, b, c, d] = span_params(&m.span);
+        stmt.execute(params![
+            file_id, idx as i64, m.detector, m.variant, m.snippet, a, b, c, d
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write_files(conn: &Connection, writes: &[FileWrite]) -> Result<(), IndexError> {
+    for w in writes {
+        match w {
+            FileWrite::Analyzed {
+                path,
+                lang,
+                size,
+                mtime_ns,
+                hash,
+                lossy,
+                facts,
+            } => {
+                let status = if facts.partial || *lossy {
+                    FileStatus::Partial
+                } else {
+                    FileStatus::Ok
+                };
+                let id = upsert_file(
+                    conn,
+                    path,
+                    Some(lang.id()),
+                    *size,
+                    *mtime_ns,
+                    Some(hash),
+                    status,
+                    None,
+                    facts.error_count,
+                    facts.line_count,
+                )?;
+                insert_facts(conn, id, path, facts)?;
+            }
+            FileWrite::Skipped {
+                file,
+                size,
+                mtime_ns,
+                hash,
+            } => {
+                upsert_file(
+                    conn,
+                    &file.path,
+                    file.lang.map(|l| l.id()),
+                    *size,
+                    *mtime_ns,
+                    hash.as_deref(),
+                    FileStatus::Skipped,
+                    Some((file.reason.id(), &file.detail)),
+                    0,
+                    0,
+                )?;
+            }
+            FileWrite::Touched {
+                path,
+                size,
+                mtime_ns,
+            } => {
+                let size = i64::try_from(*size).unwrap_or(i64::MAX);
+                conn.prepare_cached("UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1")?
+                    .execute(params![path, size, mtime_ns])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn replace_patterns(
+    conn: &Connection,
+    patterns: &[Pattern],
+    violations: &[Violation],
+) -> Result<(), IndexError> {
+    conn.execute("DELETE FROM variants", [])?;
+    conn.execute("DELETE FROM patterns", [])?;
+    conn.execute("DELETE FROM violations", [])?;
+    let mut pstmt = conn.prepare_cached(
+        "INSERT INTO patterns(id, detector, category, name, description, lang, dominant, confidence, tier, occurrences, file_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let mut vstmt = conn.prepare_cached(
+        "INSERT INTO variants(pattern_id, rank, name, count, file_count, share, examples)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for p in patterns {
+        pstmt.execute(params![
+            p.id,
+            p.detector,
+            p.category,
+            p.name,
+            p.description,
+            p.lang.map(|l| l.id()),
+            p.dominant,
+            p.confidence,
+            p.tier,
+            p.occurrences,
+            p.file_count
+        ])?;
+        for (rank, v) in p.variants.iter().enumerate() {
+            vstmt.execute(params![
+                p.id,
+                rank as i64,
+                v.name,
+                v.count,
+                v.file_count,
+                v.share,
+                serde_json::to_string(&v.examples)?
+            ])?;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO violations(pattern_id, path, severity, found, expected, message, snippet,
+                                start_line, start_col, end_line, end_col)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for v in violations {
+        let [a, b, c, d] = span_params(&v.span);
+        stmt.execute(params![
+            v.pattern_id,
+            v.path,
+            v.severity.rank(),
+            v.found,
+            v.expected,
+            v.message,
+            v.snippet,
+            a,
+            b,
+            c,
+            d
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn finish_scan(conn: &Connection, finish: &FinishScan<'_>) -> Result<(), IndexError> {
+    {
+        let mut stmt = conn.prepare_cached("DELETE FROM files WHERE path = ?1")?;
+        for path in finish.removed {
+            stmt.execute([path])?;
+        }
+    }
+    replace_patterns(conn, finish.patterns, finish.violations)?;
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![META_LAST_SCAN, serde_json::to_string(&finish.meta)?],
+    )?;
+    conn.execute("DELETE FROM meta WHERE key = ?1", [META_SCAN_IN_PROGRESS])?;
+    Ok(())
+}
+
+/// Sets a value in the `meta` table.
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), IndexError> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Scan configuration. A plain struct: the config crate maps the user's
+//! `.drift/drift.toml` into it; this crate never parses drift.toml.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use drift_core::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Default maximum file size: 1 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Directories and files excluded unless [`ScanConfig::builtin_excludes`] is
+/// off (gitignore syntax, matched anywhere in the tree).
+pub const BUILTIN_EXCLUDES: &[&str] = &[
+    "node_modules/",
+    "bower_components/",
+    "vendor/",
+    "dist/",
+    "build/",
+    "target/",
+    "out/",
+    "__pycache__/",
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".drift/",
+    ".venv/",
+    "venv/",
+    ".tox/",
+    ".next/",
+    "coverage/",
+    "*.min.js",
+    "*.min.mjs",
+    "*.bundle.js",
+    "*.pb.go",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*.pb.cc",
+    "*.pb.h",
+    "*_generated.*",
+    "*.generated.*",
+    "*.g.cs",
+    "*.designer.cs",
+];
+
+/// Thresholds for convention learning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnSettings {
+    /// A pattern needs at least this many matches to be reported.
+    pub min_occurrences: u32,
+    /// ... in at least this many files.
+    pub min_files: u32,
+    /// Outliers are reported as violations only when the dominant variant's
+    /// confidence is at least this (0..=1).
+    pub violation_min_confidence: f64,
+    /// Confidence at or above which a pattern is "established".
+    pub established_confidence: f64,
+    /// Confidence at or above which a pattern is "emerging" (below: "contested").
+    pub emerging_confidence: f64,
+    /// Examples kept per variant.
+    pub max_examples: usize,
+}
+
+impl Default for LearnSettings {
+    fn default() -> Self {
+        LearnSettings {
+            min_occurrences: 3,
+            min_files: 2,
+            violation_min_confidence: 0.7,
+            established_confidence: 0.85,
+            emerging_confidence: 0.6,
+            max_examples: 3,
+        }
+    }
+}
+
+/// Everything that controls a scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanConfig {
+    /// Root-relative globs; when non-empty only matching files are scanned.
+    pub include: Vec<String>,
+    /// Root-relative gitignore-style globs excluded in addition to ignore files.
+    pub exclude: Vec<String>,
+    /// Languages to scan; empty = every language compiled in.
+    pub languages: Vec<Lang>,
+    /// Files larger than this are skipped (reason `too_large`).
+    pub max_file_size: u64,
+    /// Apply [`BUILTIN_EXCLUDES`].
+    pub builtin_excludes: bool,
+    /// Skip files whose first lines say `@generated` or `DO NOT EDIT`.
+    pub skip_generated: bool,
+    /// Honour `.gitignore` (also outside git repositories), `.ignore` and
+    /// `.driftignore`.
+    pub respect_ignore_files: bool,
+    /// Skip hidden files and directories (names starting with `.`).
+    pub skip_hidden: bool,
+    /// Follow symbolic links (loops are detected and reported).
+    pub follow_symlinks: bool,
+    /// Directories with project rule files (`*.toml`), relative to the root
+    /// or absolute. `.drift/rules` is always read when it exists.
+    pub rule_dirs: Vec<PathBuf>,
+    /// Load the builtin detector pack.
+    pub builtin_rules: bool,
+    pub learn: LearnSettings,
+    /// Worker threads; `None` = rayon's default (one per core).
+    pub threads: Option<usize>,
+    /// Files analysed and written per transaction (bounds memory).
+    pub chunk_size: usize,
+    /// Per-file parse time limit.
+    pub parse_timeout: Duration,
+    /// Index location; `None` = `<root>/.drift/drift.db`.
+    pub db_path: Option<PathBuf>,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            languages: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            builtin_excludes: true,
+            skip_generated: true,
+            respect_ignore_files: true,
+            skip_hidden: true,
+            follow_symlinks: true,
+            rule_dirs: Vec::new(),
+            builtin_rules: true,
+            learn: LearnSettings::default(),
+            threads: None,
+            chunk_size: 512,
+            parse_timeout: Duration::from_secs(10),
+            db_path: None,
+        }
+    }
+}
