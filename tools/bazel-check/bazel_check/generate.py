@@ -325,6 +325,7 @@ class Generator:
                     name=name,
                     srcs=Raw(f"[{_q(target.src_path)}] + {helpers}"),
                     aliases=dev_aliases,
+                    crate_features=features,
                     crate_root=target.src_path,
                     data=_glob([f"{top}/**"], exclude=[f"{top}/**/*.rs"], allow_empty=True),
                     proc_macro_deps=dev_macros,
