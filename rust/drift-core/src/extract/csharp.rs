@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this_expression"];
@@ -10,7 +10,7 @@ const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this_exp
 pub(crate) struct CSharpVisitor;
 
 impl Visitor for CSharpVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class_declaration" | "record_declaration" => type_decl(node, cx, SymbolKind::Class),
             "struct_declaration" | "record_struct_declaration" => {
@@ -68,7 +68,6 @@ impl Visitor for CSharpVisitor {
             | "interpolated_string_expression" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
+    Ctx, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
 };
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
@@ -19,7 +19,7 @@ const FUNCTION_VALUES: &[&str] = &[
 pub(crate) struct EcmaVisitor;
 
 impl Visitor for EcmaVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class_declaration" | "abstract_class_declaration" | "class" => class(node, cx),
             "interface_declaration" => {
@@ -72,7 +72,6 @@ impl Visitor for EcmaVisitor {
             "string" | "template_string" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, named_children, strip_quotes};
+use super::walk::{Ctx, SymbolSpec, Visitor, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "selector_expression"];
@@ -10,7 +10,7 @@ const NAME_ARGS: &[&str] = &["identifier", "selector_expression"];
 pub(crate) struct GoVisitor;
 
 impl Visitor for GoVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "type_spec" => type_spec(node, cx),
             "method_elem" => {
@@ -43,7 +43,7 @@ impl Visitor for GoVisitor {
                         .map(named_children)
                         .unwrap_or_default();
                     if matches!(f.kind(), "func_literal" | "parenthesized_expression") {
-                        return Flow::Continue;
+                        return;
                     }
                     let callee = cx.compact(f);
                     cx.add_call(node, &callee, &args, NAME_ARGS, false);
@@ -62,7 +62,6 @@ impl Visitor for GoVisitor {
             "interpreted_string_literal" | "raw_string_literal" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "field_access", "method_reference", "this"];
@@ -10,7 +10,7 @@ const NAME_ARGS: &[&str] = &["identifier", "field_access", "method_reference", "
 pub(crate) struct JavaVisitor;
 
 impl Visitor for JavaVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
             "record_declaration" => type_decl(node, cx, SymbolKind::Class),
@@ -28,7 +28,7 @@ impl Visitor for JavaVisitor {
             "assignment_expression" => assignment(node, cx),
             "method_invocation" => {
                 let Some(name) = node.child_by_field_name("name") else {
-                    return Flow::Continue;
+                    return;
                 };
                 let callee = match node.child_by_field_name("object") {
                     Some(o) => format!("{}.{}", cx.compact(o), cx.text(name)),
@@ -55,7 +55,6 @@ impl Visitor for JavaVisitor {
             "string_literal" | "text_block" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes};
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -14,7 +14,7 @@ const NAME_ARGS: &[&str] = &[
 pub(crate) struct PhpVisitor;
 
 impl Visitor for PhpVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "namespace_definition" => namespace(node, cx),
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
@@ -79,7 +79,6 @@ impl Visitor for PhpVisitor {
             "string" | "encapsed_string" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

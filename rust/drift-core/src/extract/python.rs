@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, Flow, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
+    Ctx, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
 };
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
@@ -12,7 +12,7 @@ const NAME_ARGS: &[&str] = &["identifier", "attribute"];
 pub(crate) struct PythonVisitor;
 
 impl Visitor for PythonVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class_definition" => class(node, cx),
             "function_definition" => function(node, cx),
@@ -33,7 +33,6 @@ impl Visitor for PythonVisitor {
             "string" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

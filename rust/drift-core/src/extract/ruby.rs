@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, named_children, strip_quotes};
+use super::walk::{Ctx, SymbolSpec, Visitor, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -23,7 +23,7 @@ pub(crate) struct RubyVisitor {
 }
 
 impl Visitor for RubyVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class" | "module" => {
                 let kind = if node.kind() == "class" {
@@ -60,7 +60,6 @@ impl Visitor for RubyVisitor {
             "string" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, Flow, SymbolSpec, Visitor, child_of_kind, named_children};
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, named_children};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -17,7 +17,7 @@ const MAX_USE_DEPTH: usize = 64;
 pub(crate) struct RustVisitor;
 
 impl Visitor for RustVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "struct_item" | "union_item" => {
                 item(node, cx, SymbolKind::Struct);
@@ -56,7 +56,7 @@ impl Visitor for RustVisitor {
                         f
                     };
                     if f.kind() == "closure_expression" || f.kind() == "parenthesized_expression" {
-                        return Flow::Continue;
+                        return;
                     }
                     let args = node
                         .child_by_field_name("arguments")
@@ -91,7 +91,6 @@ impl Visitor for RustVisitor {
             "string_literal" | "raw_string_literal" => cx.add_string_node(node),
             _ => {}
         }
-        Flow::Continue
     }
 }
 

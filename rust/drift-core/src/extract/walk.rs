@@ -17,18 +17,9 @@ const MAX_SIGNATURE: usize = 400;
 /// Longest string literal value considered for classification.
 const MAX_STRING: usize = 2_000;
 
-/// What the walker does after a node was visited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// Visit the node's children.
-    Continue,
-    /// Do not descend into the node.
-    Skip,
-}
-
 /// A language's extraction rules, called once for every node in document order.
 pub(crate) trait Visitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) -> Flow;
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>);
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,8 +46,8 @@ pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> F
     let mut cursor = root.walk();
     'outer: loop {
         let node = cursor.node();
-        let flow = visitor.enter(node, &mut cx);
-        if flow == Flow::Continue && cursor.goto_first_child() {
+        visitor.enter(node, &mut cx);
+        if cursor.goto_first_child() {
             continue;
         }
         cx.exit(node.id());
@@ -145,11 +136,6 @@ impl<'s> Ctx<'s> {
     /// Node text with runs of whitespace collapsed to one space.
     pub fn collapsed(&self, node: Node<'_>) -> String {
         collapse_ws(&String::from_utf8_lossy(self.bytes(node)))
-    }
-
-    /// Text of the `field` child, collapsed.
-    pub fn field_text(&self, node: Node<'_>, field: &str) -> Option<String> {
-        node.child_by_field_name(field).map(|n| self.collapsed(n))
     }
 
     /// The declaration header: from `node`'s start up to `body`'s start

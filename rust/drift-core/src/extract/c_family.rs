@@ -1,0 +1,417 @@
+//! C and C++ extraction.
+
+use tree_sitter::Node;
+
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, named_children, strip_quotes};
+use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
+
+const NAME_ARGS: &[&str] = &[
+    "identifier",
+    "field_expression",
+    "qualified_identifier",
+    "pointer_expression",
+];
+/// Declarator chains deeper than this are not followed.
+const MAX_DECLARATOR_DEPTH: usize = 32;
+
+pub(crate) struct CVisitor;
+
+impl Visitor for CVisitor {
+    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
+        match node.kind() {
+            "class_specifier" => record(node, cx, SymbolKind::Class),
+            "struct_specifier" | "union_specifier" => record(node, cx, SymbolKind::Struct),
+            "enum_specifier" => record(node, cx, SymbolKind::Enum),
+            "namespace_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
+                    spec.name = cx.compact(name).replace("::", ".");
+                    spec.exported = true;
+                    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+                    cx.add_symbol(spec, node);
+                }
+            }
+            "function_definition" => function(node, cx, true),
+            "field_declaration" | "declaration" => {
+                if declarator_function(node).is_some() {
+                    // Prototypes inside a class body declare its methods.
+                    if node.kind() == "field_declaration" || in_record(cx) {
+                        function(node, cx, false);
+                    }
+                } else {
+                    variables(node, cx);
+                }
+            }
+            "assignment_expression" => {
+                if let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) && matches!(l.kind(), "identifier" | "field_expression")
+                    && let Some(b) = value_binding(cx, r)
+                {
+                    let name = cx.compact(l).replace("->", ".");
+                    cx.add_binding(node, &name, b);
+                }
+            }
+            "call_expression" => {
+                if let Some(f) = node.child_by_field_name("function") {
+                    if matches!(f.kind(), "parenthesized_expression" | "lambda_expression") {
+                        return;
+                    }
+                    let args = node
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let callee = cx.compact(f);
+                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                }
+            }
+            "new_expression" => {
+                if let Some(t) = node.child_by_field_name("type") {
+                    let args = node
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let callee = cx.compact(t);
+                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                }
+            }
+            "preproc_include" => {
+                if let Some(p) = node.child_by_field_name("path") {
+                    let text = cx.text(p);
+                    let source = if p.kind() == "system_lib_string" {
+                        text.trim().to_string()
+                    } else {
+                        strip_quotes(&text).to_string()
+                    };
+                    cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false);
+                }
+            }
+            "using_declaration" => {
+                let is_namespace = node
+                    .child(1)
+                    .is_some_and(|c| c.kind() == "namespace");
+                if let Some(target) = named_children(node).into_iter().last() {
+                    let full = cx.compact(target);
+                    if is_namespace {
+                        cx.add_import(node, &full, ImportKind::Namespace, "*", "*", false, false);
+                    } else {
+                        let (source, name) = full.rsplit_once("::").unwrap_or(("", &full));
+                        cx.add_import(node, source, ImportKind::Named, name, name, false, false);
+                    }
+                }
+            }
+            "string_literal" | "raw_string_literal" => cx.add_string_node(node),
+            _ => {}
+        }
+    }
+}
+
+fn is_doc(text: &str) -> bool {
+    text.starts_with("///")
+        || text.starts_with("/**")
+        || text.starts_with("//!")
+        || text.starts_with("/*!")
+}
+
+fn in_record(cx: &Ctx<'_>) -> bool {
+    cx.scope()
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| matches!(s.kind, SymbolKind::Class | SymbolKind::Struct))
+}
+
+/// Follows `declarator` fields to the `function_declarator`, if any.
+fn declarator_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node.child_by_field_name("declarator")?;
+    for _ in 0..MAX_DECLARATOR_DEPTH {
+        if cur.kind() == "function_declarator" {
+            return Some(cur);
+        }
+        cur = cur
+            .child_by_field_name("declarator")
+            .or_else(|| match cur.kind() {
+                "reference_declarator" => cur.named_child(0),
+                _ => None,
+            })?;
+    }
+    None
+}
+
+/// The name a declarator binds, and the pointer/reference suffix it adds
+/// to the declared type (`*p` -> (`p`, `*`)).
+fn declarator_name<'t>(node: Node<'t>) -> Option<(Node<'t>, String)> {
+    let mut cur = node;
+    let mut suffix = String::new();
+    for _ in 0..MAX_DECLARATOR_DEPTH {
+        match cur.kind() {
+            "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name"
+            | "operator_name" | "type_identifier" => return Some((cur, suffix)),
+            "pointer_declarator" => suffix.push('*'),
+            "reference_declarator" => suffix.push('&'),
+            "array_declarator" => suffix.push_str("[]"),
+            _ => {}
+        }
+        cur = cur
+            .child_by_field_name("declarator")
+            .or_else(|| cur.named_child(0))?;
+    }
+    None
+}
+
+/// The access of a class member (`public:` sections; struct default public).
+fn member_is_public(cx: &Ctx<'_>, node: Node<'_>) -> bool {
+    let mut prev = node.prev_sibling();
+    let mut steps = 0;
+    while let Some(p) = prev {
+        steps += 1;
+        if steps > 512 {
+            break;
+        }
+        if p.kind() == "access_specifier" {
+            return cx.text(p).trim() == "public";
+        }
+        prev = p.prev_sibling();
+    }
+    cx.scope()
+        .and_then(|i| cx.symbol(i))
+        .is_none_or(|s| s.kind != SymbolKind::Class)
+}
+
+fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
+    let (Some(name), Some(body)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut spec = SymbolSpec::new(cx, node, name, kind);
+    spec.exported = if in_record(cx) {
+        member_is_public(cx, node)
+    } else {
+        true
+    };
+    let anchor = outer_decl(node);
+    spec.has_doc = cx.has_doc_before(anchor, &[], is_doc);
+    spec.signature = cx.signature(node, Some(body));
+    if let Some(bases) = child_of_kind(node, &["base_class_clause"]) {
+        spec.bases = named_children(bases)
+            .into_iter()
+            .filter(|b| b.kind() != "access_specifier")
+            .map(|b| cx.compact(b))
+            .collect();
+    }
+    cx.add_symbol(spec, node);
+    if kind != SymbolKind::Enum {
+        for f in named_children(body) {
+            if f.kind() != "field_declaration" || declarator_function(f).is_some() {
+                continue;
+            }
+            let Some(ty) = f.child_by_field_name("type") else {
+                continue;
+            };
+            let ty = cx.collapsed(ty);
+            let mut cursor = f.walk();
+            let decls: Vec<Node<'_>> = f.children_by_field_name("declarator", &mut cursor).collect();
+            for d in decls {
+                if let Some((n, suffix)) = declarator_name(d) {
+                    let name = format!("this.{}", cx.text(n));
+                    cx.add_binding(f, &name, BindingValue::Typed(format!("{ty}{suffix}")));
+                }
+            }
+        }
+    }
+}
+
+/// The node whose preceding comment documents `node` (a wrapping template
+/// or `typedef`).
+fn outer_decl(node: Node<'_>) -> Node<'_> {
+    let mut cur = node;
+    for _ in 0..4 {
+        match cur.parent() {
+            Some(p) if matches!(p.kind(), "template_declaration" | "type_definition") => cur = p,
+            _ => break,
+        }
+    }
+    cur
+}
+
+fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool) {
+    let Some(fdecl) = declarator_function(node) else {
+        return;
+    };
+    let Some((name_node, _)) = fdecl
+        .child_by_field_name("declarator")
+        .and_then(declarator_name)
+    else {
+        return;
+    };
+    let record = cx
+        .scope()
+        .and_then(|i| cx.symbol(i))
+        .filter(|s| matches!(s.kind, SymbolKind::Class | SymbolKind::Struct))
+        .map(|s| s.name.clone());
+    let full = cx.compact(name_node);
+    // `Store::count` defined outside its class.
+    let (scope_path, simple) = match full.rsplit_once("::") {
+        Some((s, n)) if name_node.kind() == "qualified_identifier" => {
+            (Some(s.to_string()), n.to_string())
+        }
+        _ => (None, full.clone()),
+    };
+    let owner = scope_path
+        .as_deref()
+        .map(|s| s.rsplit("::").next().unwrap_or(s).to_string())
+        .or(record.clone());
+    let kind = match &owner {
+        Some(o) if *o == simple => SymbolKind::Constructor,
+        Some(_) => SymbolKind::Method,
+        None => SymbolKind::Function,
+    };
+    let mut spec = SymbolSpec::named(node, simple.clone(), Span::from_node(&name_node), kind);
+    if let Some(s) = &scope_path {
+        let parent_q = cx
+            .scope()
+            .and_then(|i| cx.symbol(i))
+            .map(|p| p.qualified_name.clone());
+        let local = format!("{}.{simple}", s.replace("::", "."));
+        spec.qualified_name = Some(match parent_q {
+            Some(p) if !p.is_empty() => format!("{p}.{local}"),
+            _ => local,
+        });
+    }
+    let storage_static = named_children(node).iter().any(|c| {
+        c.kind() == "storage_class_specifier" && cx.bytes(*c) == b"static"
+    });
+    spec.is_static = storage_static && record.is_some();
+    spec.exported = if record.is_some() {
+        member_is_public(cx, node)
+    } else {
+        !storage_static
+    };
+    spec.has_doc = cx.has_doc_before(outer_decl(node), &[], is_doc);
+    let body = node.child_by_field_name("body");
+    spec.signature = cx.signature(node, body);
+    spec.return_type = node.child_by_field_name("type").map(|t| {
+        let mut ty = cx.collapsed(t);
+        // Pointer/reference declarators around the function declarator.
+        if let Some(d) = node.child_by_field_name("declarator") {
+            let mut cur = d;
+            for _ in 0..MAX_DECLARATOR_DEPTH {
+                match cur.kind() {
+                    "pointer_declarator" => ty.push('*'),
+                    "reference_declarator" => ty.push('&'),
+                    _ => break,
+                }
+                match cur.child_by_field_name("declarator").or_else(|| cur.named_child(0)) {
+                    Some(c) => cur = c,
+                    None => break,
+                }
+            }
+        }
+        ty
+    });
+    if let Some(params) = fdecl.child_by_field_name("parameters") {
+        spec.params = params_of(cx, params);
+    }
+    if has_body {
+        cx.add_symbol(spec, node);
+        if let Some(o) = owner {
+            cx.add_binding(node, "this", BindingValue::Typed(format!("{o}*")));
+        }
+    } else {
+        cx.push_symbol(spec);
+    }
+}
+
+fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
+    let mut out = Vec::new();
+    for p in named_children(params) {
+        match p.kind() {
+            "parameter_declaration" | "optional_parameter_declaration" => {
+                let ty = p.child_by_field_name("type").map(|t| cx.collapsed(t));
+                let (name, suffix) = p
+                    .child_by_field_name("declarator")
+                    .and_then(declarator_name)
+                    .map(|(n, s)| (cx.text(n), s))
+                    .unwrap_or_default();
+                if ty.as_deref() == Some("void") && name.is_empty() {
+                    continue;
+                }
+                out.push(Param {
+                    name,
+                    type_text: ty.map(|t| format!("{t}{suffix}")),
+                });
+            }
+            "variadic_parameter" | "variadic_parameter_declaration" => out.push(Param {
+                name: "...".to_string(),
+                type_text: None,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
+    match v.kind() {
+        "call_expression" => v
+            .child_by_field_name("function")
+            .map(|f| BindingValue::Call(cx.compact(f))),
+        "new_expression" => v
+            .child_by_field_name("type")
+            .map(|t| BindingValue::New(cx.compact(t))),
+        "identifier" | "field_expression" | "qualified_identifier" => {
+            Some(BindingValue::Alias(cx.compact(v)))
+        }
+        "pointer_expression" => v
+            .child_by_field_name("argument")
+            .filter(|a| matches!(a.kind(), "identifier" | "qualified_identifier"))
+            .map(|a| BindingValue::Alias(cx.compact(a))),
+        _ => None,
+    }
+}
+
+fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
+    if node.kind() == "field_declaration" {
+        return; // recorded with their record
+    }
+    let Some(ty_node) = node.child_by_field_name("type") else {
+        return;
+    };
+    let ty = cx.collapsed(ty_node);
+    let is_auto = ty_node.kind() == "placeholder_type_specifier" || ty == "auto";
+    let mut cursor = node.walk();
+    let decls: Vec<Node<'_>> = node
+        .children_by_field_name("declarator", &mut cursor)
+        .collect();
+    for d in decls {
+        let (target, value) = if d.kind() == "init_declarator" {
+            (
+                d.child_by_field_name("declarator").unwrap_or(d),
+                d.child_by_field_name("value"),
+            )
+        } else {
+            (d, None)
+        };
+        let Some((name, suffix)) = declarator_name(target) else {
+            continue;
+        };
+        let name = cx.text(name);
+        // `Repo r(3);` / `Repo r{3};` construct a `Repo`.
+        if let Some(v) = value.filter(|v| matches!(v.kind(), "argument_list" | "initializer_list"))
+            && !is_auto
+            && suffix.is_empty()
+        {
+            let args = named_children(v);
+            cx.add_call(d, &ty, &args, NAME_ARGS, true);
+        }
+        let binding = if is_auto {
+            value.and_then(|v| value_binding(cx, v))
+        } else {
+            Some(BindingValue::Typed(format!("{ty}{suffix}")))
+        };
+        if let Some(b) = binding {
+            cx.add_binding(d, &name, b);
+        }
+    }
+}
