@@ -44,19 +44,22 @@ pub const BUILTIN_EXCLUDES: &[&str] = &[
     "*.designer.cs",
 ];
 
-/// Thresholds for convention learning.
+/// Thresholds for convention learning, mapped onto
+/// [`drift_core::learn::LearnOptions`] (whose other weights keep their
+/// defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LearnSettings {
-    /// A pattern needs at least this many matches to be reported.
+    /// Fewer matches than this: tier `insufficient`, no violations
+    /// (`LearnOptions::min_samples`).
     pub min_occurrences: u32,
-    /// ... in at least this many files.
+    /// A pattern seen in fewer files than this is reported with tier
+    /// `insufficient` and produces no violations.
     pub min_files: u32,
-    /// Outliers are reported as violations only when the dominant variant's
-    /// confidence is at least this (0..=1).
+    /// Patterns at or above this confidence report outliers as violations.
     pub violation_min_confidence: f64,
-    /// Confidence at or above which a pattern is "established".
+    /// Confidence at or above which a pattern is `established`.
     pub established_confidence: f64,
-    /// Confidence at or above which a pattern is "emerging" (below: "contested").
+    /// Confidence at or above which a pattern is `emerging` (below: `weak`).
     pub emerging_confidence: f64,
     /// Examples kept per variant.
     pub max_examples: usize,
@@ -64,13 +67,28 @@ pub struct LearnSettings {
 
 impl Default for LearnSettings {
     fn default() -> Self {
+        let core = drift_core::learn::LearnOptions::default();
         LearnSettings {
-            min_occurrences: 3,
-            min_files: 2,
-            violation_min_confidence: 0.7,
-            established_confidence: 0.85,
-            emerging_confidence: 0.6,
-            max_examples: 3,
+            min_occurrences: u32::try_from(core.min_samples).unwrap_or(u32::MAX),
+            min_files: 1,
+            violation_min_confidence: core.violation_min_confidence,
+            established_confidence: core.established,
+            emerging_confidence: core.emerging,
+            max_examples: core.max_examples,
+        }
+    }
+}
+
+impl LearnSettings {
+    /// The core learner's options for these settings.
+    pub fn to_options(&self) -> drift_core::learn::LearnOptions {
+        drift_core::learn::LearnOptions {
+            min_samples: self.min_occurrences as usize,
+            established: self.established_confidence,
+            emerging: self.emerging_confidence,
+            violation_min_confidence: self.violation_min_confidence,
+            max_examples: self.max_examples,
+            ..drift_core::learn::LearnOptions::default()
         }
     }
 }

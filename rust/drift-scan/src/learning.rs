@@ -1,209 +1,151 @@
-//! Learning phase: turn every stored detector match into patterns
-//! (conventions with variants, confidence and tier) and violations
-//! (outliers against an established convention).
-//!
-//! Learning always runs over *all* stored matches (streamed from the index
-//! in two passes: aggregate, then outliers), not only over changed files.
-//!
-//! This module is the single place that maps learning results onto the
-//! index model; when `drift_core::learn` grows its public API the
-//! aggregation below is what it replaces.
+//! Learning phase: every stored detector match (not only the changed
+//! files') goes through `drift_core::learn::learn`; the result is mapped
+//! onto the index model.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use drift_core::detect::{DetectorMeta, DetectorSet};
+use drift_core::learn::{self, Location, Tier};
 use drift_core::{DetectorMatch, Lang};
 use drift_index::{Example, Index, MatchRow, Pattern, Severity, Variant, Violation};
 
 use crate::ScanError;
 use crate::config::LearnSettings;
 
-#[derive(Default)]
-struct VariantAcc {
-    count: u32,
-    file_count: u32,
-    last_path: Option<String>,
-    examples: Vec<Example>,
+pub(crate) fn severity_of(s: drift_core::detect::Severity) -> Severity {
+    match s {
+        drift_core::detect::Severity::Error => Severity::Error,
+        drift_core::detect::Severity::Warning => Severity::Warning,
+        drift_core::detect::Severity::Info => Severity::Info,
+    }
+}
+
+fn example(l: Location) -> Example {
+    Example {
+        path: l.file,
+        span: l.span,
+        snippet: l.snippet,
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[derive(Default)]
-struct PatternAcc {
-    variants: BTreeMap<String, VariantAcc>,
+struct DetectorInfo {
+    langs: BTreeSet<Lang>,
     files: u32,
     last_path: Option<String>,
-    langs: HashSet<Lang>,
-}
-
-pub(crate) fn severity_of(meta: Option<&DetectorMeta>) -> Severity {
-    match meta.map(|m| m.severity) {
-        Some(drift_core::detect::Severity::Error) => Severity::Error,
-        Some(drift_core::detect::Severity::Warning) | None => Severity::Warning,
-        Some(drift_core::detect::Severity::Info) => Severity::Info,
-    }
-}
-
-fn tier_of(confidence: f64, settings: &LearnSettings) -> &'static str {
-    if confidence >= settings.established_confidence {
-        "established"
-    } else if confidence >= settings.emerging_confidence {
-        "emerging"
-    } else {
-        "contested"
-    }
 }
 
 /// Learns patterns and violations from every match in `index`, ignoring
-/// files in `exclude` (files about to be removed by this scan).
+/// files in `exclude` (files this scan is about to remove).
 pub(crate) fn learn(
     index: &Index,
     detectors: &DetectorSet,
     settings: &LearnSettings,
     exclude: &HashSet<String>,
 ) -> Result<(Vec<Pattern>, Vec<Violation>), ScanError> {
-    let mut acc: BTreeMap<String, PatternAcc> = BTreeMap::new();
+    // The learner keeps every occurrence anyway (for violations), so the
+    // matches are collected; facts other than matches are never loaded.
+    let mut matches: Vec<(String, DetectorMatch)> = Vec::new();
+    let mut info: BTreeMap<String, DetectorInfo> = BTreeMap::new();
     index.for_each_match(|m: MatchRow| -> Result<(), ScanError> {
         if exclude.contains(&m.path) {
             return Ok(());
         }
-        let p = acc.entry(m.detector.clone()).or_default();
-        p.langs.insert(m.lang);
-        if p.last_path.as_deref() != Some(m.path.as_str()) {
-            p.files += 1;
-            p.last_path = Some(m.path.clone());
+        let i = info.entry(m.detector.clone()).or_default();
+        i.langs.insert(m.lang);
+        if i.last_path.as_deref() != Some(m.path.as_str()) {
+            i.files += 1;
+            i.last_path = Some(m.path.clone());
         }
-        let v = p.variants.entry(m.variant.clone()).or_default();
-        v.count += 1;
-        if v.last_path.as_deref() != Some(m.path.as_str()) {
-            v.file_count += 1;
-            v.last_path = Some(m.path.clone());
-            if v.examples.len() < settings.max_examples {
-                v.examples.push(Example {
-                    path: m.path,
-                    span: m.span,
-                    snippet: m.snippet,
-                });
+        matches.push((
+            m.path,
+            DetectorMatch {
+                detector: m.detector,
+                variant: m.variant,
+                span: m.span,
+                snippet: m.snippet,
+            },
+        ));
+        Ok(())
+    })?;
+    let learned = learn::learn(
+        matches.iter().map(|(p, m)| (p.as_str(), m)),
+        detectors.metadata(),
+        &settings.to_options(),
+    );
+    drop(matches);
+
+    let metas: HashMap<&str, &DetectorMeta> =
+        detectors.metadata().map(|m| (m.id.as_str(), m)).collect();
+    let mut too_narrow: HashSet<String> = HashSet::new();
+    let patterns: Vec<Pattern> = learned
+        .patterns
+        .into_iter()
+        .map(|p| {
+            let i = info.get(&p.id);
+            let file_count = i.map_or(0, |i| i.files);
+            let mut tier = p.tier;
+            if file_count < settings.min_files {
+                tier = Tier::Insufficient;
+                too_narrow.insert(p.id.clone());
             }
-        }
-        Ok(())
-    })?;
-
-    let mut patterns = Vec::new();
-    for (detector, p) in acc {
-        let total: u32 = p.variants.values().map(|v| v.count).sum();
-        if total < settings.min_occurrences || p.files < settings.min_files || total == 0 {
-            continue;
-        }
-        let meta = detectors.get(&detector).map(|d| &d.meta);
-        let mut variants: Vec<Variant> = p
-            .variants
-            .into_iter()
-            .map(|(name, v)| Variant {
-                name,
-                count: v.count,
-                file_count: v.file_count,
-                share: f64::from(v.count) / f64::from(total),
-                examples: v.examples,
-            })
-            .collect();
-        // Most files first, then most matches, then name: deterministic.
-        variants.sort_by(|a, b| {
-            b.file_count
-                .cmp(&a.file_count)
-                .then(b.count.cmp(&a.count))
-                .then(a.name.cmp(&b.name))
-        });
-        let Some(dominant) = variants.first() else {
-            continue;
-        };
-        let confidence = dominant.share;
-        let lang = if p.langs.len() == 1 {
-            p.langs.iter().next().copied()
-        } else {
-            None
-        };
-        patterns.push(Pattern {
-            id: detector.clone(),
-            category: meta
-                .map(|m| m.category.clone())
-                .unwrap_or_else(|| "uncategorized".to_string()),
-            name: meta
-                .map(|m| m.name.clone())
-                .unwrap_or_else(|| detector.clone()),
-            description: meta.map(|m| m.description.clone()).unwrap_or_default(),
-            detector,
-            lang,
-            dominant: dominant.name.clone(),
-            confidence,
-            tier: tier_of(confidence, settings).to_string(),
-            occurrences: total,
-            file_count: p.files,
-            variants,
-        });
-    }
-    patterns.sort_by(|a, b| a.id.cmp(&b.id));
-
-    let by_detector: HashMap<&str, &Pattern> =
-        patterns.iter().map(|p| (p.detector.as_str(), p)).collect();
-    let mut violations = Vec::new();
-    index.for_each_match(|m: MatchRow| -> Result<(), ScanError> {
-        if exclude.contains(&m.path) {
-            return Ok(());
-        }
-        if let Some(v) = violation_for(
-            &by_detector,
-            detectors,
-            settings,
-            &m.path,
-            &m.detector,
-            &m.variant,
-            m.span,
-            &m.snippet,
-        ) {
-            violations.push(v);
-        }
-        Ok(())
-    })?;
+            let lang = i
+                .filter(|i| i.langs.len() == 1)
+                .and_then(|i| i.langs.iter().next().copied());
+            Pattern {
+                description: metas
+                    .get(p.id.as_str())
+                    .map(|m| m.description.clone())
+                    .unwrap_or_default(),
+                detector: p.id.clone(),
+                id: p.id,
+                category: p.category,
+                name: p.name,
+                lang,
+                dominant: p.dominant,
+                confidence: p.confidence,
+                tier: tier.id().to_string(),
+                occurrences: to_u32(p.total),
+                file_count,
+                variants: p
+                    .variants
+                    .into_iter()
+                    .map(|v| Variant {
+                        name: v.variant,
+                        count: to_u32(v.count),
+                        file_count: to_u32(v.files),
+                        share: v.share,
+                        examples: v.examples.into_iter().map(example).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let violations = learned
+        .violations
+        .into_iter()
+        .filter(|v| !too_narrow.contains(&v.pattern_id))
+        .map(|v| Violation {
+            pattern_id: v.pattern_id,
+            path: v.file,
+            span: v.span,
+            found: v.found,
+            expected: v.expected,
+            severity: severity_of(v.severity),
+            message: v.message,
+            snippet: v.snippet,
+        })
+        .collect();
     Ok((patterns, violations))
 }
 
-/// The violation a match of `variant` would be against the learned
-/// patterns, if any.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn violation_for(
-    by_detector: &HashMap<&str, &Pattern>,
-    detectors: &DetectorSet,
-    settings: &LearnSettings,
-    path: &str,
-    detector: &str,
-    variant: &str,
-    span: drift_core::Span,
-    snippet: &str,
-) -> Option<Violation> {
-    let pattern = by_detector.get(detector)?;
-    if pattern.confidence < settings.violation_min_confidence || pattern.dominant == variant {
-        return None;
-    }
-    let meta = detectors.get(detector).map(|d| &d.meta);
-    Some(Violation {
-        pattern_id: pattern.id.clone(),
-        path: path.to_string(),
-        span,
-        found: variant.to_string(),
-        expected: pattern.dominant.clone(),
-        severity: severity_of(meta),
-        message: format!(
-            "{}: uses `{}` but the project convention is `{}` ({:.0}% of {} occurrences)",
-            pattern.name,
-            variant,
-            pattern.dominant,
-            pattern.confidence * 100.0,
-            pattern.occurrences
-        ),
-        snippet: snippet.to_string(),
-    })
-}
-
-/// Violations of unsaved content's matches against stored patterns.
+/// Violations that unsaved content's `matches` would have against the
+/// stored `patterns` (same rule as learning: a non-dominant variant of a
+/// pattern with enough support and confidence).
 pub(crate) fn violations_for_matches(
     patterns: &[Pattern],
     detectors: &DetectorSet,
@@ -216,16 +158,29 @@ pub(crate) fn violations_for_matches(
     matches
         .iter()
         .filter_map(|m| {
-            violation_for(
-                &by_detector,
-                detectors,
-                settings,
-                path,
-                &m.detector,
-                &m.variant,
-                m.span,
-                &m.snippet,
-            )
+            let p = by_detector.get(m.detector.as_str())?;
+            if p.tier == Tier::Insufficient.id()
+                || p.confidence < settings.violation_min_confidence
+                || p.dominant == m.variant
+            {
+                return None;
+            }
+            let severity = detectors
+                .get(&m.detector)
+                .map_or(Severity::Info, |d| severity_of(d.meta.severity));
+            Some(Violation {
+                pattern_id: p.id.clone(),
+                path: path.to_string(),
+                span: m.span,
+                found: m.variant.clone(),
+                expected: p.dominant.clone(),
+                severity,
+                message: format!(
+                    "{}: uses `{}` but the convention here is `{}` ({} matches, confidence {:.2})",
+                    p.name, m.variant, p.dominant, p.occurrences, p.confidence
+                ),
+                snippet: m.snippet.clone(),
+            })
         })
         .collect()
 }
