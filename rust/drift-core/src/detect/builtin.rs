@@ -9,5 +9,13 @@ macro_rules! rules {
 
 /// `(label, text)` of every builtin rule file, label `builtin:<path>`.
 pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
+    "api/route-registration.toml",
+    "error-handling/catch-handling.toml",
+    "error-handling/catch-specificity.toml",
+    "error-handling/error-type-naming.toml",
+    "error-handling/go-error-wrapping.toml",
+    "error-handling/rust-error-propagation.toml",
     "error-handling/throw-style.toml",
+    "logging/log-message-format.toml",
+    "logging/logger-usage.toml",
 ];
