@@ -1132,10 +1132,8 @@ impl<'i, 'a> Resolver<'i, 'a> {
             Err(Some(ext)) => return (Val::External(ext), Strategy::Import),
             Err(None) => return (Val::Unknown, Strategy::Import),
         };
-        let whole_module = matches!(
-            imp.kind,
-            ImportKind::Namespace | ImportKind::Require | ImportKind::SideEffect
-        ) || imp.imported == "*";
+        let whole_module = matches!(imp.kind, ImportKind::Namespace | ImportKind::SideEffect)
+            || imp.imported == "*";
         if whole_module {
             // Python `import a.b` binds `a.b`; `import a.b as c` binds module a.b.
             self.note_import(&Val::Modules(files.clone()));
@@ -1258,6 +1256,30 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     let v = self.sym_val(direct);
                     if !matches!(v, Val::Unknown) {
                         return (v, Strategy::Import);
+                    }
+                }
+                // Static members of the module's top-level classes (Java `import static`).
+                if files.iter().any(|&fi| namespaced(self.fc(fi).lang)) {
+                    let mut members = Vec::new();
+                    for &fi in &files {
+                        let fc = self.fc(fi);
+                        for syms in fc.top.values() {
+                            for &si in syms {
+                                if fc
+                                    .facts
+                                    .symbols
+                                    .get(si as usize)
+                                    .is_some_and(|x| is_class_like(x.kind))
+                                {
+                                    members.extend(self.own_members(SymRef { f: fi, s: si }, name));
+                                }
+                            }
+                        }
+                    }
+                    if !members.is_empty() {
+                        members.sort();
+                        members.dedup();
+                        return (Val::Funcs(members), Strategy::Import);
                     }
                 }
                 for &fi in &files {
@@ -1448,6 +1470,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
                                 Strategy::MethodSelf
                             },
                         );
+                    }
+                    // Implicit `this` field (`repo.save()` with `this.repo` a field).
+                    let t = self.field_type(&[SymRef { f, s }], name, depth + 1);
+                    if !t.is_empty() {
+                        return (Val::Instance(t), Strategy::TypeInference);
                     }
                 }
                 // Class members are not in scope by bare name otherwise.
