@@ -7,7 +7,7 @@ use drift_index::{Pattern, PatternFilter};
 
 use crate::core::Core;
 use crate::error::ToolError;
-use crate::tools::decisions;
+use crate::tools::{convention_id, decisions, pattern_state};
 
 /// Learned conventions at least this confident are listed (as "learned,
 /// not yet approved") when the team has approved few conventions.
@@ -37,7 +37,7 @@ fn line(out: &mut String, p: &Pattern) {
         p.name,
         lang,
         p.dominant,
-        p.id,
+        convention_id(p),
         p.confidence * 100.0,
         p.occurrences,
         example
@@ -50,11 +50,11 @@ pub fn conventions_markdown(core: &Core) -> Result<String, ToolError> {
     let patterns = core.read(|idx| Ok(idx.patterns(&PatternFilter::default())?))?;
     let approved: Vec<&Pattern> = patterns
         .iter()
-        .filter(|p| decisions.state(&p.id) == Some(DecisionState::Approved))
+        .filter(|p| pattern_state(&decisions, p) == Some(DecisionState::Approved))
         .collect();
     let learned: Vec<&Pattern> = patterns
         .iter()
-        .filter(|p| decisions.state(&p.id).is_none() && p.confidence >= STRONG_CONFIDENCE)
+        .filter(|p| pattern_state(&decisions, p).is_none() && p.confidence >= STRONG_CONFIDENCE)
         .collect();
     let mut out = String::from("# Project conventions (Drift)\n\n");
     if approved.is_empty() {

@@ -58,6 +58,25 @@ impl DriftServer {
     }
 }
 
+/// rmcp reports argument deserialization failures as plain-text error
+/// results; give them the same structured shape (code + hint) as ours.
+fn structure_error(tool: &str, result: CallToolResult) -> CallToolResult {
+    if result.is_error != Some(true) {
+        return result;
+    }
+    let text: String = result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+        .collect();
+    if serde_json::from_str::<Value>(&text).is_ok() {
+        return result;
+    }
+    to_result(Err(ToolError::new("invalid_arguments", text).hint(
+        format!("check the arguments against {tool}'s inputSchema (tools/list)"),
+    )))
+}
+
 pub(crate) fn to_result(outcome: Result<Value, ToolError>) -> CallToolResult {
     match outcome {
         Ok(v) => {
@@ -314,6 +333,7 @@ impl ServerHandler for DriftServer {
         let limit = self.core.opts.tool_timeout;
         let tcc = ToolCallContext::new(self, request, context);
         match tokio::time::timeout(limit, self.tool_router.call(tcc)).await {
+            Ok(Ok(CallToolResponse::Complete(result))) => Ok(structure_error(&name, result).into()),
             Ok(result) => result,
             Err(_) => {
                 tracing::warn!(tool = %name, ?limit, "tool call timed out");

@@ -25,16 +25,74 @@ pub(crate) fn decisions(core: &Core) -> Result<Decisions, ToolError> {
     Ok(Decisions::load_from_root(core.root())?)
 }
 
-fn state_of(decisions: &Decisions, id: &str) -> &'static str {
-    match decisions.state(id) {
+/// The convention id the CLI and the decisions file use: `pattern:variant`
+/// (the pattern's dominant variant).
+pub(crate) fn convention_id(p: &Pattern) -> String {
+    format!("{}:{}", p.id, p.dominant)
+}
+
+/// Splits `pattern:variant` (or a bare pattern id).
+pub(crate) fn split_convention_id(id: &str) -> (&str, Option<&str>) {
+    match id.trim().rsplit_once(':') {
+        Some((p, v)) if !p.is_empty() && !v.is_empty() => (p, Some(v)),
+        _ => (id.trim(), None),
+    }
+}
+
+/// The team's decision about a pattern: the key it is recorded under and
+/// the state. `pattern:dominant` first, then any `pattern:other` decision
+/// (approved first), then a bare `pattern` key.
+pub(crate) fn decision_for<'d>(
+    decisions: &'d Decisions,
+    p: &Pattern,
+) -> Option<(&'d str, &'d drift_config::Decision)> {
+    if let Some((k, d)) = decisions.conventions.get_key_value(&convention_id(p)) {
+        return Some((k.as_str(), d));
+    }
+    let prefix = format!("{}:", p.id);
+    let mut others: Vec<(&String, &drift_config::Decision)> = decisions
+        .conventions
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .collect();
+    others.sort_by_key(|(_, d)| d.state != DecisionState::Approved);
+    if let Some((k, d)) = others.first() {
+        return Some((k.as_str(), d));
+    }
+    decisions
+        .conventions
+        .get_key_value(&p.id)
+        .map(|(k, d)| (k.as_str(), d))
+}
+
+pub(crate) fn pattern_state(decisions: &Decisions, p: &Pattern) -> Option<DecisionState> {
+    decision_for(decisions, p).map(|(_, d)| d.state)
+}
+
+/// The variant the team approved (may differ from today's dominant one).
+pub(crate) fn approved_variant(decisions: &Decisions, p: &Pattern) -> Option<String> {
+    let (key, d) = decision_for(decisions, p)?;
+    if d.state != DecisionState::Approved {
+        return None;
+    }
+    Some(
+        split_convention_id(key)
+            .1
+            .unwrap_or(&p.dominant)
+            .to_string(),
+    )
+}
+
+fn state_of(decisions: &Decisions, p: &Pattern) -> &'static str {
+    match pattern_state(decisions, p) {
         Some(DecisionState::Approved) => "approved",
         Some(DecisionState::Ignored) => "ignored",
         None => "undecided",
     }
 }
 
-fn state_matches(filter: StateFilter, decisions: &Decisions, id: &str) -> bool {
-    let s = decisions.state(id);
+fn state_matches(filter: StateFilter, decisions: &Decisions, p: &Pattern) -> bool {
+    let s = pattern_state(decisions, p);
     match filter {
         StateFilter::Approved => s == Some(DecisionState::Approved),
         StateFilter::Ignored => s == Some(DecisionState::Ignored),
@@ -60,7 +118,7 @@ fn convention_brief(p: &Pattern, decisions: &Decisions) -> Value {
         .map(|v| json!({ "name": v.name, "share": round2(v.share), "count": v.count }))
         .collect();
     let mut v = json!({
-        "id": p.id,
+        "id": convention_id(p),
         "category": p.category,
         "name": p.name,
         "convention": p.dominant,
@@ -68,7 +126,7 @@ fn convention_brief(p: &Pattern, decisions: &Decisions) -> Value {
         "tier": p.tier,
         "occurrences": p.occurrences,
         "files": p.file_count,
-        "state": state_of(decisions, &p.id),
+        "state": state_of(decisions, p),
         "variants": variants,
     });
     if let Some(lang) = p.lang {
@@ -161,7 +219,7 @@ pub fn conventions(core: &Core, args: &ConventionsArgs) -> Result<Value, ToolErr
     let all = core.read(|idx| Ok(idx.patterns(&filter)?))?;
     let matching: Vec<&Pattern> = all
         .iter()
-        .filter(|p| state_matches(state, &decisions, &p.id))
+        .filter(|p| state_matches(state, &decisions, p))
         .collect();
     let total = matching.len();
     let mut budget = Budget::new(budget::clamp(args.max_tokens));
@@ -203,7 +261,7 @@ pub fn conventions(core: &Core, args: &ConventionsArgs) -> Result<Value, ToolErr
 fn pattern_not_found(idx: &Index, id: &str) -> ToolError {
     let ids: Vec<String> = idx
         .patterns(&PatternFilter::default())
-        .map(|ps| ps.into_iter().map(|p| p.id).collect())
+        .map(|ps| ps.iter().map(convention_id).collect())
         .unwrap_or_default();
     ToolError::not_found(format!("no convention with id `{id}`"))
         .hint("list ids with drift_conventions")
@@ -211,7 +269,7 @@ fn pattern_not_found(idx: &Index, id: &str) -> ToolError {
 }
 
 pub fn convention(core: &Core, args: &ConventionArgs) -> Result<Value, ToolError> {
-    let id = args.id.trim();
+    let (id, _) = split_convention_id(&args.id);
     let decisions = decisions(core)?;
     let (pattern, violations) = core.read(|idx| {
         let Some(p) = idx.pattern(id)? else {
@@ -238,15 +296,17 @@ pub fn convention(core: &Core, args: &ConventionArgs) -> Result<Value, ToolError
             })
         })
         .collect();
-    let decision = decisions.get(id).map(|d| {
+    let decision = decision_for(&decisions, &pattern).map(|(key, d)| {
         json!({
+            "key": key,
             "state": d.state.as_str(),
             "reason": d.reason,
             "scopes": d.scopes.iter().map(|s| json!({"paths": s.paths, "variant": s.variant, "reason": s.reason})).collect::<Vec<_>>(),
         })
     });
     Ok(json!({
-        "id": pattern.id,
+        "id": convention_id(&pattern),
+        "pattern": pattern.id,
         "category": pattern.category,
         "name": pattern.name,
         "description": pattern.description,
@@ -256,7 +316,7 @@ pub fn convention(core: &Core, args: &ConventionArgs) -> Result<Value, ToolError
         "tier": pattern.tier,
         "occurrences": pattern.occurrences,
         "files": pattern.file_count,
-        "state": state_of(&decisions, id),
+        "state": state_of(&decisions, &pattern),
         "decision": decision,
         "variants": variants,
         "violations": {
@@ -276,7 +336,7 @@ pub fn examples(core: &Core, args: &ExamplesArgs) -> Result<Value, ToolError> {
     let limit = args.limit.unwrap_or(5).clamp(1, 20) as usize;
     match (&args.convention, &args.category) {
         (Some(id), None) => {
-            let id = id.trim();
+            let (id, _) = split_convention_id(id);
             let p = core.read(|idx| idx.pattern(id)?.ok_or_else(|| pattern_not_found(idx, id)))?;
             let follow: Vec<Value> = dominant_variant(&p)
                 .map(|v| v.examples.iter().take(limit).map(example_json).collect())
@@ -294,7 +354,7 @@ pub fn examples(core: &Core, args: &ExamplesArgs) -> Result<Value, ToolError> {
                 .take(limit.min(3))
                 .collect();
             Ok(json!({
-                "convention": p.id,
+                "convention": convention_id(&p),
                 "name": p.name,
                 "follow": { "variant": p.dominant, "examples": follow },
                 "avoid": avoid,
@@ -326,7 +386,7 @@ pub fn examples(core: &Core, args: &ExamplesArgs) -> Result<Value, ToolError> {
                             break 'outer;
                         }
                         let mut ex = example_json(e);
-                        ex["convention"] = json!(p.id);
+                        ex["convention"] = json!(convention_id(p));
                         ex["variant"] = json!(v.name);
                         out.push(ex);
                     }
@@ -661,13 +721,13 @@ pub fn context(core: &Core, args: &ContextArgs) -> Result<Value, ToolError> {
     // language match; confidence.
     let mut ranked: Vec<(&Pattern, f64)> = patterns
         .iter()
-        .filter(|p| decisions.state(&p.id) != Some(DecisionState::Ignored))
+        .filter(|p| pattern_state(&decisions, p) != Some(DecisionState::Ignored))
         .filter(|p| match (p.lang, focus_lang) {
             (Some(pl), Some(fl)) => pl == fl || same_family(pl, fl),
             _ => true,
         })
         .map(|p| {
-            let approved = decisions.state(&p.id) == Some(DecisionState::Approved);
+            let approved = pattern_state(&decisions, p) == Some(DecisionState::Approved);
             let score = category_score(args.intent, &p.category) as f64 * 0.5
                 + if approved { 3.0 } else { 0.0 }
                 + p.confidence * 2.0;
@@ -694,10 +754,10 @@ pub fn context(core: &Core, args: &ContextArgs) -> Result<Value, ToolError> {
     let mut taken = 0usize;
     for (p, _) in &ranked {
         let mut item = json!({
-            "id": p.id,
+            "id": convention_id(p),
             "rule": format!("{}: {}", p.name, p.dominant),
             "confidence": round2(p.confidence),
-            "state": state_of(&decisions, &p.id),
+            "state": state_of(&decisions, p),
         });
         if let Some(e) = dominant_variant(p).and_then(|v| v.examples.first()) {
             item["example"] = example_json(e);
@@ -775,7 +835,7 @@ pub fn context(core: &Core, args: &ContextArgs) -> Result<Value, ToolError> {
 }
 
 /// TypeScript, TSX and JavaScript share conventions.
-fn same_family(a: drift_core::Lang, b: drift_core::Lang) -> bool {
+pub(crate) fn same_family(a: drift_core::Lang, b: drift_core::Lang) -> bool {
     use drift_core::Lang::*;
     let js = |l| matches!(l, TypeScript | Tsx | JavaScript);
     let c = |l| matches!(l, C | Cpp);
