@@ -88,9 +88,7 @@ impl Visitor for CVisitor {
                 }
             }
             "using_declaration" => {
-                let is_namespace = node
-                    .child(1)
-                    .is_some_and(|c| c.kind() == "namespace");
+                let is_namespace = node.child(1).is_some_and(|c| c.kind() == "namespace");
                 if let Some(target) = named_children(node).into_iter().last() {
                     let full = cx.compact(target);
                     if is_namespace {
@@ -144,8 +142,12 @@ fn declarator_name<'t>(node: Node<'t>) -> Option<(Node<'t>, String)> {
     let mut suffix = String::new();
     for _ in 0..MAX_DECLARATOR_DEPTH {
         match cur.kind() {
-            "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name"
-            | "operator_name" | "type_identifier" => return Some((cur, suffix)),
+            "identifier"
+            | "field_identifier"
+            | "qualified_identifier"
+            | "destructor_name"
+            | "operator_name"
+            | "type_identifier" => return Some((cur, suffix)),
             "pointer_declarator" => suffix.push('*'),
             "reference_declarator" => suffix.push('&'),
             "array_declarator" => suffix.push_str("[]"),
@@ -211,7 +213,9 @@ fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
             };
             let ty = cx.collapsed(ty);
             let mut cursor = f.walk();
-            let decls: Vec<Node<'_>> = f.children_by_field_name("declarator", &mut cursor).collect();
+            let decls: Vec<Node<'_>> = f
+                .children_by_field_name("declarator", &mut cursor)
+                .collect();
             for d in decls {
                 if let Some((n, suffix)) = declarator_name(d) {
                     let name = format!("this.{}", cx.text(n));
@@ -279,9 +283,9 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool) {
             _ => local,
         });
     }
-    let storage_static = named_children(node).iter().any(|c| {
-        c.kind() == "storage_class_specifier" && cx.bytes(*c) == b"static"
-    });
+    let storage_static = named_children(node)
+        .iter()
+        .any(|c| c.kind() == "storage_class_specifier" && cx.bytes(*c) == b"static");
     spec.is_static = storage_static && record.is_some();
     spec.exported = if record.is_some() {
         member_is_public(cx, node)
@@ -302,7 +306,10 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool) {
                     "reference_declarator" => ty.push('&'),
                     _ => break,
                 }
-                match cur.child_by_field_name("declarator").or_else(|| cur.named_child(0)) {
+                match cur
+                    .child_by_field_name("declarator")
+                    .or_else(|| cur.named_child(0))
+                {
                     Some(c) => cur = c,
                     None => break,
                 }
@@ -328,7 +335,14 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     for p in named_children(params) {
         match p.kind() {
             "parameter_declaration" | "optional_parameter_declaration" => {
-                let ty = p.child_by_field_name("type").map(|t| cx.collapsed(t));
+                // Everything before the declarator: qualifiers and the type.
+                let ty = p.child_by_field_name("type").map(|t| {
+                    let end = p
+                        .child_by_field_name("declarator")
+                        .map_or(t.end_byte(), |d| d.start_byte());
+                    let bytes = cx.src.get(p.start_byte()..end).unwrap_or_default();
+                    super::walk::collapse_ws(&String::from_utf8_lossy(bytes))
+                });
                 let (name, suffix) = p
                     .child_by_field_name("declarator")
                     .and_then(declarator_name)

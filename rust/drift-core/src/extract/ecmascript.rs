@@ -2,9 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{
-    Ctx, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
-};
+use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 /// Argument kinds recorded as callback-by-name candidates.
@@ -26,7 +24,10 @@ impl Visitor for EcmaVisitor {
                 if let Some(name) = node.child_by_field_name("name") {
                     let mut spec = decl_spec(cx, node, name, SymbolKind::Interface);
                     if let Some(ext) = child_of_kind(node, &["extends_type_clause"]) {
-                        spec.bases = named_children(ext).iter().map(|n| cx.collapsed(*n)).collect();
+                        spec.bases = named_children(ext)
+                            .iter()
+                            .map(|n| cx.collapsed(*n))
+                            .collect();
                     }
                     cx.add_symbol(spec, node);
                 }
@@ -138,7 +139,10 @@ fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
 }
 
 fn decorator_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
-    cx.collapsed(node).trim_start_matches('@').trim().to_string()
+    cx.collapsed(node)
+        .trim_start_matches('@')
+        .trim()
+        .to_string()
 }
 
 fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
@@ -160,8 +164,7 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
                 None if exported_default => "default".to_string(),
                 None => return,
             };
-            let mut spec =
-                SymbolSpec::named(node, name, Span::from_node(&node), SymbolKind::Class);
+            let mut spec = SymbolSpec::named(node, name, Span::from_node(&node), SymbolKind::Class);
             spec.exported = exported_default;
             spec.signature = cx.signature(node, node.child_by_field_name("body"));
             spec
@@ -203,7 +206,11 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
         .is_some_and(|m| cx.text(m) != "public")
         || name.kind() == "private_property_identifier";
     spec.exported = !private && class_is_exported(cx);
-    spec.signature = cx.signature_from(signature_start(node), node, node.child_by_field_name("body"));
+    spec.signature = cx.signature_from(
+        signature_start(node),
+        node,
+        node.child_by_field_name("body"),
+    );
     fill_function(cx, node, &mut spec);
     if node.kind() == "method_definition" {
         cx.add_symbol(spec, node);
@@ -253,7 +260,8 @@ fn field(node: Node<'_>, cx: &mut Ctx<'_>) {
             .is_some_and(|m| cx.text(m) != "public")
             || name.kind() == "private_property_identifier";
         spec.exported = !private && class_is_exported(cx);
-        spec.signature = cx.signature_from(signature_start(node), node, v.child_by_field_name("body"));
+        spec.signature =
+            cx.signature_from(signature_start(node), node, v.child_by_field_name("body"));
         fill_function(cx, v, &mut spec);
         cx.add_symbol(spec, node);
         return;
@@ -329,13 +337,14 @@ fn type_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
 fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
     for _ in 0..16 {
         match node.kind() {
-            "await_expression" | "parenthesized_expression" | "non_null_expression"
-            | "as_expression" | "satisfies_expression" => {
-                match named_children(node).first() {
-                    Some(inner) => node = *inner,
-                    None => break,
-                }
-            }
+            "await_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression" => match named_children(node).first() {
+                Some(inner) => node = *inner,
+                None => break,
+            },
             _ => break,
         }
     }
@@ -397,23 +406,46 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
                 "identifier" => {
                     let local = cx.text(name);
                     let imported = member.unwrap_or_else(|| "*".to_string());
-                    cx.add_import(node, &source, ImportKind::Require, &imported, &local, false, false);
+                    cx.add_import(
+                        node,
+                        &source,
+                        ImportKind::Require,
+                        &imported,
+                        &local,
+                        false,
+                        false,
+                    );
                 }
                 "object_pattern" => {
                     for p in named_children(name) {
                         match p.kind() {
                             "shorthand_property_identifier_pattern" => {
                                 let n = cx.text(p);
-                                cx.add_import(p, &source, ImportKind::Require, &n, &n, false, false);
+                                cx.add_import(
+                                    p,
+                                    &source,
+                                    ImportKind::Require,
+                                    &n,
+                                    &n,
+                                    false,
+                                    false,
+                                );
                             }
                             "pair_pattern" => {
-                                if let (Some(k), Some(val)) = (
-                                    p.child_by_field_name("key"),
-                                    p.child_by_field_name("value"),
-                                ) {
+                                if let (Some(k), Some(val)) =
+                                    (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                                {
                                     let k = cx.text(k);
                                     let l = cx.text(val);
-                                    cx.add_import(p, &source, ImportKind::Require, &k, &l, false, false);
+                                    cx.add_import(
+                                        p,
+                                        &source,
+                                        ImportKind::Require,
+                                        &k,
+                                        &l,
+                                        false,
+                                        false,
+                                    );
                                 }
                             }
                             _ => {}
@@ -538,9 +570,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
     // Dynamic import and bare require are side-effect imports (bound ones
     // are handled at their declarator).
     let is_import = func.kind() == "import" || cx.bytes(func) == b"require";
-    if is_import
-        && let Some(first) = args.first().filter(|a| a.kind() == "string")
-    {
+    if is_import && let Some(first) = args.first().filter(|a| a.kind() == "string") {
         let bound = node
             .parent()
             .is_some_and(|p| matches!(p.kind(), "variable_declarator" | "member_expression"));
@@ -551,7 +581,11 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
             } else {
                 ImportKind::SideEffect
             };
-            let local = if kind == ImportKind::Namespace { "*" } else { "" };
+            let local = if kind == ImportKind::Namespace {
+                "*"
+            } else {
+                ""
+            };
             cx.add_import(node, &source, kind, "*", local, false, false);
         }
     }
@@ -571,7 +605,15 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
             .unwrap_or_default();
         if let Some(id) = child_of_kind(req, &["identifier"]) {
             let local = cx.text(id);
-            cx.add_import(node, &src, ImportKind::Require, "*", &local, false, type_only);
+            cx.add_import(
+                node,
+                &src,
+                ImportKind::Require,
+                "*",
+                &local,
+                false,
+                type_only,
+            );
         }
         return;
     }
@@ -579,19 +621,43 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let Some(clause) = child_of_kind(node, &["import_clause"]) else {
-        cx.add_import(node, &source, ImportKind::SideEffect, "*", "", false, type_only);
+        cx.add_import(
+            node,
+            &source,
+            ImportKind::SideEffect,
+            "*",
+            "",
+            false,
+            type_only,
+        );
         return;
     };
     for part in named_children(clause) {
         match part.kind() {
             "identifier" => {
                 let local = cx.text(part);
-                cx.add_import(part, &source, ImportKind::Default, "default", &local, false, type_only);
+                cx.add_import(
+                    part,
+                    &source,
+                    ImportKind::Default,
+                    "default",
+                    &local,
+                    false,
+                    type_only,
+                );
             }
             "namespace_import" => {
                 if let Some(id) = child_of_kind(part, &["identifier"]) {
                     let local = cx.text(id);
-                    cx.add_import(part, &source, ImportKind::Namespace, "*", &local, false, type_only);
+                    cx.add_import(
+                        part,
+                        &source,
+                        ImportKind::Namespace,
+                        "*",
+                        &local,
+                        false,
+                        type_only,
+                    );
                 }
             }
             "named_imports" => {
@@ -607,7 +673,15 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
                         .child_by_field_name("alias")
                         .map_or_else(|| imported.clone(), |a| cx.text(a));
                     let t = type_only || has_token(spec, "type");
-                    cx.add_import(spec, &source, ImportKind::Named, &imported, &local, false, t);
+                    cx.add_import(
+                        spec,
+                        &source,
+                        ImportKind::Named,
+                        &imported,
+                        &local,
+                        false,
+                        t,
+                    );
                 }
             }
             _ => {}
@@ -652,7 +726,15 @@ fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
                 .child_by_field_name("alias")
                 .map_or_else(|| local.clone(), |a| cx.text(a));
             if let Some(src) = &source {
-                cx.add_import(spec, src, ImportKind::Named, &local, &exported, true, type_only);
+                cx.add_import(
+                    spec,
+                    src,
+                    ImportKind::Named,
+                    &local,
+                    &exported,
+                    true,
+                    type_only,
+                );
             }
             cx.add_export(spec, &exported, &local);
         }
@@ -664,7 +746,15 @@ fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
                 let local = child_of_kind(ns, &["identifier", "string"])
                     .map(|i| cx.text(i))
                     .unwrap_or_default();
-                cx.add_import(node, &src, ImportKind::Namespace, "*", &local, true, type_only);
+                cx.add_import(
+                    node,
+                    &src,
+                    ImportKind::Namespace,
+                    "*",
+                    &local,
+                    true,
+                    type_only,
+                );
                 cx.add_export(node, &local, &local);
             }
             None => cx.add_import(node, &src, ImportKind::Namespace, "*", "*", true, type_only),

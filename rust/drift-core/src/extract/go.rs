@@ -97,7 +97,11 @@ fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
     } else {
         Some(ty)
     };
-    let sig_node = if anchor.id() == node.id() { node } else { anchor };
+    let sig_node = if anchor.id() == node.id() {
+        node
+    } else {
+        anchor
+    };
     spec.signature = cx.signature(sig_node, body);
     if kind == SymbolKind::Interface {
         spec.signature = format!("{} interface", spec.signature);
@@ -171,7 +175,9 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 
 /// `*Store[T]` -> `Store`.
 fn receiver_type_name(text: &str) -> &str {
-    let t = text.trim_start_matches(['*', '(', ' ']).trim_end_matches(')');
+    let t = text
+        .trim_start_matches(['*', '(', ' '])
+        .trim_end_matches(')');
     t.split('[').next().unwrap_or(t).trim()
 }
 
@@ -299,10 +305,26 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
         }
         Some(n) => {
             let local = cx.text(n);
-            cx.add_import(node, &source, ImportKind::Namespace, "*", &local, false, false);
+            cx.add_import(
+                node,
+                &source,
+                ImportKind::Namespace,
+                "*",
+                &local,
+                false,
+                false,
+            );
         }
         None => {
-            cx.add_import(node, &source, ImportKind::Namespace, "*", &default_local, false, false);
+            cx.add_import(
+                node,
+                &source,
+                ImportKind::Namespace,
+                "*",
+                &default_local,
+                false,
+                false,
+            );
         }
     }
 }
@@ -312,9 +334,8 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
 fn default_package_name(path: &str) -> &str {
     let mut parts = path.rsplit('/');
     let last = parts.next().unwrap_or(path);
-    let is_version = last.len() > 1
-        && last.starts_with('v')
-        && last[1..].chars().all(|c| c.is_ascii_digit());
+    let is_version =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
     if is_version {
         parts.next().unwrap_or(last)
     } else {

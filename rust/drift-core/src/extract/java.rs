@@ -114,7 +114,12 @@ fn attribute_texts(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
             .map(|a| cx.collapsed(a))
             .collect();
     }
-    vec![cx.collapsed(node).trim_start_matches('@').trim().to_string()]
+    vec![
+        cx.collapsed(node)
+            .trim_start_matches('@')
+            .trim()
+            .to_string(),
+    ]
 }
 
 fn is_javadoc(text: &str) -> bool {
@@ -139,7 +144,8 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     spec.has_doc = cx.has_doc_before(node, &[], is_javadoc);
     spec.signature = cx.signature_from(mods.sig_start, node, node.child_by_field_name("body"));
     if let Some(sc) = node.child_by_field_name("superclass") {
-        spec.bases.extend(named_children(sc).iter().map(|b| cx.compact(*b)));
+        spec.bases
+            .extend(named_children(sc).iter().map(|b| cx.compact(*b)));
     }
     for field in ["interfaces", "extends"] {
         if let Some(list) = node.child_by_field_name(field) {

@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes};
+use super::walk::{
+    Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes,
+};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -44,15 +46,19 @@ impl Visitor for PhpVisitor {
                     node.child_by_field_name("right"),
                 ) && matches!(
                     l.kind(),
-                    "variable_name" | "member_access_expression" | "scoped_property_access_expression"
+                    "variable_name"
+                        | "member_access_expression"
+                        | "scoped_property_access_expression"
                 ) && let Some(b) = value_binding(cx, r)
                 {
                     let name = cx.compact(l);
                     cx.add_binding(node, &name, b);
                 }
             }
-            "function_call_expression" | "member_call_expression"
-            | "nullsafe_member_call_expression" | "scoped_call_expression" => {
+            "function_call_expression"
+            | "member_call_expression"
+            | "nullsafe_member_call_expression"
+            | "scoped_call_expression" => {
                 if let Some(callee) = callee_of(cx, node) {
                     let args = args_of(node.child_by_field_name("arguments"));
                     cx.add_call(node, &callee, &args, NAME_ARGS, false);
@@ -69,7 +75,9 @@ impl Visitor for PhpVisitor {
                 }
             }
             "namespace_use_declaration" => use_decl(node, cx),
-            "require_expression" | "require_once_expression" | "include_expression"
+            "require_expression"
+            | "require_once_expression"
+            | "include_expression"
             | "include_once_expression" => {
                 if let Some(s) = first_string(node) {
                     let source = strip_quotes(&cx.text(s)).to_string();
@@ -131,11 +139,7 @@ fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
         .into_iter()
         .map(|a| {
             if a.kind() == "argument" {
-                named_children(a)
-                    .into_iter()
-                    .rev()
-                    .next()
-                    .unwrap_or(a)
+                named_children(a).into_iter().next_back().unwrap_or(a)
             } else {
                 a
             }
@@ -149,10 +153,10 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
             .into_iter()
             .find(|c| c.kind() != "arguments")
             .map(|c| BindingValue::New(cx.compact(c))),
-        "function_call_expression" | "member_call_expression"
-        | "nullsafe_member_call_expression" | "scoped_call_expression" => {
-            callee_of(cx, v).map(BindingValue::Call)
-        }
+        "function_call_expression"
+        | "member_call_expression"
+        | "nullsafe_member_call_expression"
+        | "scoped_call_expression" => callee_of(cx, v).map(BindingValue::Call),
         "variable_name" | "member_access_expression" => Some(BindingValue::Alias(cx.compact(v))),
         _ => None,
     }
@@ -309,7 +313,8 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
         }
     }
     for clause in clauses {
-        let Some(path) = child_of_kind(clause, &["qualified_name", "name", "namespace_name"]) else {
+        let Some(path) = child_of_kind(clause, &["qualified_name", "name", "namespace_name"])
+        else {
             continue;
         };
         let mut full = cx.compact(path);
@@ -324,6 +329,14 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
         let local = clause
             .child_by_field_name("alias")
             .map_or_else(|| imported.clone(), |a| cx.text(a));
-        cx.add_import(clause, &source, ImportKind::Named, &imported, &local, false, false);
+        cx.add_import(
+            clause,
+            &source,
+            ImportKind::Named,
+            &imported,
+            &local,
+            false,
+            false,
+        );
     }
 }

@@ -268,7 +268,15 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
         match n.kind() {
             "dotted_name" => {
                 let source = cx.compact(n);
-                cx.add_import(n, &source, ImportKind::Namespace, "*", &source, false, false);
+                cx.add_import(
+                    n,
+                    &source,
+                    ImportKind::Namespace,
+                    "*",
+                    &source,
+                    false,
+                    false,
+                );
             }
             "aliased_import" => {
                 let source = n
@@ -296,7 +304,15 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
         match n.kind() {
             "dotted_name" => {
                 let imported = cx.compact(n);
-                cx.add_import(n, &source, ImportKind::Named, &imported, &imported, false, false);
+                cx.add_import(
+                    n,
+                    &source,
+                    ImportKind::Named,
+                    &imported,
+                    &imported,
+                    false,
+                    false,
+                );
             }
             "aliased_import" => {
                 let imported = n
@@ -306,7 +322,15 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
                 let local = n
                     .child_by_field_name("alias")
                     .map_or_else(|| imported.clone(), |a| cx.text(a));
-                cx.add_import(n, &source, ImportKind::Named, &imported, &local, false, false);
+                cx.add_import(
+                    n,
+                    &source,
+                    ImportKind::Named,
+                    &imported,
+                    &local,
+                    false,
+                    false,
+                );
             }
             _ => {}
         }

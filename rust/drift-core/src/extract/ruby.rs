@@ -98,14 +98,11 @@ impl RubyVisitor {
         };
         let mut spec = SymbolSpec::new(cx, node, name, kind);
         spec.is_static = singleton;
-        let private_call = node
-            .parent()
-            .and_then(|p| p.parent())
-            .is_some_and(|c| {
-                c.kind() == "call"
-                    && c.child_by_field_name("method")
-                        .is_some_and(|m| matches!(cx.bytes(m), b"private" | b"protected"))
-            });
+        let private_call = node.parent().and_then(|p| p.parent()).is_some_and(|c| {
+            c.kind() == "call"
+                && c.child_by_field_name("method")
+                    .is_some_and(|m| matches!(cx.bytes(m), b"private" | b"protected"))
+        });
         let in_private = class.is_some_and(|c| self.private_sections.contains(&c));
         spec.exported = !(private_call || (in_private && !singleton));
         spec.has_doc = cx.has_doc_before(node, &[], |t| t.starts_with('#'));
@@ -210,9 +207,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
     }
     // `Foo.new(...)` constructs `Foo`.
     let (callee, is_ctor) = match (&receiver, method.as_str()) {
-        (Some(r), "new") if r.chars().next().is_some_and(char::is_uppercase) => {
-            (r.clone(), true)
-        }
+        (Some(r), "new") if r.chars().next().is_some_and(char::is_uppercase) => (r.clone(), true),
         _ => (callee, false),
     };
     let before = cx.facts.calls.len();

@@ -85,7 +85,15 @@ impl Visitor for RustVisitor {
                     let local = node
                         .child_by_field_name("alias")
                         .map_or_else(|| source.clone(), |a| cx.text(a));
-                    cx.add_import(node, &source, ImportKind::Namespace, "*", &local, false, false);
+                    cx.add_import(
+                        node,
+                        &source,
+                        ImportKind::Namespace,
+                        "*",
+                        &local,
+                        false,
+                        false,
+                    );
                 }
             }
             "string_literal" | "raw_string_literal" => cx.add_string_node(node),
@@ -153,8 +161,7 @@ fn struct_fields(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     for f in named_children(body) {
-        if let (Some(n), Some(t)) = (f.child_by_field_name("name"), f.child_by_field_name("type"))
-        {
+        if let (Some(n), Some(t)) = (f.child_by_field_name("name"), f.child_by_field_name("type")) {
             let name = format!("self.{}", cx.text(n));
             let ty = cx.collapsed(t);
             cx.add_binding(f, &name, BindingValue::Typed(ty));
@@ -164,7 +171,9 @@ fn struct_fields(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 /// `Store<T>` / `&mut Store` -> `Store`.
 fn type_base_name(text: &str) -> &str {
-    let t = text.trim_start_matches(['&', ' ']).trim_start_matches("mut ");
+    let t = text
+        .trim_start_matches(['&', ' '])
+        .trim_start_matches("mut ");
     let t = t.split('<').next().unwrap_or(t);
     t.trim()
 }
@@ -402,12 +411,28 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
                 let local = n
                     .child_by_field_name("alias")
                     .map_or_else(|| imported.clone(), |a| cx.text(a));
-                cx.add_import(n, &source, ImportKind::Named, &imported, &local, reexport, false);
+                cx.add_import(
+                    n,
+                    &source,
+                    ImportKind::Named,
+                    &imported,
+                    &local,
+                    reexport,
+                    false,
+                );
             }
             _ => {
                 let full = join(&prefix, &cx.compact(n));
                 let (source, imported) = split_path(&full);
-                cx.add_import(n, &source, ImportKind::Named, &imported, &imported, reexport, false);
+                cx.add_import(
+                    n,
+                    &source,
+                    ImportKind::Named,
+                    &imported,
+                    &imported,
+                    reexport,
+                    false,
+                );
             }
         }
     }

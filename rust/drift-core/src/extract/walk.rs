@@ -347,7 +347,10 @@ impl<'s> Ctx<'s> {
                 continue;
             }
             if prev.kind().contains("comment") {
-                let gap = cur.start_position().row.saturating_sub(prev.end_position().row);
+                let gap = cur
+                    .start_position()
+                    .row
+                    .saturating_sub(prev.end_position().row);
                 return gap <= 1 && is_doc(&self.text(prev));
             }
             return false;
@@ -502,9 +505,7 @@ fn last_separator(s: &str, angle: bool) -> Option<(usize, usize)> {
 pub(crate) fn looks_like_type(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {
-        Some(c) if c.is_uppercase() => {
-            name.len() == 1 || name.chars().any(|c| c.is_lowercase())
-        }
+        Some(c) if c.is_uppercase() => name.len() == 1 || name.chars().any(|c| c.is_lowercase()),
         _ => false,
     }
 }
@@ -530,7 +531,10 @@ static SQL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static URL: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s]+$").ok());
 static ROUTE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^/[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*[A-Za-z:{*<\]]+[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*$").ok()
+    Regex::new(
+        r"^/[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*[A-Za-z:{*<\]]+[A-Za-z0-9_\-./:{}*<>?=&$~@%+\[\]]*$",
+    )
+    .ok()
 });
 static ENV_KEY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$").ok());
@@ -568,12 +572,21 @@ mod tests {
         assert_eq!(split_callee("Foo::new"), (Some("Foo"), "new"));
         assert_eq!(split_callee("Vec::<u8>::new"), (Some("Vec::<u8>"), "new"));
         assert_eq!(split_callee("foo::<T>"), (None, "foo"));
-        assert_eq!(split_callee("$this->repo->save"), (Some("$this->repo"), "save"));
-        assert_eq!(split_callee("super().__init__"), (Some("super()"), "__init__"));
+        assert_eq!(
+            split_callee("$this->repo->save"),
+            (Some("$this->repo"), "save")
+        );
+        assert_eq!(
+            split_callee("super().__init__"),
+            (Some("super()"), "__init__")
+        );
         assert_eq!(split_callee("a?.b"), (Some("a"), "b"));
         assert_eq!(split_callee("f(a.b)"), (None, "f(a.b)"));
         assert_eq!(split_callee("run"), (None, "run"));
-        assert_eq!(split_callee("App\\Models\\User"), (Some("App\\Models"), "User"));
+        assert_eq!(
+            split_callee("App\\Models\\User"),
+            (Some("App\\Models"), "User")
+        );
     }
 
     #[test]
