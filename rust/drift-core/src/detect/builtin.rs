@@ -9,7 +9,13 @@ macro_rules! rules {
 
 /// `(label, text)` of every builtin rule file, label `builtin:<path>`.
 pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
+    "api/handler-async.toml",
+    "api/response-style.toml",
+    "api/route-declaration-style.toml",
     "api/route-registration.toml",
+    "auth/authorization-annotations.toml",
+    "auth/middleware-scope.toml",
+    "data-access/query-style.toml",
     "error-handling/catch-handling.toml",
     "error-handling/catch-specificity.toml",
     "error-handling/error-type-naming.toml",

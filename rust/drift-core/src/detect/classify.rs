@@ -114,6 +114,18 @@ pub(crate) struct Condition {
 }
 
 impl Condition {
+    /// Does the condition apply to this language (no `languages` limit, or listed)?
+    pub fn applies_to(&self, lang: Lang) -> bool {
+        self.languages.as_ref().is_none_or(|l| l.contains(&lang))
+    }
+
+    /// As a `[[where]]` filter: conditions limited to other languages are
+    /// not enforced.
+    pub fn admits(&self, subject: &dyn Subject) -> bool {
+        !self.applies_to(subject.lang()) || self.holds(subject)
+    }
+
+    /// As part of a variant rule: false for a language it is not limited to.
     pub fn holds(&self, subject: &dyn Subject) -> bool {
         self.evaluate(subject) != self.negate
     }

@@ -204,7 +204,7 @@ impl Detector {
     }
 
     fn classify(&self, subject: &dyn Subject) -> Option<&str> {
-        if !self.filter.iter().all(|c| c.holds(subject)) {
+        if !self.filter.iter().all(|c| c.admits(subject)) {
             return None;
         }
         classify::classify(&self.variants, self.default_variant.as_deref(), subject)
@@ -246,7 +246,7 @@ impl Detector {
                 };
                 let variant = match compiled.fixed_variants.get(m.pattern_index) {
                     Some(Some(fixed)) => {
-                        if self.filter.iter().all(|c| c.holds(&subject)) {
+                        if self.filter.iter().all(|c| c.admits(&subject)) {
                             Some(fixed.as_str())
                         } else {
                             None
