@@ -15,7 +15,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CI="${CI:-}"
 export CARGO_TERM_COLOR=never
-export FORCE_COLOR=0
+export NO_COLOR=1
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/drift-test-all.XXXXXX")"
 trap 'rm -rf "$LOG_DIR"' EXIT
 
@@ -126,7 +126,7 @@ BUILDIFIER="$ROOT/node_modules/.bin/buildifier"
 check "buildifier" "$BUILDIFIER" --mode=check --lint=warn $(bazel_files)
 check "bazel-check" python3 tools/bazel-check/run.py
 if check "pytest (install)" ensure_pytest; then
-  suite "bazel-check pytest" parse_pytest python3 -m pytest -q -p no:cacheprovider tools/bazel-check/tests
+  suite "bazel-check pytest" parse_pytest python3 -m pytest -q --color=no -p no:cacheprovider tools/bazel-check/tests
 fi
 
 # --- summary ------------------------------------------------------------------------
