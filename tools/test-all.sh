@@ -103,8 +103,8 @@ ensure_pytest() {
 
 # --- Rust -----------------------------------------------------------------------
 check "cargo fmt" cargo fmt --all --check
-check "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-suite "cargo test" parse_cargo cargo test --workspace --locked
+check "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+suite "cargo test" parse_cargo cargo test --workspace
 
 # --- pnpm workspace ---------------------------------------------------------------
 if check "pnpm (pinned $PNPM_VERSION)" ensure_pnpm; then
