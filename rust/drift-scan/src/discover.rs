@@ -167,7 +167,11 @@ fn classify_walk_error(err: &ignore::Error) -> (Option<PathBuf>, SkipReason, Str
                 walk(err, path)
             }
             ignore::Error::Partial(errs) => errs.iter().find_map(|e| walk(e, path)),
-            ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // ENOENT through a link = dangling; ELOOP (40 on Linux) = a link
+            // pointing at itself.
+            ignore::Error::Io(e)
+                if e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(40) =>
+            {
                 Some(SkipReason::SymlinkLoop)
             }
             ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {

@@ -58,7 +58,11 @@ pub fn ts_custom_throw(i: usize) -> String {
 /// file deviates with `throw new Error(..)`.
 pub fn ts_repo(root: &Path) {
     for i in 0..12 {
-        let dir = if i % 2 == 0 { "src/users" } else { "src/orders" };
+        let dir = if i % 2 == 0 {
+            "src/users"
+        } else {
+            "src/orders"
+        };
         write(root, &format!("{dir}/service{i}.ts"), ts_custom_throw(i));
     }
     write(
