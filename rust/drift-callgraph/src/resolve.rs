@@ -659,6 +659,18 @@ impl<'i, 'a> Resolver<'i, 'a> {
             if !found.is_empty() {
                 found.sort();
                 found.dedup();
+                // A concrete implementation wins over an interface declaration.
+                let abstract_decl = |r: &SymRef| {
+                    self.sym(*r)
+                        .and_then(|s| s.parent)
+                        .and_then(|p| self.fc(r.f).facts.symbols.get(p as usize))
+                        .is_some_and(|p| {
+                            matches!(p.kind, SymbolKind::Interface | SymbolKind::Trait)
+                        })
+                };
+                if found.iter().any(|r| !abstract_decl(r)) {
+                    found.retain(|r| !abstract_decl(r));
+                }
                 return (found, level > 0);
             }
             let mut next = Vec::new();
@@ -1676,6 +1688,22 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         let inner = first.trim_end_matches(|c| c != '(').trim_end_matches('(');
                         let v = self.call_result(f, scope, inner, depth + 1);
                         (v, Strategy::TypeInference)
+                    }
+                    _ if fc.lang == Lang::Rust && rust_like && segs.len() > 1 => {
+                        let head = self.resolve_name(f, scope, first, depth + 1);
+                        let module_decl = match &head.0 {
+                            Val::Unknown => true,
+                            Val::Classes(c) => c.iter().all(|r| {
+                                self.sym(*r).is_some_and(|s| s.kind == SymbolKind::Module)
+                                    && self.fc(r.f).children.get(&r.s).is_none_or(Vec::is_empty)
+                            }),
+                            _ => false,
+                        };
+                        if module_decl {
+                            // `mod x;` declarations and crate paths live in other files.
+                            return self.rust_path(f, &segs);
+                        }
+                        head
                     }
                     _ => self.resolve_name(f, scope, first, depth + 1),
                 }

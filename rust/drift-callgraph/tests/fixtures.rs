@@ -37,3 +37,13 @@ fn java() {
 fn go() {
     check("go", 0.9, 0.9);
 }
+
+#[test]
+fn rust() {
+    check("rust", 0.9, 0.9);
+}
+
+#[test]
+fn csharp() {
+    check("csharp", 0.9, 0.9);
+}
