@@ -1,5 +1,7 @@
 //! C and C++ extraction.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, named_children, strip_quotes};
@@ -14,14 +16,30 @@ const NAME_ARGS: &[&str] = &[
 /// Declarator chains deeper than this are not followed.
 const MAX_DECLARATOR_DEPTH: usize = 32;
 
-pub(crate) struct CVisitor;
+/// Tracks the current `public:`/`private:` section of each class scope.
+#[derive(Default)]
+pub(crate) struct CVisitor {
+    access: HashMap<u32, bool>,
+}
 
 impl Visitor for CVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
-            "class_specifier" => record(node, cx, SymbolKind::Class),
-            "struct_specifier" | "union_specifier" => record(node, cx, SymbolKind::Struct),
-            "enum_specifier" => record(node, cx, SymbolKind::Enum),
+            "class_specifier" => record(node, cx, SymbolKind::Class, &self.access),
+            "struct_specifier" | "union_specifier" => {
+                record(node, cx, SymbolKind::Struct, &self.access);
+            }
+            "enum_specifier" => record(node, cx, SymbolKind::Enum, &self.access),
+            "access_specifier" => {
+                if node
+                    .parent()
+                    .is_some_and(|p| p.kind() == "field_declaration_list")
+                    && let Some(scope) = cx.scope()
+                {
+                    let public = cx.text(node).trim() == "public";
+                    self.access.insert(scope, public);
+                }
+            }
             "namespace_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
@@ -31,12 +49,12 @@ impl Visitor for CVisitor {
                     cx.add_symbol(spec, node);
                 }
             }
-            "function_definition" => function(node, cx, true),
+            "function_definition" => function(node, cx, true, &self.access),
             "field_declaration" | "declaration" => {
                 if declarator_function(node).is_some() {
                     // Prototypes inside a class body declare its methods.
                     if node.kind() == "field_declaration" || in_record(cx) {
-                        function(node, cx, false);
+                        function(node, cx, false, &self.access);
                     }
                 } else {
                     variables(node, cx);
@@ -160,26 +178,19 @@ fn declarator_name<'t>(node: Node<'t>) -> Option<(Node<'t>, String)> {
     None
 }
 
-/// The access of a class member (`public:` sections; struct default public).
-fn member_is_public(cx: &Ctx<'_>, node: Node<'_>) -> bool {
-    let mut prev = node.prev_sibling();
-    let mut steps = 0;
-    while let Some(p) = prev {
-        steps += 1;
-        if steps > 512 {
-            break;
-        }
-        if p.kind() == "access_specifier" {
-            return cx.text(p).trim() == "public";
-        }
-        prev = p.prev_sibling();
+/// Whether a member declared now is public: the class's current access
+/// section, else the default (`class` private, `struct` public).
+fn member_is_public(cx: &Ctx<'_>, access: &HashMap<u32, bool>) -> bool {
+    match cx.scope() {
+        Some(i) => access
+            .get(&i)
+            .copied()
+            .unwrap_or_else(|| cx.symbol(i).is_none_or(|s| s.kind != SymbolKind::Class)),
+        None => true,
     }
-    cx.scope()
-        .and_then(|i| cx.symbol(i))
-        .is_none_or(|s| s.kind != SymbolKind::Class)
 }
 
-fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
+fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind, access: &HashMap<u32, bool>) {
     let (Some(name), Some(body)) = (
         node.child_by_field_name("name"),
         node.child_by_field_name("body"),
@@ -188,7 +199,7 @@ fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     };
     let mut spec = SymbolSpec::new(cx, node, name, kind);
     spec.exported = if in_record(cx) {
-        member_is_public(cx, node)
+        member_is_public(cx, access)
     } else {
         true
     };
@@ -239,7 +250,7 @@ fn outer_decl(node: Node<'_>) -> Node<'_> {
     cur
 }
 
-fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool) {
+fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u32, bool>) {
     let Some(fdecl) = declarator_function(node) else {
         return;
     };
@@ -288,7 +299,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool) {
         .any(|c| c.kind() == "storage_class_specifier" && cx.bytes(*c) == b"static");
     spec.is_static = storage_static && record.is_some();
     spec.exported = if record.is_some() {
-        member_is_public(cx, node)
+        member_is_public(cx, access)
     } else {
         !storage_static
     };

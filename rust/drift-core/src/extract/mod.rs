@@ -32,6 +32,6 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
         Lang::Rust => walk::walk(root, source, &mut rust_lang::RustVisitor),
         Lang::Php => walk::walk(root, source, &mut php::PhpVisitor),
         Lang::Ruby => walk::walk(root, source, &mut ruby::RubyVisitor::default()),
-        Lang::C | Lang::Cpp => walk::walk(root, source, &mut c_family::CVisitor),
+        Lang::C | Lang::Cpp => walk::walk(root, source, &mut c_family::CVisitor::default()),
     }
 }

@@ -418,8 +418,8 @@ pub(crate) fn strip_quotes(text: &str) -> &str {
     let t = t.trim_start_matches('#');
     for q in ["\"\"\"", "'''", "\"", "'", "`"] {
         if let Some(inner) = t.strip_prefix(q) {
-            let inner = inner.strip_suffix(q).unwrap_or(inner);
-            return inner.trim_end_matches('#');
+            let inner = inner.trim_end_matches('#');
+            return inner.strip_suffix(q).unwrap_or(inner);
         }
     }
     t
