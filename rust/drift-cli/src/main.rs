@@ -1,2 +1,4 @@
-//! The drift CLI (being implemented).
-fn main() {}
+//! The `drift` binary: everything lives in the library (`drift_cli::run`).
+fn main() -> std::process::ExitCode {
+    drift_cli::run()
+}

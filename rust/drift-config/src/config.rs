@@ -63,35 +63,34 @@ impl FailOn {
     }
 }
 
-/// Confidence tier of a convention, as the learner assigns it:
-/// `established` at or above `learn.established`, `emerging` at or above
-/// `learn.emerging`, `contested` below.
+/// Confidence tier of a convention, as the learner assigns it
+/// (`drift_core::learn`): `insufficient` below `learn.min_occurrences`
+/// matches, else `established` at or above `learn.established`, `emerging`
+/// at or above `learn.emerging`, `weak` below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
-    Contested,
+    Insufficient,
+    Weak,
     Emerging,
     Established,
 }
 
 impl Tier {
-    pub const ALL: [Tier; 3] = [Tier::Established, Tier::Emerging, Tier::Contested];
+    /// Strongest first.
+    pub const ALL: [Tier; 4] = [Tier::Established, Tier::Emerging, Tier::Weak, Tier::Insufficient];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Tier::Contested => "contested",
+            Tier::Insufficient => "insufficient",
+            Tier::Weak => "weak",
             Tier::Emerging => "emerging",
             Tier::Established => "established",
         }
     }
 
     pub fn parse(s: &str) -> Option<Tier> {
-        match s.to_ascii_lowercase().as_str() {
-            "contested" | "low" => Some(Tier::Contested),
-            "emerging" | "medium" => Some(Tier::Emerging),
-            "established" | "high" => Some(Tier::Established),
-            _ => None,
-        }
+        Tier::ALL.into_iter().find(|t| t.as_str() == s.to_ascii_lowercase())
     }
 }
 
@@ -185,21 +184,8 @@ impl Default for LearnSection {
             min_files: 2,
             established: Confidence(0.85),
             emerging: Confidence(0.6),
-            violation_min_confidence: Confidence(0.7),
+            violation_min_confidence: Confidence(0.6),
             max_examples: 3,
-        }
-    }
-}
-
-impl LearnSection {
-    /// The tier of a confidence under these thresholds.
-    pub fn tier(&self, confidence: f64) -> Tier {
-        if confidence >= self.established.0 {
-            Tier::Established
-        } else if confidence >= self.emerging.0 {
-            Tier::Emerging
-        } else {
-            Tier::Contested
         }
     }
 }
@@ -465,11 +451,10 @@ mod tests {
 
     #[test]
     fn tiers_and_fail_on() {
-        let c = LearnSection::default();
-        assert_eq!(c.tier(0.9), Tier::Established);
-        assert_eq!(c.tier(0.85), Tier::Established);
-        assert_eq!(c.tier(0.7), Tier::Emerging);
-        assert_eq!(c.tier(0.1), Tier::Contested);
+        assert_eq!(Tier::parse("Established"), Some(Tier::Established));
+        assert_eq!(Tier::parse("weak"), Some(Tier::Weak));
+        assert_eq!(Tier::parse("contested"), None);
+        assert!(Tier::Established > Tier::Weak);
         assert!(FailOn::Error.fails(Severity::Error));
         assert!(!FailOn::Error.fails(Severity::Warning));
         assert!(FailOn::Warning.fails(Severity::Warning));

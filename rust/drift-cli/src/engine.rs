@@ -1,0 +1,225 @@
+//! The glue to the scan engine: configuration mapping, opening the
+//! project, running a scan with progress on stderr and Ctrl-C handling.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use drift_config::Config;
+use drift_scan::{LearnSettings, Phase, Progress, Project, ScanConfig, ScanError, ScanOptions, ScanReport};
+
+use crate::Ctx;
+use crate::error::CliError;
+
+/// Maps `.drift/drift.toml` onto the engine's configuration.
+pub fn scan_config(config: &Config) -> ScanConfig {
+    let scan = &config.scan;
+    ScanConfig {
+        include: scan.include_globs(),
+        exclude: scan.exclude_globs(),
+        languages: if scan.languages.is_empty() {
+            Vec::new()
+        } else {
+            scan.langs()
+        },
+        max_file_size: scan.max_file_size.0,
+        builtin_excludes: scan.builtin_excludes,
+        skip_generated: scan.skip_generated,
+        respect_ignore_files: scan.respect_ignore_files,
+        skip_hidden: scan.skip_hidden,
+        follow_symlinks: scan.follow_symlinks,
+        rule_dirs: config.rules.dirs.iter().map(PathBuf::from).collect(),
+        learn: LearnSettings {
+            min_occurrences: config.learn.min_occurrences,
+            min_files: config.learn.min_files,
+            violation_min_confidence: config.learn.violation_min_confidence.0,
+            established_confidence: config.learn.established.0,
+            emerging_confidence: config.learn.emerging.0,
+            max_examples: config.learn.max_examples,
+        },
+        ..ScanConfig::default()
+    }
+}
+
+/// Loads the configuration (strictly) for an initialised project.
+pub fn load_config(ctx: &Ctx<'_>) -> Result<Config> {
+    ctx.require_init()?;
+    Ok(Config::load_or_default(&ctx.root)?)
+}
+
+/// Opens the project's engine and index.
+pub fn open(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
+    Project::open(&ctx.root, scan_config(config)).map_err(map_scan_error)
+}
+
+/// Turns engine errors that are the user's doing into [`CliError`]s.
+pub fn map_scan_error(e: ScanError) -> anyhow::Error {
+    match e {
+        ScanError::Cancelled => CliError::Interrupted.into(),
+        ScanError::OutsideRoot(path) => CliError::Usage(format!(
+            "{} is outside the project root",
+            path.display()
+        ))
+        .into(),
+        ScanError::Glob { glob, message } => {
+            CliError::Usage(format!("invalid glob `{glob}` in the configuration: {message}")).into()
+        }
+        ScanError::Config(message) => {
+            CliError::Usage(format!("invalid configuration: {message}")).into()
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// Checks that each path exists and is inside the root; returns them
+/// absolute.
+pub fn project_paths(ctx: &Ctx<'_>, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let root = ctx.root.canonicalize().unwrap_or_else(|_| ctx.root.clone());
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        let abs = if p.is_absolute() {
+            p.clone()
+        } else {
+            ctx.cwd.join(p)
+        };
+        let canon = abs
+            .canonicalize()
+            .map_err(|_| CliError::PathMissing { path: p.clone() })?;
+        if !canon.starts_with(&root) {
+            return Err(CliError::PathOutside {
+                path: p.clone(),
+                root: ctx.root.clone(),
+            }
+            .into());
+        }
+        out.push(canon);
+    }
+    Ok(out)
+}
+
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Discover => "discovering",
+        Phase::Parse => "parsing",
+        Phase::Learn => "learning",
+        Phase::Store => "storing",
+    }
+}
+
+/// Runs a scan with progress on stderr: an indicatif bar on a terminal,
+/// plain phase lines otherwise (CI, pipes), nothing with `-q`.
+pub fn scan(ctx: &mut Ctx<'_>, project: &Project, options: &ScanOptions) -> Result<ScanReport> {
+    ctx.cancel.store(false, Ordering::SeqCst);
+    let quiet = ctx.global.quiet;
+    let fancy = ctx.term.stderr_tty && !ctx.term.ci && !quiet;
+    let bar = fancy.then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            None,
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg:<12} [{bar:30}] {pos}/{len} files ({per_sec}, {elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let last_phase: RefCell<Option<Phase>> = RefCell::new(None);
+    let err = RefCell::new(&mut *ctx.err);
+    let progress = |p: &Progress| {
+        let changed = *last_phase.borrow() != Some(p.phase);
+        if changed {
+            *last_phase.borrow_mut() = Some(p.phase);
+        }
+        match &bar {
+            Some(bar) => {
+                if changed {
+                    bar.set_message(phase_name(p.phase));
+                    bar.reset();
+                }
+                bar.set_length(p.total);
+                bar.set_position(p.done);
+            }
+            None if changed && !quiet => {
+                let total = if p.total > 0 && matches!(p.phase, Phase::Discover | Phase::Parse) {
+                    format!(" ({} files)", p.total)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(err.borrow_mut(), "{}{total}…", phase_name(p.phase));
+            }
+            None => {}
+        }
+    };
+    let result = project.scan(options, &progress, &ctx.cancel);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    result.map_err(map_scan_error)
+}
+
+/// Opens the project and makes sure the index has been scanned at least
+/// once (for commands that read conventions).
+pub fn open_scanned(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
+    let project = open(ctx, config)?;
+    ensure_scanned(&project)?;
+    Ok(project)
+}
+
+/// Fails with "run `drift scan`" when the index has never been scanned.
+pub fn ensure_scanned(project: &Project) -> Result<()> {
+    let summary = project
+        .index()
+        .summary()
+        .context("reading the index summary")?;
+    if summary.last_scan.is_none() {
+        return Err(CliError::NotScanned.into());
+    }
+    Ok(())
+}
+
+/// `2026-11-25` for today (UTC), for decision records.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `git config user.name` in the project, if any.
+pub fn git_user(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["config", "user.name"])
+        .output()
+        .ok()?;
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn today_is_a_date() {
+        let t = super::today();
+        assert_eq!(t.len(), 10);
+        assert!(t.starts_with("20"));
+    }
+}
