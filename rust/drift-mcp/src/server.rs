@@ -58,6 +58,23 @@ impl DriftServer {
     }
 }
 
+/// Bounds one tool call; on expiry the caller gets a structured `timeout`
+/// tool error (the blocking work finishes in the background).
+pub(crate) async fn with_timeout(
+    name: &str,
+    limit: std::time::Duration,
+    call: impl std::future::Future<Output = Result<CallToolResponse, ErrorData>>,
+) -> Result<CallToolResponse, ErrorData> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(Ok(CallToolResponse::Complete(result))) => Ok(structure_error(name, result).into()),
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(tool = %name, ?limit, "tool call timed out");
+            Ok(to_result(Err(ToolError::timeout(name, limit))).into())
+        }
+    }
+}
+
 /// rmcp reports argument deserialization failures as plain-text error
 /// results; give them the same structured shape (code + hint) as ours.
 fn structure_error(tool: &str, result: CallToolResult) -> CallToolResult {
@@ -332,14 +349,7 @@ impl ServerHandler for DriftServer {
         let name = request.name.to_string();
         let limit = self.core.opts.tool_timeout;
         let tcc = ToolCallContext::new(self, request, context);
-        match tokio::time::timeout(limit, self.tool_router.call(tcc)).await {
-            Ok(Ok(CallToolResponse::Complete(result))) => Ok(structure_error(&name, result).into()),
-            Ok(result) => result,
-            Err(_) => {
-                tracing::warn!(tool = %name, ?limit, "tool call timed out");
-                Ok(to_result(Err(ToolError::timeout(&name, limit))).into())
-            }
-        }
+        with_timeout(&name, limit, self.tool_router.call(tcc)).await
     }
 
     async fn list_tools(
@@ -390,5 +400,62 @@ impl ServerHandler for DriftServer {
             ResourceContents::text(text, CONVENTIONS_URI).with_mime_type("text/markdown"),
         ])
         .into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_json(r: Result<CallToolResponse, ErrorData>) -> Value {
+        let Ok(CallToolResponse::Complete(result)) = r else {
+            panic!("expected a complete tool result");
+        };
+        assert_eq!(result.is_error, Some(true));
+        let text = result.content[0].as_text().unwrap().text.clone();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[tokio::test]
+    async fn slow_tools_time_out_with_a_structured_error() {
+        let slow = async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            Ok(CallToolResponse::Complete(CallToolResult::success(vec![])))
+        };
+        let v = error_json(
+            with_timeout("drift_impact", std::time::Duration::from_millis(20), slow).await,
+        );
+        assert_eq!(v["error"]["code"], "timeout");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("drift_impact")
+        );
+        assert!(v["error"]["hint"].is_string());
+        let fast = async {
+            Ok(CallToolResponse::Complete(CallToolResult::success(vec![
+                ContentBlock::text("{}"),
+            ])))
+        };
+        let r = with_timeout("drift_status", std::time::Duration::from_secs(5), fast).await;
+        assert!(matches!(r, Ok(CallToolResponse::Complete(ref c)) if c.is_error == Some(false)));
+    }
+
+    #[test]
+    fn plain_text_errors_get_structure() {
+        let r = CallToolResult::error(vec![ContentBlock::text(
+            "failed to deserialize parameters: missing field `path`",
+        )]);
+        let r = structure_error("drift_file", r);
+        let text = r.content[0].as_text().unwrap().text.clone();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["code"], "invalid_arguments");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("missing field")
+        );
     }
 }
