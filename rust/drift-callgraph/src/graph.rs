@@ -249,7 +249,9 @@ pub(crate) struct FileResult {
 
 /// The call graph: per-file resolution results plus an integer-id index
 /// (adjacency lists) rebuilt from them.
-#[derive(Debug, Clone, Default)]
+/// Two graphs are equal when their per-file results and every derived
+/// table (nodes, edges, unresolved calls, entry points) are equal.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallGraph {
     pub(crate) files: BTreeMap<String, FileResult>,
     pub(crate) nodes: Vec<Node>,

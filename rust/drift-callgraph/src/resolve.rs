@@ -272,7 +272,7 @@ fn node_qname(path: &str, s: &Symbol) -> String {
 
 const CTOR_NAMES: [&str; 2] = ["constructor", "__init__"];
 
-const ROUTE_VERBS: [&str; 12] = [
+const ROUTE_VERBS: [&str; 14] = [
     "get",
     "post",
     "put",
@@ -285,6 +285,8 @@ const ROUTE_VERBS: [&str; 12] = [
     "api_route",
     "websocket",
     "use",
+    "HandleFunc",
+    "Handle",
 ];
 const ROUTE_ANNOTATIONS: [&str; 12] = [
     "GetMapping",
