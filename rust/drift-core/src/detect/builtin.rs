@@ -15,6 +15,7 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "api/route-registration.toml",
     "auth/authorization-annotations.toml",
     "auth/middleware-scope.toml",
+    "config/env-access.toml",
     "data-access/query-style.toml",
     "error-handling/catch-handling.toml",
     "error-handling/catch-specificity.toml",
@@ -24,4 +25,6 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "error-handling/throw-style.toml",
     "logging/log-message-format.toml",
     "logging/logger-usage.toml",
+    "security/hardcoded-secret.toml",
+    "security/sql-string-building.toml",
 ];

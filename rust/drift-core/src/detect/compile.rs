@@ -544,6 +544,7 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
         filter,
         variants,
         default_variant: spec.default_variant,
+        outermost_only: spec.outermost_only,
         tests,
     })
 }

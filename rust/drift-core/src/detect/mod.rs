@@ -143,6 +143,7 @@ pub struct Detector {
     filter: Vec<Condition>,
     variants: Vec<VariantRule>,
     default_variant: Option<String>,
+    outermost_only: bool,
     pub tests: Vec<TestCase>,
 }
 
@@ -274,6 +275,21 @@ impl Detector {
         // patterns can be listed before catch-alls.
         hits.sort_by_key(|h| (h.0, h.1, h.2, h.3));
         hits.dedup_by_key(|h| (h.0, h.1));
+        if self.outermost_only {
+            // Outer nodes first (start ascending, end descending); drop any
+            // hit inside the last kept one.
+            hits.sort_by_key(|h| (h.0, std::cmp::Reverse(h.1)));
+            let mut kept_end = 0usize;
+            let mut any = false;
+            hits.retain(|h| {
+                if any && h.1 <= kept_end {
+                    return false;
+                }
+                any = true;
+                kept_end = h.1;
+                true
+            });
+        }
         out.extend(hits.into_iter().map(|h| h.4));
     }
 }

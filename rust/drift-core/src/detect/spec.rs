@@ -34,6 +34,9 @@ pub(crate) struct RuleSpec {
     pub variants: Vec<VariantSpec>,
     #[serde(default)]
     pub default_variant: Option<String>,
+    /// Drop hits nested inside another hit of the same detector.
+    #[serde(default)]
+    pub outermost_only: bool,
     #[serde(default, rename = "test")]
     pub tests: Vec<TestSpec>,
 }
