@@ -176,7 +176,8 @@ pub async fn serve_http(project_root: &Path, opts: HttpOptions) -> Result<(), Se
     server.wait().await
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         let mut term =

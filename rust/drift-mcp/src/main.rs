@@ -65,7 +65,18 @@ fn main() -> anyhow::Result<()> {
                 .parse()
                 .with_context(|| format!("invalid --bind address {b:?}"))?;
         }
-        drift_mcp::serve_http_blocking(&root, opts)?;
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        rt.block_on(async move {
+            let server = drift_mcp::start_http(&root, opts).await?;
+            // Tests and scripts read the bound address from this line.
+            eprintln!("drift-mcp listening on http://{}/mcp", server.addr);
+            let token = server.cancel_token();
+            tokio::spawn(async move {
+                drift_mcp::shutdown_signal().await;
+                token.cancel();
+            });
+            server.wait().await
+        })?;
     } else {
         drift_mcp::serve_stdio_blocking(
             &root,
