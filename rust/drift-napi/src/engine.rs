@@ -832,3 +832,280 @@ fn graph_node(n: &drift_callgraph::Node) -> js::GraphNode {
         exported: n.exported,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    fn root_str(dir: &tempfile::TempDir) -> String {
+        dir.path().display().to_string()
+    }
+
+    const CALC: &str = "export function add(a: number, b: number): number { return a + b; }\nexport function twice(a: number): number { return add(a, a); }\n";
+    const MAIN: &str =
+        "import { twice } from \"./calc\";\nexport function run(): number { return twice(2); }\n";
+
+    #[test]
+    fn roots_are_checked() {
+        assert_eq!(
+            resolve_root("").expect_err("empty").code,
+            ErrorCode::InvalidRoot
+        );
+        assert_eq!(
+            resolve_root("/no/such/dir/for/drift")
+                .expect_err("missing")
+                .code,
+            ErrorCode::InvalidRoot
+        );
+        let dir = project(&[("a.ts", "export const a = 1;\n")]);
+        let file = dir.path().join("a.ts");
+        assert_eq!(
+            resolve_root(&file.display().to_string())
+                .expect_err("file")
+                .code,
+            ErrorCode::InvalidRoot
+        );
+    }
+
+    #[test]
+    fn relative_paths_are_normalised_and_confined() {
+        assert_eq!(normalize_rel("./src/a.ts").expect("ok"), "src/a.ts");
+        assert_eq!(normalize_rel("src\\a.ts").expect("ok"), "src/a.ts");
+        for bad in ["", "/etc/passwd", "../x", "a/../../b"] {
+            assert_eq!(
+                normalize_rel(bad).expect_err(bad).code,
+                ErrorCode::InvalidArgument
+            );
+        }
+    }
+
+    #[test]
+    fn options_override_the_config_file() {
+        let dir = project(&[(".drift/drift.toml", "[scan]\nexclude = [\"gen/\"]\n")]);
+        let options = js::ScanOptions {
+            exclude: Some(vec!["tmp/".into()]),
+            languages: Some(vec!["ts".into(), "python".into()]),
+            max_file_size: Some(2048.0),
+            threads: Some(1),
+            ..Default::default()
+        };
+        let config = scan_config(dir.path(), &options).expect("config");
+        assert_eq!(config.exclude, vec!["gen/".to_owned(), "tmp/".to_owned()]);
+        assert_eq!(config.languages, vec![Lang::TypeScript, Lang::Python]);
+        assert_eq!(config.max_file_size, 2048);
+        assert_eq!(config.threads, Some(1));
+
+        let ignored = scan_config(
+            dir.path(),
+            &js::ScanOptions {
+                use_config: Some(false),
+                ..Default::default()
+            },
+        )
+        .expect("config");
+        assert!(ignored.exclude.is_empty());
+
+        for bad in [
+            js::ScanOptions {
+                languages: Some(vec!["cobol".into()]),
+                ..Default::default()
+            },
+            js::ScanOptions {
+                threads: Some(0),
+                ..Default::default()
+            },
+            js::ScanOptions {
+                max_file_size: Some(f64::NAN),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(
+                scan_config(dir.path(), &bad).expect_err("bad").code,
+                ErrorCode::InvalidArgument
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_config_file_is_a_config_error() {
+        let dir = project(&[(".drift/drift.toml", "[scan]\nbogus = 1\n")]);
+        let err = scan_config(dir.path(), &js::ScanOptions::default()).expect_err("bad");
+        assert_eq!(err.code, ErrorCode::Config);
+        assert!(err.message.contains("bogus"), "{}", err.message);
+    }
+
+    #[test]
+    fn scan_then_query() {
+        let dir = project(&[("src/calc.ts", CALC), ("src/main.ts", MAIN)]);
+        let root = root_str(&dir);
+        assert_eq!(
+            status(&root).expect_err("not scanned").code,
+            ErrorCode::NotInitialized
+        );
+        assert_eq!(
+            symbols(
+                &root,
+                &js::SymbolQuery {
+                    query: "add".into(),
+                    limit: None
+                }
+            )
+            .expect_err("not scanned")
+            .code,
+            ErrorCode::NotInitialized
+        );
+
+        let events = std::cell::RefCell::new(Vec::new());
+        let report = scan(
+            &root,
+            &js::ScanOptions::default(),
+            &|e| events.borrow_mut().push(e),
+            &AtomicBool::new(false),
+        )
+        .expect("scan");
+        assert_eq!(report.parsed, 2);
+        assert_eq!(report.files_by_lang.len(), 1);
+        let phases: Vec<String> = events.borrow().iter().map(|e| e.phase.clone()).collect();
+        assert_eq!(phases.first().map(String::as_str), Some("discover"));
+        assert_eq!(phases.last().map(String::as_str), Some("store"));
+
+        let st = status(&root).expect("status");
+        assert_eq!(st.files, 2);
+        assert!(st.last_scan.is_some());
+
+        let info = file_info(&root, "src/main.ts").expect("file");
+        assert_eq!(info.imports.len(), 1);
+        assert_eq!(info.imports[0].kind, "named");
+        assert_eq!(
+            file_info(&root, "src/none.ts").expect_err("missing").code,
+            ErrorCode::NotFound
+        );
+
+        let edges = neighbours(
+            &root,
+            "add",
+            &js::GraphQueryOptions {
+                depth: Some(2),
+                ..Default::default()
+            },
+            Direction::Callers,
+        )
+        .expect("callers");
+        let pairs: Vec<(String, String, u32)> = edges
+            .iter()
+            .map(|e| (e.caller.name.clone(), e.callee.name.clone(), e.depth))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("twice".to_owned(), "add".to_owned(), 1),
+                ("run".to_owned(), "twice".to_owned(), 2)
+            ]
+        );
+        let down = neighbours(
+            &root,
+            "run",
+            &js::GraphQueryOptions::default(),
+            Direction::Callees,
+        )
+        .expect("callees");
+        assert_eq!(down.len(), 1);
+        assert_eq!(down[0].callee.name, "twice");
+
+        let hit = impact(&root, "src.calc.add", &js::GraphQueryOptions::default()).expect("impact");
+        assert_eq!(hit.affected.len(), 2);
+        assert_eq!(hit.files, vec!["src/calc.ts", "src/main.ts"]);
+        assert_eq!(
+            hit.affected[1].path,
+            vec!["src.main.run", "src.calc.twice", "src.calc.add"]
+        );
+        assert_eq!(
+            impact(&root, "nothing", &js::GraphQueryOptions::default())
+                .expect_err("unknown")
+                .code,
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn ambiguous_names_list_candidates() {
+        let dir = project(&[
+            ("a.ts", "export function go(): void {}\n"),
+            ("b.ts", "export function go(): void {}\n"),
+        ]);
+        let root = root_str(&dir);
+        scan(
+            &root,
+            &js::ScanOptions::default(),
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .expect("scan");
+        let err = neighbours(
+            &root,
+            "go",
+            &js::GraphQueryOptions::default(),
+            Direction::Callers,
+        )
+        .expect_err("ambiguous");
+        assert_eq!(err.code, ErrorCode::Ambiguous);
+        assert!(
+            err.message.contains("a.go") && err.message.contains("b.go"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_cancelled_flag_stops_the_scan() {
+        let dir = project(&[("a.ts", CALC)]);
+        let err = scan(
+            &root_str(&dir),
+            &js::ScanOptions::default(),
+            &|_| {},
+            &AtomicBool::new(true),
+        )
+        .expect_err("cancelled");
+        assert_eq!(err.code, ErrorCode::Cancelled);
+    }
+
+    #[test]
+    fn cancelling_mid_scan_is_reported_as_cancelled() {
+        let files: Vec<(String, String)> = (0..200)
+            .map(|i| {
+                (
+                    format!("m{i}.ts"),
+                    format!("export function f{i}(): number {{ return {i}; }}\n"),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let dir = project(&refs);
+        let cancel = AtomicBool::new(false);
+        let err = scan(
+            &root_str(&dir),
+            &js::ScanOptions::default(),
+            &|e| {
+                if e.phase == "parse" {
+                    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            },
+            &cancel,
+        )
+        .expect_err("cancelled");
+        assert_eq!(err.code, ErrorCode::Cancelled);
+    }
+}

@@ -26,14 +26,12 @@ pub enum ErrorCode {
     InvalidArgument,
     /// `drift.toml` or the decisions file is invalid.
     Config,
-    /// A file-system error outside the index.
-    Io,
     /// A bug: a worker panicked or an invariant broke. Please report it.
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::InvalidRoot,
         ErrorCode::NotInitialized,
         ErrorCode::Cancelled,
@@ -42,7 +40,6 @@ impl ErrorCode {
         ErrorCode::Ambiguous,
         ErrorCode::InvalidArgument,
         ErrorCode::Config,
-        ErrorCode::Io,
         ErrorCode::Internal,
     ];
 
@@ -56,7 +53,6 @@ impl ErrorCode {
             ErrorCode::Ambiguous => "DRIFT_AMBIGUOUS",
             ErrorCode::InvalidArgument => "DRIFT_INVALID_ARGUMENT",
             ErrorCode::Config => "DRIFT_CONFIG",
-            ErrorCode::Io => "DRIFT_IO",
             ErrorCode::Internal => "DRIFT_INTERNAL",
         }
     }

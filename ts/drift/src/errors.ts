@@ -21,8 +21,6 @@ export const ERROR_CODES = [
   "DRIFT_INVALID_ARGUMENT",
   /** `drift.toml` or the decisions file is invalid. */
   "DRIFT_CONFIG",
-  /** A file-system error outside the index. */
-  "DRIFT_IO",
   /** A bug in Drift (an engine panic or broken invariant). */
   "DRIFT_INTERNAL",
   /** No prebuilt addon for this platform could be loaded (JS-side only). */

@@ -90,6 +90,21 @@ export class Cancellation {
   }
 }
 
+/**
+ * The part of `AbortSignal` the scan uses (declared here so the typings need
+ * neither the DOM lib nor `@types/node`; a real `AbortSignal` fits).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(
+    type: "abort",
+    listener: () => void,
+    options?: { once?: boolean },
+  ): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface ScanOptions extends NativeScanOptions {
   /**
    * Called on the event loop with progress events (at most every 50 ms per
@@ -98,7 +113,7 @@ export interface ScanOptions extends NativeScanOptions {
    */
   onProgress?: ((progress: ScanProgress) => void) | undefined;
   /** Aborting it cancels the scan (rejects with `DRIFT_CANCELLED`). */
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignalLike | undefined;
   /** An explicit cancellation handle. */
   cancellation?: Cancellation | undefined;
 }

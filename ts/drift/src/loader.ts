@@ -43,7 +43,8 @@ function findPackageRoot(start: string): string {
 }
 
 export interface LoadOptions {
-  env?: NodeJS.ProcessEnv;
+  /** Environment to read `DRIFT_NATIVE_PATH` from (defaults to `process.env`). */
+  env?: Record<string, string | undefined>;
   platform?: string;
   arch?: string;
   libc?: Libc | null;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 
@@ -16,7 +16,12 @@ import {
   symbols,
   violations,
 } from "../src/index.js";
-import { cleanupFixtures, fixture, rejectsWith } from "./helpers.js";
+import {
+  PACKAGE_ROOT,
+  cleanupFixtures,
+  fixture,
+  rejectsWith,
+} from "./helpers.js";
 
 after(cleanupFixtures);
 
@@ -29,6 +34,18 @@ describe("error codes", () => {
     }
     assert.equal(isDriftErrorCode("ENOENT"), false);
     assert.equal(isDriftErrorCode(42), false);
+  });
+
+  it("match the addon's codes, plus the loader's DRIFT_NATIVE_NOT_FOUND", () => {
+    const rust = readFileSync(
+      path.join(PACKAGE_ROOT, "../../rust/drift-napi/src/error.rs"),
+      "utf8",
+    );
+    const native = [...rust.matchAll(/=> "(DRIFT_[A-Z_]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(
+      [...native, "DRIFT_NATIVE_NOT_FOUND"].sort(),
+      [...ERROR_CODES].sort(),
+    );
   });
 
   it("queries before the first scan reject with DRIFT_NOT_INITIALIZED", async () => {
