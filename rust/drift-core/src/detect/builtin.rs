@@ -25,6 +25,10 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "error-handling/throw-style.toml",
     "logging/log-message-format.toml",
     "logging/logger-usage.toml",
+    "security/dynamic-code-execution.toml",
     "security/hardcoded-secret.toml",
+    "security/hashing-algorithm.toml",
+    "security/insecure-random.toml",
+    "security/shell-command.toml",
     "security/sql-string-building.toml",
 ];
