@@ -46,6 +46,7 @@ class Package:
     exported: set[str] = field(default_factory=set)
     npm_links: bool = False
     lines: list[str] = field(default_factory=list)
+    outputs: set[str] = field(default_factory=set)  # predicted generated files
 
     def line_of(self, raw: str, start: int) -> int:
         """Line of the string literal `raw` at or after line `start` (1-based)."""
@@ -344,6 +345,8 @@ class Checker:
                 )
                 return
             pkg.targets[name] = Target(name, rule_name, ln, kwargs, rule)
+            if rule_name == "ts_project":
+                pkg.outputs |= _ts_outputs(kwargs)
 
         def make_rule(rule: schema.Rule):
             def call(*args, **kwargs):
@@ -515,10 +518,10 @@ class Checker:
             )
             return
         other = self.packages[label.package]
-        if label.name in other.targets:
+        if label.name in other.targets or label.name in other.outputs:
             return
         file_rel = f"{label.package}/{label.name}" if label.package else label.name
-        if (self.root / file_rel).exists() and not self._crosses_package(label.package, label.name):
+        if self._is_source_file(file_rel) and not self._crosses_package(label.package, label.name):
             if label.package != pkg.path and label.name not in other.exported:
                 self.findings.add(
                     display,
@@ -531,6 +534,12 @@ class Checker:
             target.line,
             f"{target.name}.{attr}: '{raw}' names no target or file in //{label.package}",
         )
+
+    def _is_source_file(self, rel: str) -> bool:
+        """A file Bazel sees as a source: exists, and not under a build-output directory."""
+        if any(part in SKIP_DIRS or part.startswith("bazel-") for part in rel.split("/")[:-1]):
+            return False
+        return (self.root / rel).exists()
 
     def _crosses_package(self, package: str, name: str) -> bool:
         parts = name.split("/")[:-1]
@@ -664,6 +673,33 @@ class Checker:
                 self.findings.add(
                     ".github/workflows/ci.yml", 1, "differs from ci/workflows/ci.yml (copy it over)"
                 )
+
+
+_TS_EXTS = {".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs"}
+
+
+def _ts_outputs(kwargs: dict) -> set[str]:
+    """Files rules_ts' ts_project predicts: .js (+ .d.ts with declaration) per source."""
+    out_dir = str(kwargs.get("out_dir") or "").strip("/")
+    root_dir = str(kwargs.get("root_dir") or "").strip("/")
+    outputs: set[str] = set()
+    srcs = kwargs.get("srcs") or []
+    for src in flatten_values(srcs):
+        if not isinstance(src, str) or src.endswith(".d.ts"):
+            continue
+        stem, dot, ext = src.rpartition(".")
+        js_ext = _TS_EXTS.get(f".{ext}")
+        if not dot or js_ext is None:
+            continue
+        rel = stem
+        if root_dir and rel.startswith(root_dir + "/"):
+            rel = rel[len(root_dir) + 1 :]
+        base = f"{out_dir}/{rel}" if out_dir else rel
+        if not kwargs.get("emit_declaration_only") and not kwargs.get("no_emit"):
+            outputs.add(base + js_ext)
+        if kwargs.get("declaration") or kwargs.get("composite"):
+            outputs.add(base + {".js": ".d.ts", ".mjs": ".d.mts", ".cjs": ".d.cts"}[js_ext])
+    return outputs
 
 
 class _AtLine:
