@@ -192,9 +192,8 @@ impl<'a> Index<'a> {
                     .entry(s.qualified_name.as_str())
                     .or_default()
                     .push(si);
-                match s.parent {
-                    Some(p) => fc.children.entry(p).or_default().push(si),
-                    None => {}
+                if let Some(p) = s.parent {
+                    fc.children.entry(p).or_default().push(si);
                 }
                 let top = match s.parent {
                     None => true,
@@ -429,14 +428,13 @@ fn clean_type(text: &str) -> String {
         }
     }
     // Union: first non-null member.
-    if t.contains('|') {
-        if let Some(m) = t
+    if t.contains('|')
+        && let Some(m) = t
             .split('|')
             .map(str::trim)
             .find(|m| !matches!(*m, "None" | "null" | "undefined"))
-        {
-            t = m;
-        }
+    {
+        t = m;
     }
     let end = t.find(['<', '[', '(', ' ']).unwrap_or(t.len());
     t[..end].trim_matches(['"', '\'']).to_string()
