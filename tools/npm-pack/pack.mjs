@@ -132,7 +132,10 @@ export function pack(opts) {
     if (opts.profile === "release") args.push("--release");
     console.error(`npm-pack: cargo ${args.join(" ")}`);
     const started = Date.now();
-    const result = spawnSync("cargo", args, { cwd: REPO_ROOT, stdio: "inherit" });
+    const result = spawnSync("cargo", args, {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+    });
     if (result.status !== 0) {
       throw new Error(`cargo ${args.join(" ")} failed (exit ${result.status})`);
     }
@@ -183,7 +186,13 @@ export function pack(opts) {
       throw new Error(`${pkg.name} is ${pkg.version}, workspace is ${version}`);
     }
     const { ms } = run("npm", ["pack", "--pack-destination", opts.out], dir);
-    packages.push({ name: pkg.name, version, file: tarballName(pkg.name, version), kind, packMs: ms });
+    packages.push({
+      name: pkg.name,
+      version,
+      file: tarballName(pkg.name, version),
+      kind,
+      packMs: ms,
+    });
   }
   if (
     packages[0].name !== addonPackageName(host) ||
@@ -232,10 +241,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       console.log(`${path.join(opts.out, p.file)}\t${p.name}@${p.version}`);
     }
     if (timings.cargoMs !== undefined) {
-      console.error(`npm-pack: cargo build took ${(timings.cargoMs / 1000).toFixed(1)} s`);
+      console.error(
+        `npm-pack: cargo build took ${(timings.cargoMs / 1000).toFixed(1)} s`,
+      );
     }
   } catch (error) {
-    console.error(`npm-pack: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `npm-pack: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   }
 }

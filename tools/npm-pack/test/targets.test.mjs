@@ -5,7 +5,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { REPO_ROOT, addonManifest, syncManifests, workspaceVersion } from "../manifests.mjs";
+import {
+  REPO_ROOT,
+  addonManifest,
+  syncManifests,
+  workspaceVersion,
+} from "../manifests.mjs";
 import {
   TARGETS,
   addonPackageName,
@@ -15,7 +20,8 @@ import {
 } from "../targets.mjs";
 import { parseArgs, tarballName } from "../pack.mjs";
 
-const readJson = (rel) => JSON.parse(readFileSync(path.join(REPO_ROOT, rel), "utf8"));
+const readJson = (rel) =>
+  JSON.parse(readFileSync(path.join(REPO_ROOT, rel), "utf8"));
 const LIBC = { gnu: "glibc", musl: "musl" };
 
 describe("npm-pack targets", () => {
@@ -58,7 +64,10 @@ describe("npm-pack targets", () => {
 
   it("knows this machine and names tarballs like npm", () => {
     assert.ok(hostTarget(), `${process.platform}-${process.arch} is a target`);
-    assert.equal(tarballName("@driftcode/drift", "0.1.0"), "driftcode-drift-0.1.0.tgz");
+    assert.equal(
+      tarballName("@driftcode/drift", "0.1.0"),
+      "driftcode-drift-0.1.0.tgz",
+    );
     assert.equal(parseArgs(["--no-build", "--debug"]).profile, "debug");
     assert.throws(() => parseArgs(["--bogus"]), /unknown argument/);
   });

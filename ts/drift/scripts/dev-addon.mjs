@@ -18,7 +18,8 @@ if (preset !== undefined && preset !== "" && existsSync(preset)) {
   process.exit(0);
 }
 
-const profile = process.env.DRIFT_ADDON_PROFILE === "release" ? "release" : "debug";
+const profile =
+  process.env.DRIFT_ADDON_PROFILE === "release" ? "release" : "debug";
 const args = ["build", "-p", "drift-napi"];
 if (profile === "release") {
   args.push("--release");
@@ -30,7 +31,9 @@ if (result.error !== undefined) {
   process.exit(1);
 }
 if (result.status !== 0) {
-  console.error(`dev-addon: cargo ${args.join(" ")} failed (exit ${result.status})`);
+  console.error(
+    `dev-addon: cargo ${args.join(" ")} failed (exit ${result.status})`,
+  );
   process.exit(result.status ?? 1);
 }
 

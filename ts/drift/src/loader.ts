@@ -9,7 +9,7 @@
  * `DRIFT_NATIVE_NOT_FOUND` naming the package to install.
  */
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 import { DriftError } from "./errors.js";
@@ -222,9 +222,9 @@ let cachedVersion: string | undefined;
 /** This package's version, read from its package.json. */
 export function packageVersion(): string {
   if (cachedVersion === undefined) {
-    const pkg = require(path.join(PACKAGE_ROOT, "package.json")) as {
-      version: string;
-    };
+    const pkg = JSON.parse(
+      readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"),
+    ) as { version: string };
     cachedVersion = pkg.version;
   }
   return cachedVersion;

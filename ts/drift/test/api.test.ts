@@ -112,10 +112,10 @@ describe("scan", () => {
     const onlyA = await scan(r, { include: ["a/**"] });
     assert.equal(onlyA.parsed, 1);
     const noB = await scan(r, { exclude: ["b/"], full: true });
-    assert.deepEqual(
-      noB.filesByLang.map((l) => l.lang).sort(),
-      ["python", "typescript"],
-    );
+    assert.deepEqual(noB.filesByLang.map((l) => l.lang).sort(), [
+      "python",
+      "typescript",
+    ]);
     assert.equal(noB.parsed, 2);
     const py = await scan(r, { languages: ["python"], full: true });
     assert.deepEqual(py.filesByLang, [{ lang: "python", files: 1 }]);
@@ -201,7 +201,9 @@ describe("queries", () => {
 
   it("violations: the outlier, with filters", async () => {
     const all = await violations(root);
-    const outlier = all.find((v) => v.patternId === "logging/log-message-format");
+    const outlier = all.find(
+      (v) => v.patternId === "logging/log-message-format",
+    );
     assert.ok(outlier, JSON.stringify(all));
     assert.equal(outlier.path, "src/odd.ts");
     assert.equal(outlier.found, "interpolated");
@@ -215,7 +217,10 @@ describe("queries", () => {
       all.filter((v) => v.path === "src/odd.ts").map((v) => v.path),
     );
     assert.deepEqual(await violations(root, { pathPrefix: "src/jobs/" }), []);
-    assert.deepEqual(await violations(root, { minSeverity: "error" }), all.filter((v) => v.severity === "error"));
+    assert.deepEqual(
+      await violations(root, { minSeverity: "error" }),
+      all.filter((v) => v.severity === "error"),
+    );
   });
 
   it("fileInfo: symbols, imports and violations of one file", async () => {
@@ -235,7 +240,9 @@ describe("queries", () => {
     );
     const odd = await fileInfo(root, "./src/odd.ts");
     assert.ok(odd.violations.some((v) => v.found === "interpolated"));
-    assert.ok(odd.matches.some((m) => m.detector === "logging/log-message-format"));
+    assert.ok(
+      odd.matches.some((m) => m.detector === "logging/log-message-format"),
+    );
   });
 
   it("symbols: substring search, exact match first, limit", async () => {
@@ -252,25 +259,28 @@ describe("queries", () => {
 
   it("callers and callees, direct and transitive", async () => {
     const direct = await callers(root, "helper");
-    assert.deepEqual(
-      direct.map((e) => e.caller.qualifiedName).sort(),
-      ["src.math.main", "src.math.other", "src.use.useIt"],
-    );
+    assert.deepEqual(direct.map((e) => e.caller.qualifiedName).sort(), [
+      "src.math.main",
+      "src.math.other",
+      "src.use.useIt",
+    ]);
     assert.ok(direct.every((e) => e.depth === 1 && e.callee.name === "helper"));
     assert.ok(direct.every((e) => e.confidence > 0 && e.confidence <= 1));
     assert.ok(direct.every((e) => e.sites >= 1 && e.line >= 1));
 
     const two = await callers(root, "src.math.helper", { depth: 2 });
     assert.ok(
-      two.some((e) => e.caller.name === "main" && e.callee.name === "other" && e.depth === 2),
+      two.some(
+        (e) =>
+          e.caller.name === "main" &&
+          e.callee.name === "other" &&
+          e.depth === 2,
+      ),
       JSON.stringify(two.map((e) => [e.caller.name, e.callee.name, e.depth])),
     );
 
     const out = await callees(root, "main");
-    assert.deepEqual(
-      out.map((e) => e.callee.name).sort(),
-      ["helper", "other"],
-    );
+    assert.deepEqual(out.map((e) => e.callee.name).sort(), ["helper", "other"]);
     const limited = await callers(root, "helper", { limit: 1 });
     assert.equal(limited.length, 1);
     const confident = await callers(root, "helper", { minConfidence: 1 });
@@ -288,10 +298,11 @@ describe("queries", () => {
     assert.equal(report.truncated, false);
 
     const helper = await impact(root, "helper");
-    assert.deepEqual(
-      helper.affected.map((a) => a.node.name).sort(),
-      ["main", "other", "useIt"],
-    );
+    assert.deepEqual(helper.affected.map((a) => a.node.name).sort(), [
+      "main",
+      "other",
+      "useIt",
+    ]);
     assert.deepEqual(helper.files, ["src/math.ts", "src/use.ts"]);
     // use.ts is imported by no project file: its exports are the public API.
     assert.deepEqual(
@@ -326,29 +337,55 @@ describe("query errors", () => {
 
   it("rejects an ambiguous symbol with DRIFT_AMBIGUOUS listing the candidates", async () => {
     const root = fixture({
-      "a.ts": "export function run(): void {}\nexport function a(): void { run(); }\n",
-      "b.ts": "export function run(): void {}\nexport function b(): void { run(); }\n",
+      "a.ts":
+        "export function run(): void {}\nexport function a(): void { run(); }\n",
+      "b.ts":
+        "export function run(): void {}\nexport function b(): void { run(); }\n",
     });
     await scan(root);
     const err = await rejectsWith(callers(root, "run"), "DRIFT_AMBIGUOUS");
     assert.match(err.message, /a\.run/);
     assert.match(err.message, /b\.run/);
     const ok = await callers(root, "a.run");
-    assert.deepEqual(ok.map((e) => e.caller.name), ["a"]);
+    assert.deepEqual(
+      ok.map((e) => e.caller.name),
+      ["a"],
+    );
   });
 
   it("rejects bad arguments with DRIFT_INVALID_ARGUMENT", async () => {
     const root = sampleProject();
     await scan(root);
-    await rejectsWith(fileInfo(root, "../etc/passwd"), "DRIFT_INVALID_ARGUMENT");
+    await rejectsWith(
+      fileInfo(root, "../etc/passwd"),
+      "DRIFT_INVALID_ARGUMENT",
+    );
     await rejectsWith(symbols(root, "   "), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(violations(root, { minSeverity: "fatal" as never }), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(conventions(root, { lang: "cobol" }), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(conventions(root, { minConfidence: 2 }), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(callers(root, "helper", { depth: 0 }), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(scan(root, { languages: ["cobol"] }), "DRIFT_INVALID_ARGUMENT");
+    await rejectsWith(
+      violations(root, { minSeverity: "fatal" as never }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
+    await rejectsWith(
+      conventions(root, { lang: "cobol" }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
+    await rejectsWith(
+      conventions(root, { minConfidence: 2 }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
+    await rejectsWith(
+      callers(root, "helper", { depth: 0 }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
+    await rejectsWith(
+      scan(root, { languages: ["cobol"] }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
     await rejectsWith(scan(root, { threads: 0 }), "DRIFT_INVALID_ARGUMENT");
-    await rejectsWith(scan(root, { maxFileSize: -1 }), "DRIFT_INVALID_ARGUMENT");
+    await rejectsWith(
+      scan(root, { maxFileSize: -1 }),
+      "DRIFT_INVALID_ARGUMENT",
+    );
     // napi's own argument validation is mapped too.
     await rejectsWith(
       conventions(root, { limit: "ten" as unknown as number }),

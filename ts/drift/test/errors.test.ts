@@ -66,7 +66,10 @@ describe("error codes", () => {
       assert.equal(err.name, "DriftError");
       assert.match(err.message, /scan/);
       // The native error is kept as the cause, with the same code.
-      assert.equal((err.cause as { code?: unknown }).code, "DRIFT_NOT_INITIALIZED");
+      assert.equal(
+        (err.cause as { code?: unknown }).code,
+        "DRIFT_NOT_INITIALIZED",
+      );
     }
   });
 

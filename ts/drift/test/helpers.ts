@@ -97,7 +97,9 @@ export function largeProject(count: number): string {
   const files: Record<string, string> = {};
   for (let i = 0; i < count; i++) {
     const dir = `pkg${Math.floor(i / 100)}`;
-    const body: string[] = [`import { util${(i + 1) % count} } from "../${dir}/m${(i + 1) % count}";`];
+    const body: string[] = [
+      `import { util${(i + 1) % count} } from "../${dir}/m${(i + 1) % count}";`,
+    ];
     for (let f = 0; f < 8; f++) {
       body.push(
         `export function f${i}_${f}(a: number, b: string): string {`,
@@ -128,7 +130,7 @@ export async function rejectsWith(
   }
   if (!(settled instanceof DriftError)) {
     throw new Error(
-      `expected a DriftError with code ${code}, got ${settled === undefined ? "a resolved promise" : String(settled)}`,
+      `expected a DriftError with code ${code}, got ${describe(settled)}`,
     );
   }
   if (settled.code !== code) {
@@ -137,4 +139,13 @@ export async function rejectsWith(
     );
   }
   return settled;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) {
+    return "a resolved promise";
+  }
+  return value instanceof Error
+    ? `${value.name}: ${value.message}`
+    : JSON.stringify(value);
 }

@@ -21,7 +21,9 @@ const DEV_ADDON = process.env.DRIFT_NATIVE_PATH ?? "";
 const REPO_ROOT = path.resolve(PACKAGE_ROOT, "../..");
 
 function noModule(id: string): never {
-  const err = new Error(`Cannot find module '${id}'`) as Error & { code: string };
+  const err = new Error(`Cannot find module '${id}'`) as Error & {
+    code: string;
+  };
   err.code = "MODULE_NOT_FOUND";
   throw err;
 }
@@ -56,7 +58,10 @@ describe("platform table", () => {
       assert.equal(t.fileName, `drift.${t.id}.node`);
     }
     assert.equal(platformId("freebsd", "x64", null), "freebsd-x64");
-    assert.equal(packageNameFor("linux", "riscv64", "gnu"), "@driftcode/drift-linux-riscv64-gnu");
+    assert.equal(
+      packageNameFor("linux", "riscv64", "gnu"),
+      "@driftcode/drift-linux-riscv64-gnu",
+    );
   });
 
   it("matches optionalDependencies and the ts/npm manifests", () => {
@@ -70,8 +75,19 @@ describe("platform table", () => {
     for (const t of TARGETS) {
       assert.equal(pkg.optionalDependencies[t.packageName], pkg.version);
       const manifest = JSON.parse(
-        readFileSync(path.join(REPO_ROOT, "ts", "npm", `drift-${t.id}`, "package.json"), "utf8"),
-      ) as { name: string; version: string; main: string; os: string[]; cpu: string[]; libc?: string[]; files: string[] };
+        readFileSync(
+          path.join(REPO_ROOT, "ts", "npm", `drift-${t.id}`, "package.json"),
+          "utf8",
+        ),
+      ) as {
+        name: string;
+        version: string;
+        main: string;
+        os: string[];
+        cpu: string[];
+        libc?: string[];
+        files: string[];
+      };
       assert.equal(manifest.name, t.packageName);
       assert.equal(manifest.version, pkg.version);
       assert.equal(manifest.main, t.fileName);
@@ -87,14 +103,32 @@ describe("platform table", () => {
 
   it("detects the C library like napi-rs", () => {
     assert.equal(detectLibc("darwin"), null);
-    assert.equal(detectLibc("linux", () => ({ header: { glibcVersionRuntime: "2.36" } })), "gnu");
-    assert.equal(detectLibc("linux", () => ({ header: {} })), "musl");
     assert.equal(
-      detectLibc("linux", () => { throw new Error("no report"); }, () => true),
+      detectLibc("linux", () => ({ header: { glibcVersionRuntime: "2.36" } })),
+      "gnu",
+    );
+    assert.equal(
+      detectLibc("linux", () => ({ header: {} })),
       "musl",
     );
     assert.equal(
-      detectLibc("linux", () => { throw new Error("no report"); }, () => false),
+      detectLibc(
+        "linux",
+        () => {
+          throw new Error("no report");
+        },
+        () => true,
+      ),
+      "musl",
+    );
+    assert.equal(
+      detectLibc(
+        "linux",
+        () => {
+          throw new Error("no report");
+        },
+        () => false,
+      ),
       "gnu",
     );
     assert.equal(findTarget("linux", "arm64", "musl")?.id, "linux-arm64-musl");
@@ -123,7 +157,14 @@ describe("loadNative", () => {
 
   it("explains unsupported platforms", () => {
     const err = loadError(() =>
-      loadNative({ env: {}, platform: "freebsd", arch: "x64", libc: null, packageRoot: empty, requireFn: noModule }),
+      loadNative({
+        env: {},
+        platform: "freebsd",
+        arch: "x64",
+        libc: null,
+        packageRoot: empty,
+        requireFn: noModule,
+      }),
     );
     assert.match(err.message, /@driftcode\/drift-freebsd-x64/);
     assert.match(err.message, /Supported: @driftcode\/drift-linux-x64-gnu/);
@@ -148,20 +189,27 @@ describe("loadNative", () => {
 
   it("refuses a DRIFT_NATIVE_PATH that does not exist", () => {
     const err = loadError(() =>
-      loadNative({ env: { DRIFT_NATIVE_PATH: path.join(empty, "missing.node") } }),
+      loadNative({
+        env: { DRIFT_NATIVE_PATH: path.join(empty, "missing.node") },
+      }),
     );
     assert.match(err.message, /missing\.node/);
   });
 
   it("refuses a file that is not a Drift addon", () => {
     const bogus = path.join(empty, "bogus.js");
-    writeFileSync(bogus, "module.exports = { version() { return '0.1.0'; } };\n");
-    const err = loadError(() => loadNative({ env: { DRIFT_NATIVE_PATH: bogus } }));
+    writeFileSync(
+      bogus,
+      "module.exports = { version() { return '0.1.0'; } };\n",
+    );
+    const err = loadError(() =>
+      loadNative({ env: { DRIFT_NATIVE_PATH: bogus } }),
+    );
     assert.match(err.message, /missing exports: scan/);
   });
 
   it("loads the platform package and checks its version", () => {
-    const binding = require(DEV_ADDON) as unknown;
+    const { binding } = loadNative({ env: { DRIFT_NATIVE_PATH: DEV_ADDON } });
     const loaded = loadNative({
       env: {},
       platform: "linux",
@@ -185,7 +233,10 @@ describe("loadNative", () => {
         requireFn: () => binding,
       }),
     );
-    assert.match(err.message, /npm install @driftcode\/drift-linux-x64-gnu@9\.9\.9/);
+    assert.match(
+      err.message,
+      /npm install @driftcode\/drift-linux-x64-gnu@9\.9\.9/,
+    );
   });
 
   it("prefers a local drift.<platform>.node next to package.json", () => {
@@ -206,7 +257,14 @@ describe("loadNative", () => {
 
 describe("module formats", () => {
   it("the ES module entry point shares the CommonJS implementation", () => {
-    const esm = path.join(PACKAGE_ROOT, "dist", "tests", "src", "esm", "index.mjs");
+    const esm = path.join(
+      PACKAGE_ROOT,
+      "dist",
+      "tests",
+      "src",
+      "esm",
+      "index.mjs",
+    );
     const cjs = path.join(PACKAGE_ROOT, "dist", "tests", "src", "index.js");
     const script = `
       import { scan, DriftError, Cancellation, version } from ${JSON.stringify(esm)};
@@ -219,10 +277,14 @@ describe("module formats", () => {
         console.log("ok " + version);
       }
     `;
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: process.env,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      {
+        encoding: "utf8",
+        env: process.env,
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), "ok 0.1.0");
   });
