@@ -269,6 +269,10 @@ class B extends mix(A) { #priv = 1; static s = () => {}; get g() { return this.#
 app.get("/health", (req, res) => res.send("ok"));
 exports.start = start;
 function start() { const srv = new Server(); srv.listen(3000); }
+export const api = {
+  get(url) { return fetch(url); },
+  "post": async (url, body) => fetch(url, { method: "POST", body }),
+};
 "#;
         let f = facts(Lang::JavaScript, js);
         assert_eq!(import(&f, "express").kind, ImportKind::Require);
@@ -285,6 +289,20 @@ function start() { const srv = new Server(); srv.listen(3000); }
         );
         assert_eq!(bindings(&f, "srv"), vec![&new("Server")]);
         assert_eq!(call(&f, "srv.listen").enclosing, sym_idx(&f, "start"));
+        let api = sym(&f, "api");
+        assert_eq!((api.kind, api.exported), (SymbolKind::Constant, true));
+        assert!(sym(&f, "api.get").exported);
+        assert!(sym(&f, "api.post").is_async);
+        let fetches: Vec<Option<u32>> = f
+            .calls
+            .iter()
+            .filter(|c| c.callee == "fetch")
+            .map(|c| c.enclosing)
+            .collect();
+        assert_eq!(
+            fetches,
+            vec![sym_idx(&f, "api.get"), sym_idx(&f, "api.post")]
+        );
 
         let tsx = r#"
 import React, { useState } from "react";

@@ -55,6 +55,22 @@ impl Visitor for EcmaVisitor {
                 method(node, cx);
             }
             "public_field_definition" | "field_definition" => field(node, cx),
+            "pair" => {
+                if is_object_function(node)
+                    && let (Some(key), Some(v)) = (
+                        node.child_by_field_name("key"),
+                        node.child_by_field_name("value"),
+                    )
+                {
+                    let mut spec = SymbolSpec::new(cx, node, key, SymbolKind::Method);
+                    spec.name = super::walk::strip_quotes(&spec.name).to_string();
+                    spec.exported = object_is_exported(cx);
+                    spec.has_doc = cx.has_doc_before(node, &[], is_jsdoc);
+                    spec.signature = cx.signature(node, v.child_by_field_name("body"));
+                    fill_function(cx, v, &mut spec);
+                    cx.add_symbol(spec, node);
+                }
+            }
             "variable_declarator" => variable_declarator(node, cx),
             "assignment_expression" => assignment(node, cx),
             "call_expression" => call(node, cx),
@@ -205,7 +221,7 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
     let private = child_of_kind(node, &["accessibility_modifier"])
         .is_some_and(|m| cx.text(m) != "public")
         || name.kind() == "private_property_identifier";
-    spec.exported = !private && class_is_exported(cx);
+    spec.exported = !private && (class_is_exported(cx) || object_is_exported(cx));
     spec.signature = cx.signature_from(
         signature_start(node),
         node,
@@ -234,6 +250,24 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
             }
         }
     }
+}
+
+/// A `key: function` pair or a method in an object literal.
+fn is_object_function(node: Node<'_>) -> bool {
+    match node.kind() {
+        "method_definition" => true,
+        "pair" => node
+            .child_by_field_name("value")
+            .is_some_and(|v| FUNCTION_VALUES.contains(&v.kind())),
+        _ => false,
+    }
+}
+
+/// Whether the innermost enclosing object-literal symbol is exported.
+fn object_is_exported(cx: &Ctx<'_>) -> bool {
+    cx.scope()
+        .and_then(|i| cx.symbol(i))
+        .is_some_and(|s| s.kind == SymbolKind::Constant && s.exported)
 }
 
 /// Whether the innermost enclosing class is exported.
@@ -478,6 +512,26 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     if value.is_some_and(|v| v.kind() == "class") {
+        return;
+    }
+    // `const api = { get() {}, post: () => {} }`: a namespace-like object
+    // whose functions are named `api.get`, `api.post`.
+    if let Some(obj) = value.filter(|v| v.kind() == "object")
+        && named_children(obj).iter().any(|m| is_object_function(*m))
+    {
+        let export = node
+            .parent()
+            .and_then(|d| d.parent())
+            .filter(|p| p.kind() == "export_statement");
+        let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Constant);
+        spec.exported = export.is_some();
+        spec.has_doc = cx.has_doc_before(export.or(node.parent()).unwrap_or(node), &[], is_jsdoc);
+        let start = node
+            .parent()
+            .filter(|d| d.named_child(0).is_some_and(|c| c.id() == node.id()))
+            .map_or(node.start_byte(), |d| d.start_byte());
+        spec.signature = cx.signature_from(start, node, Some(obj));
+        cx.add_symbol(spec, node);
         return;
     }
     let n = cx.text(name);

@@ -14,6 +14,9 @@ use crate::model::{
 
 /// Longest signature kept (in bytes); longer headers are cut at a char boundary.
 const MAX_SIGNATURE: usize = 400;
+/// Callee texts longer than this have their inner argument lists elided
+/// (`a.then((x)=>{...}).catch` -> `a.then(…).catch`).
+const MAX_CALLEE: usize = 200;
 /// Longest string literal value considered for classification.
 const MAX_STRING: usize = 2_000;
 
@@ -284,9 +287,12 @@ impl<'s> Ctx<'s> {
         name_kinds: &[&str],
         is_constructor: bool,
     ) {
-        let callee: String = callee.split_whitespace().collect();
+        let mut callee: String = callee.split_whitespace().collect();
         if callee.is_empty() {
             return;
+        }
+        if callee.len() > MAX_CALLEE {
+            callee = elide_arguments(&callee);
         }
         let (receiver, name) = split_callee(&callee);
         let arg_names = args
@@ -387,6 +393,33 @@ pub(crate) fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'
         .find(|c| kinds.contains(&c.kind()))
 }
 
+/// Replaces the contents of bracketed argument lists with `…`, keeping the
+/// chain's shape: `a.then((x)=>f(x)).catch` -> `a.then(…).catch`.
+pub(crate) fn elide_arguments(callee: &str) -> String {
+    let mut out = String::with_capacity(callee.len().min(256));
+    let mut depth = 0usize;
+    for c in callee.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                if depth == 0 {
+                    out.push(c);
+                    out.push('…');
+                }
+                depth += 1;
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    out.push(c);
+                }
+            }
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -414,8 +447,17 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 /// Removes string prefixes (`r`, `b`, `f`, `u`, `@`, `$`) and surrounding quotes.
 pub(crate) fn strip_quotes(text: &str) -> &str {
     let t = text.trim();
-    let t = t.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '@' || c == '$');
-    let t = t.trim_start_matches('#');
+    let Some(open) = t.find(['"', '\'', '`']) else {
+        return t;
+    };
+    let prefix = &t[..open];
+    if !prefix
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, '@' | '$' | '#'))
+    {
+        return t;
+    }
+    let t = &t[open..];
     for q in ["\"\"\"", "'''", "\"", "'", "`"] {
         if let Some(inner) = t.strip_prefix(q) {
             let inner = inner.trim_end_matches('#');
@@ -584,6 +626,11 @@ mod tests {
         assert_eq!(split_callee("f(a.b)"), (None, "f(a.b)"));
         assert_eq!(split_callee("run"), (None, "run"));
         assert_eq!(
+            elide_arguments("a.then((x)=>f(x)).catch"),
+            "a.then(…).catch"
+        );
+        assert_eq!(elide_arguments("a[0].b"), "a[…].b");
+        assert_eq!(
             split_callee("App\\Models\\User"),
             (Some("App\\Models"), "User")
         );
@@ -612,6 +659,8 @@ mod tests {
         assert_eq!(strip_quotes("f'x'"), "x");
         assert_eq!(strip_quotes("\"\"\"doc\"\"\""), "doc");
         assert_eq!(strip_quotes("@\"v\""), "v");
+        assert_eq!(strip_quotes("post"), "post");
+        assert_eq!(strip_quotes("x + \"a\""), "x + \"a\"");
         assert_eq!(collapse_ws("  a \n  b\t c "), "a b c");
         assert_eq!(truncate("héllo", 2), "h");
         assert!(looks_like_type("Service"));
