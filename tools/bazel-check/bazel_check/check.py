@@ -658,6 +658,17 @@ class Checker:
 
     # ------------------------------------------------------------ pnpm
     def check_pnpm(self) -> None:
+        ignore_file = self.root / ".bazelignore"
+        if self.pnpm and ignore_file.exists():
+            ignored = {
+                line.strip().rstrip("/")
+                for line in ignore_file.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")
+            }
+            # npm_translate_lock(verify_node_modules_ignored) needs every node_modules listed.
+            for where in ["node_modules"] + [f"{p.dir}/node_modules" for p in self.pnpm]:
+                if where not in ignored:
+                    self.findings.add(".bazelignore", 1, f"{where} is not listed (pnpm creates it; Bazel must ignore it)")
         for ppkg in self.pnpm:
             if ppkg.dir not in self.packages:
                 self.findings.add(
