@@ -50,6 +50,7 @@ pub fn decode(cursor: Option<&str>, hash: u64) -> Result<usize, CursorError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

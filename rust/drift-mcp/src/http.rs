@@ -268,6 +268,7 @@ pub fn origin_allowed(origin: &str, extra: &[String]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

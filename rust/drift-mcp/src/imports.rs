@@ -100,7 +100,9 @@ fn pick<'a>(
     from_lang: Option<Lang>,
 ) -> Option<&'a SymbolHit> {
     let same_family = |l: Lang| from_lang.is_none_or(|f| family(f).contains(&l.id()));
-    let mut best: Option<(&SymbolHit, (bool, bool, bool, usize))> = None;
+    // (same language family, another file, exported, shared path prefix)
+    type Rank = (bool, bool, bool, usize);
+    let mut best: Option<(&SymbolHit, Rank)> = None;
     for h in hits {
         let from_dir = parent_dir(from_rel);
         let shared = h
@@ -618,6 +620,7 @@ fn c_include(target: &SymbolHit, from_rel: &str) -> Result<Value, ToolError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -65,7 +65,9 @@ fn main() -> anyhow::Result<()> {
                 .parse()
                 .with_context(|| format!("invalid --bind address {b:?}"))?;
         }
-        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
         rt.block_on(async move {
             let server = drift_mcp::start_http(&root, opts).await?;
             // Tests and scripts read the bound address from this line.

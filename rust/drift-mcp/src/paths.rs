@@ -159,6 +159,7 @@ fn split_existing(path: &Path) -> (PathBuf, PathBuf) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

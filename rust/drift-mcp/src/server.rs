@@ -404,6 +404,7 @@ impl ServerHandler for DriftServer {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -843,6 +843,7 @@ pub(crate) fn same_family(a: drift_core::Lang, b: drift_core::Lang) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -1,5 +1,6 @@
 //! End to end over streamable HTTP (in-process server on 127.0.0.1:0,
 //! rmcp's client and raw HTTP for the security checks).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! End to end over stdio: the real `drift-mcp` binary spawned as a child
 //! process and driven by rmcp's client.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

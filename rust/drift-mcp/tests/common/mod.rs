@@ -1,4 +1,5 @@
 //! Shared fixtures for the end-to-end tests.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::path::Path;
