@@ -43,4 +43,8 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "security/insecure-random.toml",
     "security/shell-command.toml",
     "security/sql-string-building.toml",
+    "testing/assertion-style.toml",
+    "testing/go-table-tests.toml",
+    "testing/test-framework.toml",
+    "testing/test-structure.toml",
 ];
