@@ -132,7 +132,27 @@ enum Val {
     /// Module(s) (a Go package is several files).
     Modules(Vec<usize>),
     External(String),
+    /// A value of a declared type that is not a project class (`string[]`,
+    /// `List<String>`): its methods are library methods, so no name matching.
+    Opaque,
     Unknown,
+}
+
+/// Type annotations that say nothing about the value (dynamic).
+fn is_dynamic_type(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "any"
+            | "unknown"
+            | "object"
+            | "Object"
+            | "dynamic"
+            | "var"
+            | "interface{}"
+            | "Any"
+            | "T"
+            | "_"
+    )
 }
 
 struct FileCtx<'a> {
@@ -760,6 +780,24 @@ impl<'i, 'a> Resolver<'i, 'a> {
         Vec::new()
     }
 
+    /// Whether the class group declares a typed field `name` (whatever its type).
+    fn field_declared(&self, classes: &[SymRef], name: &str) -> bool {
+        classes.iter().any(|&c| {
+            self.class_group(c).into_iter().any(|g| {
+                let fc = self.fc(g.f);
+                fc.facts.bindings.iter().any(|b| {
+                    b.scope == Some(g.s)
+                        && b.name
+                            .strip_prefix("self.")
+                            .or_else(|| b.name.strip_prefix("this."))
+                            .unwrap_or(&b.name)
+                            == name
+                        && matches!(&b.value, BindingValue::Typed(t) if !is_dynamic_type(t))
+                })
+            })
+        })
+    }
+
     fn binding_type(
         &self,
         f: usize,
@@ -785,7 +823,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         // `x = make()` misclassified as `New` when the callee looks like a type.
                         return self.call_result(f, scope, t, depth + 1);
                     }
-                    Val::Unknown
+                    if is_dynamic_type(t) {
+                        Val::Unknown
+                    } else {
+                        Val::Opaque
+                    }
                 } else {
                     Val::Instance(c)
                 }
@@ -1404,12 +1446,18 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 }
                 let t = self.field_type(&classes, name, depth + 1);
                 if t.is_empty() {
-                    (Val::Unknown, Strategy::TypeInference)
+                    let v = if self.field_declared(&classes, name) {
+                        Val::Opaque
+                    } else {
+                        Val::Unknown
+                    };
+                    (v, Strategy::TypeInference)
                 } else {
                     (Val::Instance(t), Strategy::TypeInference)
                 }
             }
             Val::External(m) => (Val::External(m), Strategy::Import),
+            Val::Opaque => (Val::Opaque, Strategy::TypeInference),
             Val::Funcs(_) | Val::Unknown => (Val::Unknown, Strategy::Import),
         }
     }
@@ -1465,7 +1513,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     .map(|t| self.resolve_type(f, sym.parent, t, depth + 1))
                     .unwrap_or_default();
                 return if t.is_empty() {
-                    (Val::Unknown, Strategy::TypeInference)
+                    let opaque = p.type_text.as_deref().is_some_and(|t| !is_dynamic_type(t));
+                    (
+                        if opaque { Val::Opaque } else { Val::Unknown },
+                        Strategy::TypeInference,
+                    )
                 } else {
                     (Val::Instance(t), Strategy::TypeInference)
                 };
@@ -1751,6 +1803,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 _ => Outcome::Unresolved,
             },
             Val::External(m) => Outcome::External(m),
+            Val::Opaque => Outcome::Unresolved,
             Val::Instance(_) | Val::Unknown => {
                 if call.is_constructor {
                     return Outcome::Unresolved;
