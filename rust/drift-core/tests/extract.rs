@@ -308,7 +308,7 @@ export const api = {
 import React, { useState } from "react";
 export function App({ title }: Props) {
   const [n, setN] = useState(0);
-  return <div onClick={() => setN(n + 1)}>{title}</div>;
+  return <div onClick={() => setN(n + 1)}><Counter value={n} onReset={reset} label="x" />{title}</div>;
 }
 "#;
         let f = facts(Lang::Tsx, tsx);
@@ -316,6 +316,11 @@ export function App({ title }: Props) {
         assert_eq!(params(sym(&f, "App")), vec![p("{title}", Some("Props"))]);
         assert_eq!(import(&f, "React").kind, ImportKind::Default);
         assert_eq!(call(&f, "setN").enclosing, sym_idx(&f, "App"));
+        let counter = call(&f, "Counter");
+        assert_eq!(counter.arg_count, 3);
+        assert_eq!(counter.arg_names, vec!["n", "reset"]);
+        assert_eq!(counter.enclosing, sym_idx(&f, "App"));
+        assert!(!f.calls.iter().any(|c| c.callee == "div"));
     }
 }
 

@@ -84,6 +84,7 @@ impl Visitor for EcmaVisitor {
                     cx.add_call(node, &callee, &args, NAME_ARGS, true);
                 }
             }
+            "jsx_opening_element" | "jsx_self_closing_element" => jsx_element(node, cx),
             "import_statement" => import(node, cx),
             "export_statement" => export(node, cx),
             "string" | "template_string" => cx.add_string_node(node),
@@ -814,4 +815,33 @@ fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
             None => cx.add_import(node, &src, ImportKind::Namespace, "*", "*", true, type_only),
         }
     }
+}
+
+/// `<Header.Item a={b} />` renders component `Header.Item`: recorded as a
+/// call whose arguments are the attributes (identifier values are
+/// callback-by-name candidates). Lowercase intrinsic elements are skipped.
+fn jsx_element(node: Node<'_>, cx: &mut Ctx<'_>) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let callee = cx.compact(name);
+    if !callee.starts_with(|c: char| c.is_uppercase()) {
+        return;
+    }
+    let mut cursor = node.walk();
+    let args: Vec<Node<'_>> = node
+        .children_by_field_name("attribute", &mut cursor)
+        .map(|a| {
+            // The attribute's value expression, if it is `{expr}`.
+            child_of_kind(a, &["jsx_expression"])
+                .and_then(|e| e.named_child(0))
+                .or_else(|| {
+                    (a.kind() == "jsx_expression")
+                        .then(|| a.named_child(0))
+                        .flatten()
+                })
+                .unwrap_or(a)
+        })
+        .collect();
+    cx.add_call(node, &callee, &args, NAME_ARGS, false);
 }

@@ -1,9 +1,64 @@
 //! Fact extraction from a syntax tree: symbols, imports, exports, calls,
 //! bindings and interesting string literals, in one cursor walk per file.
 //!
-//! Each language family has a [`walk::Visitor`]; [`walk::walk`] drives it
-//! over every node once, keeping the scope stack that gives symbols their
-//! qualified names and calls/bindings their enclosing symbol.
+//! Each language family has a `walk::Visitor` (`ecmascript` for
+//! TypeScript/TSX/JavaScript, `python`, `java`, `csharp`, `go`, `rust_lang`,
+//! `php`, `ruby`, `c_family` for C/C++); `walk::walk` drives it over every
+//! node once with a `TreeCursor` (no recursion, so 5,000-level trees are
+//! fine), keeping the scope stack that gives symbols their qualified names
+//! and calls/bindings their enclosing symbol. Node text is decoded lossily,
+//! so invalid UTF-8 never panics; ERROR nodes are walked like any other node.
+//!
+//! ## Conventions consumers rely on
+//!
+//! - **Qualified names** join in-file nesting with `.`: `Service.run`,
+//!   `outer.inner`, Rust `impl` methods `Type.method` (the `impl` block is an
+//!   [`SymbolKind::Impl`](crate::model::SymbolKind::Impl) symbol named after the type), Go methods
+//!   `Recv.Method` (no parent symbol), C++ out-of-class definitions
+//!   `Class.method`. Namespaces/modules are [`SymbolKind::Module`](crate::model::SymbolKind::Module) symbols and
+//!   nest their members: C# `App.Services.UserService`, PHP `App.Http.X`
+//!   (`\` becomes `.`), C++ `app.Store`, TS `namespace`, Rust `mod`, Ruby
+//!   `module`. JS object literals holding functions are
+//!   [`SymbolKind::Constant`](crate::model::SymbolKind::Constant) symbols (`api.get`).
+//! - **Field bindings** use the receiver spelling of their language so a
+//!   call's `receiver` can be looked up directly: `this.x` (TS/JS, Java, C#,
+//!   Go struct fields, C++ members), `self.x` (Python, Rust struct fields),
+//!   `$this->x` (PHP), `@x` (Ruby). Field declarations give
+//!   `Typed(type)`; assignments give `New`/`Call`/`Alias`.
+//! - **Receiver types**: Go methods bind the receiver name (`s` ->
+//!   `Typed("*Store")`), Rust methods with `self` bind `self` ->
+//!   `Typed(ImplType)`, C++ member functions bind `this` -> `Typed("Class*")`.
+//!   Typed parameters are in [`crate::model::Symbol::params`].
+//! - **Calls**: `callee` is the callee text without whitespace (argument
+//!   lists inside callees longer than 200 bytes are elided to `(…)`);
+//!   `name`/`receiver` split it at the last `.`, `?.`, `::`, `->` or `\`
+//!   outside brackets, with trailing generic arguments dropped from the name
+//!   (`Helper.Make<User>` -> `Make`). Constructions (`new C()`, C#/Java
+//!   object creation, Go/Rust struct literals, Ruby `C.new`, C++ `T x(…)`)
+//!   have `is_constructor` and the type as callee. Rust macros are calls
+//!   named `name!`. TSX/JSX `<Component a={h} />` is a call of `Component`
+//!   (lowercase intrinsic elements are not). Python `C()` is a plain call;
+//!   its binding is `New("C")` when `C` looks like a type.
+//! - **Imports**: `source` as written (`./m`, `..models`, `crate::a`,
+//!   `github.com/x/y`, `App\Models`, `<vector>` for system includes,
+//!   `store.h` for local ones). Whole-module imports are `Namespace` with
+//!   `imported = "*"` and `local` = the bound name (Python `import a.b` binds
+//!   `a.b`; Go binds the last path segment without a `/vN` suffix); wildcard
+//!   imports have `local = "*"` (Python `*`, Java `.*`, Rust `::*`, Go dot
+//!   imports, C# `using X;`, C/C++ includes, `using namespace`). Ruby
+//!   `require`/`require_relative`, PHP `require`/`include` and JS bare
+//!   `require("x")` are `SideEffect`; dynamic `import("x")` is `Namespace`.
+//! - **Exported**: `export`/CommonJS (TS/JS), `pub` (Rust; trait and trait
+//!   impl items follow the trait), `public` (Java/C#; interface members),
+//!   capitalised (Go), no leading underscore (Python, dunders are public),
+//!   `public` section (C++), not `static` (C), not under `private` (Ruby).
+//!
+//! ## Approximations
+//!
+//! Types are syntax only (no inference beyond the bindings above); Ruby
+//! bare identifiers that may be method calls (`make_db`) are not calls;
+//! calls inside Rust macro token trees are not seen; decorator calls belong
+//! to the scope around the decorated declaration.
 
 mod c_family;
 mod csharp;

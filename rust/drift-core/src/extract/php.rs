@@ -111,7 +111,9 @@ fn first_string(node: Node<'_>) -> Option<Node<'_>> {
 
 fn callee_of(cx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
     match node.kind() {
-        "function_call_expression" => node.child_by_field_name("function").map(|f| cx.compact(f)),
+        "function_call_expression" => node
+            .child_by_field_name("function")
+            .map(|f| cx.compact(f).trim_start_matches('\\').to_string()),
         "member_call_expression" | "nullsafe_member_call_expression" => {
             let obj = cx.compact(node.child_by_field_name("object")?);
             let name = cx.compact(node.child_by_field_name("name")?);
