@@ -167,6 +167,8 @@ struct FileCtx<'a> {
     top: HashMap<&'a str, Vec<u32>>,
     children: HashMap<u32, Vec<u32>>,
     imports: HashMap<&'a str, Vec<usize>>,
+    /// (scope, name) → binding indices, in source order.
+    bindings: HashMap<(Option<u32>, &'a str), Vec<usize>>,
 }
 
 /// Project-wide lookup tables built from all files' facts.
@@ -205,7 +207,14 @@ impl<'a> Index<'a> {
                 top: HashMap::new(),
                 children: HashMap::new(),
                 imports: HashMap::new(),
+                bindings: HashMap::new(),
             };
+            for (bi, b) in facts.bindings.iter().enumerate() {
+                fc.bindings
+                    .entry((b.scope, b.name.as_str()))
+                    .or_default()
+                    .push(bi);
+            }
             for (si, s) in facts.symbols.iter().enumerate() {
                 let si = si as u32;
                 fc.by_qn
@@ -1487,11 +1496,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
             };
             // Bindings in this scope (last one wins).
             if let Some(b) = fc
-                .facts
                 .bindings
-                .iter()
-                .rev()
-                .find(|b| b.scope == Some(s) && b.name == name)
+                .get(&(Some(s), name))
+                .and_then(|v| v.last())
+                .and_then(|&i| fc.facts.bindings.get(i))
             {
                 let v = self.binding_val(f, Some(s), &b.value, depth + 1);
                 let strat = if matches!(b.value, BindingValue::Alias(_)) {
@@ -1574,11 +1582,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
         }
         // Module-level bindings.
         if let Some(b) = fc
-            .facts
             .bindings
-            .iter()
-            .rev()
-            .find(|b| b.scope.is_none() && b.name == name)
+            .get(&(None, name))
+            .and_then(|v| v.last())
+            .and_then(|&i| fc.facts.bindings.get(i))
         {
             let v = self.binding_val(f, None, &b.value, depth + 1);
             if !matches!(v, Val::Unknown) {

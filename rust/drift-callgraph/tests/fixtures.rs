@@ -1,6 +1,11 @@
 //! Ground truth: per-language fixture projects with hand-written expected
 //! edges; real extraction, real resolution, precision/recall floors.
 
+//!
+//! Floors are the measured figures minus a small margin (see README.md).
+//! With no extraction for a language nothing resolves, precision is 0 and the
+//! test fails rather than passing vacuously.
+
 mod common;
 
 fn check(lang: &str, min_precision: f64, min_recall: f64) {
@@ -20,30 +25,30 @@ fn check(lang: &str, min_precision: f64, min_recall: f64) {
 
 #[test]
 fn typescript() {
-    check("typescript", 0.9, 0.9);
+    check("typescript", 0.95, 0.95);
 }
 
 #[test]
 fn python() {
-    check("python", 0.9, 0.9);
+    check("python", 0.95, 0.95);
 }
 
 #[test]
 fn java() {
-    check("java", 0.9, 0.9);
+    check("java", 0.95, 0.95);
 }
 
 #[test]
 fn go() {
-    check("go", 0.9, 0.9);
+    check("go", 0.95, 0.95);
 }
 
 #[test]
 fn rust() {
-    check("rust", 0.9, 0.9);
+    check("rust", 0.95, 0.9);
 }
 
 #[test]
 fn csharp() {
-    check("csharp", 0.9, 0.9);
+    check("csharp", 0.95, 0.95);
 }
