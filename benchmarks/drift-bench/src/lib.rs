@@ -1,1 +1,34 @@
-//! Benchmark helpers.
+//! Benchmark helpers shared by the `scan_bench` binary and the criterion
+//! benches.
+
+use drift_core::Lang;
+
+/// Peak resident set size of this process in KiB (`VmHWM` from
+/// `/proc/self/status`), if available.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// A synthetic TypeScript module of roughly `functions` functions, used by
+/// the criterion benches.
+pub fn synthetic_ts(functions: usize) -> String {
+    let mut s =
+        String::from("import { AppError } from './errors';\nimport * as log from './log';\n\n");
+    for i in 0..functions {
+        s.push_str(&format!(
+            "/** Does thing {i}. */\nexport async function handler{i}(req: Request, id: string): Promise<number> {{\n  \
+               if (!id) {{ throw new AppError(`missing ${{id}}`); }}\n  \
+               try {{\n    const v = await fetchThing(id, {i});\n    log.info('fetched', {{ id }});\n    return v.count + {i};\n  }} \
+               catch (e) {{\n    log.error('failed', e);\n    throw e;\n  }}\n}}\n\n"
+        ));
+    }
+    s.push_str("export class Service {\n  constructor(private readonly repo: Repo) {}\n  run(x: number): number { return this.repo.save(x); }\n}\n");
+    s
+}
+
+/// Languages the benches cover.
+pub const BENCH_LANG: Lang = Lang::TypeScript;

@@ -30,7 +30,7 @@ pub use model::*;
 pub use read::FactsRow;
 pub use rusqlite;
 pub use schema::SCHEMA_VERSION;
-pub use write::{FinishScan, set_meta};
+pub use write::{FinishScan, META_SCAN_IN_PROGRESS, set_meta};
 
 use drift_core::{FileFacts, Lang};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Valu
 
 use crate::IndexError;
 use crate::model::*;
-use crate::write::{META_LAST_SCAN, META_SCAN_IN_PROGRESS};
+use crate::write::{META_LAST_SCAN, META_SCAN_IN_PROGRESS, decode_facts};
 
 /// One file's stored facts, as streamed by [`for_each_file_facts`].
 #[derive(Debug, Clone)]
@@ -518,9 +518,8 @@ pub fn for_each_file_facts<E: From<IndexError>>(
             let path: String = row.get(0)?;
             let lang: String = row.get(1)?;
             let status: String = row.get(2)?;
-            let facts: String = row.get(3)?;
-            let facts = serde_json::from_str(&facts)
-                .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?;
+            let blob: Vec<u8> = row.get(3)?;
+            let facts = decode_facts(&path, &blob)?;
             Ok(FactsRow {
                 lang: lang_from(&lang)?,
                 status: status_from(&status)?,
@@ -534,7 +533,7 @@ pub fn for_each_file_facts<E: From<IndexError>>(
 }
 
 pub fn file_facts(conn: &Connection, path: &str) -> Result<Option<(Lang, FileFacts)>, IndexError> {
-    let row: Option<(String, String)> = conn
+    let row: Option<(String, Vec<u8>)> = conn
         .query_row(
             "SELECT f.lang, ff.facts FROM files f JOIN file_facts ff ON ff.file_id = f.id WHERE f.path = ?1",
             [path],
@@ -543,11 +542,7 @@ pub fn file_facts(conn: &Connection, path: &str) -> Result<Option<(Lang, FileFac
         .optional()?;
     match row {
         None => Ok(None),
-        Some((lang, facts)) => Ok(Some((
-            lang_from(&lang)?,
-            serde_json::from_str(&facts)
-                .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?,
-        ))),
+        Some((lang, blob)) => Ok(Some((lang_from(&lang)?, decode_facts(path, &blob)?))),
     }
 }
 

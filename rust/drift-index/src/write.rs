@@ -11,14 +11,13 @@ use crate::model::{FileStatus, FileWrite, Pattern, ScanMeta, Violation};
 pub struct FinishScan<'a> {
     /// Paths to drop from the index (deleted or no longer included).
     pub removed: &'a [String],
-    /// The complete new set of patterns.
-    pub patterns: &'a [Pattern],
-    /// The complete new set of violations.
-    pub violations: &'a [Violation],
+    /// The complete new sets of patterns and violations; `None` keeps the
+    /// stored ones (nothing that learning reads changed).
+    pub learned: Option<(&'a [Pattern], &'a [Violation])>,
     pub meta: ScanMeta,
 }
 
-pub(crate) const META_SCAN_IN_PROGRESS: &str = "scan_in_progress";
+pub const META_SCAN_IN_PROGRESS: &str = "scan_in_progress";
 pub(crate) const META_LAST_SCAN: &str = "last_scan";
 
 pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), IndexError> {
@@ -28,6 +27,18 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
         params![META_SCAN_IN_PROGRESS, started_at.to_string()],
     )?;
     Ok(())
+}
+
+/// Facts are stored as lz4-compressed (size-prefixed) JSON.
+pub(crate) fn encode_facts(facts: &FileFacts) -> Result<Vec<u8>, IndexError> {
+    let json = serde_json::to_vec(facts)?;
+    Ok(lz4_flex::compress_prepend_size(&json))
+}
+
+pub(crate) fn decode_facts(path: &str, blob: &[u8]) -> Result<FileFacts, IndexError> {
+    let json = lz4_flex::decompress_size_prepended(blob)
+        .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?;
+    serde_json::from_slice(&json).map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))
 }
 
 pub(crate) fn enum_id<T: serde::Serialize>(value: &T) -> Result<String, IndexError> {
@@ -105,7 +116,7 @@ fn insert_facts(
     facts: &FileFacts,
 ) -> Result<(), IndexError> {
     conn.prepare_cached("INSERT INTO file_facts(file_id, facts) VALUES (?1, ?2)")?
-        .execute(params![file_id, serde_json::to_string(facts)?])?;
+        .execute(params![file_id, encode_facts(facts)?])?;
 
     let mut stmt = conn.prepare_cached(
         "INSERT INTO symbols(file_id, idx, name, local_name, qualified_name, kind, parent, exported, signature,
@@ -327,7 +338,9 @@ pub(crate) fn finish_scan(conn: &Connection, finish: &FinishScan<'_>) -> Result<
             stmt.execute([path])?;
         }
     }
-    replace_patterns(conn, finish.patterns, finish.violations)?;
+    if let Some((patterns, violations)) = finish.learned {
+        replace_patterns(conn, patterns, violations)?;
+    }
     conn.execute(
         "INSERT INTO meta(key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",

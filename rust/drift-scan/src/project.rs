@@ -28,6 +28,7 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// force a full rebuild.
 const FACTS_FORMAT: &str = "facts-v1";
 const META_FINGERPRINT: &str = "config_fingerprint";
+const META_LEARN_SETTINGS: &str = "learn_settings";
 
 /// Context passed to [`ScanFinalizer`]s.
 #[derive(Debug)]
@@ -392,6 +393,21 @@ impl Project {
                 })
         };
         let mut unchanged = 0u64;
+        // Whether anything learning reads (stored matches) may change.
+        let was_interrupted = self
+            .index
+            .meta(drift_index::META_SCAN_IN_PROGRESS)?
+            .is_some();
+        let learn_key = serde_json::to_string(&self.config.learn)
+            .map_err(|e| ScanError::Config(format!("learn settings: {e}")))?;
+        let mut facts_changed = full
+            || was_interrupted
+            || self.index.meta(META_LEARN_SETTINGS)?.as_deref() != Some(learn_key.as_str());
+        let had_facts = |path: &str| {
+            states
+                .get(path)
+                .is_some_and(|s| s.status != FileStatus::Skipped)
+        };
         let mut seen: HashSet<&str> = HashSet::new();
         let mut pre_writes = Vec::new();
         for s in &discovery.skipped {
@@ -399,6 +415,7 @@ impl Project {
             if same_stat(states.get(&s.file.path), s.size, s.mtime_ns) {
                 unchanged += 1;
             } else {
+                facts_changed |= had_facts(&s.file.path);
                 pre_writes.push(FileWrite::Skipped {
                     file: s.file.clone(),
                     size: s.size,
@@ -469,10 +486,14 @@ impl Project {
                             match &w {
                                 FileWrite::Analyzed { path, .. } => {
                                     parsed += 1;
+                                    facts_changed = true;
                                     changed.push(path.clone());
                                 }
                                 FileWrite::Touched { .. } => unchanged += 1,
-                                FileWrite::Skipped { file, .. } => changed.push(file.path.clone()),
+                                FileWrite::Skipped { file, .. } => {
+                                    facts_changed |= had_facts(&file.path);
+                                    changed.push(file.path.clone());
+                                }
                             }
                             writes.push(w);
                         }
@@ -501,15 +522,19 @@ impl Project {
             done: 0,
             total: 1,
         });
-        let removed_set: HashSet<String> = removed.iter().cloned().collect();
-        let (patterns, violations) = {
+        facts_changed |= !removed.is_empty();
+        let learned = if facts_changed {
+            let removed_set: HashSet<String> = removed.iter().cloned().collect();
             let _s = tracing::info_span!("learn").entered();
-            learning::learn(
+            Some(learning::learn(
                 &self.index,
                 &self.detectors,
                 &self.config.learn,
                 &removed_set,
-            )?
+            )?)
+        } else {
+            tracing::info!("no stored facts changed: keeping the learned patterns");
+            None
         };
         progress(&Progress {
             phase: Phase::Learn,
@@ -541,8 +566,7 @@ impl Project {
             let _s = tracing::info_span!("store").entered();
             let finish = FinishScan {
                 removed: &removed,
-                patterns: &patterns,
-                violations: &violations,
+                learned: learned.as_ref().map(|(p, v)| (p.as_slice(), v.as_slice())),
                 meta,
             };
             let ctx = FinalizeContext {
@@ -554,6 +578,7 @@ impl Project {
             self.index
                 .finish_scan(&finish, |tx| -> Result<(), ScanError> {
                     drift_index::set_meta(tx, META_FINGERPRINT, &self.fingerprint)?;
+                    drift_index::set_meta(tx, META_LEARN_SETTINGS, &learn_key)?;
                     for f in &self.finalizers {
                         let _s = tracing::info_span!("finalizer", name = f.name()).entered();
                         f.finalize(tx, &ctx)
@@ -606,8 +631,8 @@ impl Project {
             removed: removed.len() as u64,
             skipped,
             partial,
-            patterns: patterns.len() as u64,
-            violations: violations.len() as u64,
+            patterns: summary.patterns,
+            violations: summary.violations_by_severity.values().sum(),
             rule_errors: self.rule_errors.clone(),
             durations,
         };

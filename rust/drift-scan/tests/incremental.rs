@@ -223,3 +223,28 @@ fn cancellation_keeps_previous_patterns_and_next_scan_recovers() {
     assert_eq!(p.occurrences, 25 + 40);
     assert_eq!(p.dominant, "builtin-error");
 }
+
+#[test]
+fn learn_settings_change_relearns_without_reparsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    let first = scan(&open(root));
+    assert!(first.violations > 0);
+    let strict = Project::open(
+        root,
+        ScanConfig {
+            learn: drift_scan::LearnSettings {
+                violation_min_confidence: 1.01,
+                ..Default::default()
+            },
+            ..config()
+        },
+    )
+    .unwrap();
+    let report = scan(&strict);
+    assert_eq!((report.parsed, report.unchanged), (0, 14));
+    assert!(!report.full);
+    assert_eq!(report.violations, 0);
+    assert_eq!(report.patterns, first.patterns);
+}

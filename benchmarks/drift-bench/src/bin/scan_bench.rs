@@ -1,0 +1,191 @@
+//! Scan benchmark: full scan, no-op rescan and a bare parallel tree-sitter
+//! parse of the same files, side by side, from one run.
+//!
+//! Usage: `scan_bench <repo> [--threads N]`. The index is written to a
+//! temporary directory, never into the corpus.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use drift_core::{AnalyzeOptions, FileAnalyzer, Lang};
+use drift_scan::drift_index::FileStatus;
+use drift_scan::{Project, ScanConfig, ScanOptions};
+use rayon::prelude::*;
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut repo: Option<PathBuf> = None;
+    let mut threads: Option<usize> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--threads" => {
+                threads = Some(args.next().context("--threads needs a value")?.parse()?);
+            }
+            _ if repo.is_none() => repo = Some(PathBuf::from(a)),
+            other => bail!("unexpected argument {other:?}"),
+        }
+    }
+    let Some(repo) = repo else {
+        bail!("usage: scan_bench <repo> [--threads N]");
+    };
+    let tmp = std::env::temp_dir().join(format!("drift-scan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let db = tmp.join("drift.db");
+    let config = ScanConfig {
+        db_path: Some(db.clone()),
+        threads,
+        ..ScanConfig::default()
+    };
+    let project = Project::open(&repo, config)?;
+    let cancel = AtomicBool::new(false);
+
+    let t = Instant::now();
+    let full = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
+    let full_time = t.elapsed();
+    let rss_after_full = drift_bench::peak_rss_kib();
+
+    let t = Instant::now();
+    let noop = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
+    let noop_time = t.elapsed();
+
+    // Bare parse of exactly the files the scan analysed (read + parse).
+    let mut files: Vec<(PathBuf, Lang)> = Vec::new();
+    project
+        .index()
+        .for_each_file_facts(|row| -> Result<(), drift_scan::IndexError> {
+            if row.status != FileStatus::Skipped {
+                files.push((project.root().join(&row.path), row.lang));
+            }
+            Ok(())
+        })?;
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|(p, _)| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let pool = match threads {
+        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build()?,
+        None => rayon::ThreadPoolBuilder::new().build()?,
+    };
+    let t = Instant::now();
+    let nodes: usize = pool.install(|| {
+        files
+            .par_iter()
+            .map_init(
+                || FileAnalyzer::new(AnalyzeOptions::default()),
+                |an, (path, lang)| {
+                    let Ok(src) = std::fs::read(path) else {
+                        return 0;
+                    };
+                    an.parse_only(*lang, &src).unwrap_or(0)
+                },
+            )
+            .sum()
+    });
+    let parse_time = t.elapsed();
+
+    // Bare analysis (parse + extraction + detectors, no I/O besides reads).
+    let detectors = project.detectors();
+    let t = Instant::now();
+    let matches: usize = pool.install(|| {
+        files
+            .par_iter()
+            .map_init(
+                || FileAnalyzer::new(AnalyzeOptions::default()),
+                |an, (path, lang)| {
+                    let Ok(src) = std::fs::read(path) else {
+                        return 0;
+                    };
+                    let rel = path.strip_prefix(project.root()).unwrap_or(path);
+                    an.analyze(*lang, &rel.to_string_lossy(), &src, detectors, None)
+                        .map(|a| a.facts.matches.len())
+                        .unwrap_or(0)
+                },
+            )
+            .sum()
+    });
+    let analyze_time = t.elapsed();
+
+    let n = full.parsed as f64;
+    println!("corpus           {}", repo.display());
+    println!(
+        "files            {} parsed, {} skipped, {} partial, {:.1} MiB, {} syntax nodes",
+        full.parsed,
+        full.skipped.len(),
+        full.partial.len(),
+        bytes as f64 / (1024.0 * 1024.0),
+        nodes
+    );
+    println!(
+        "languages        {}",
+        full.files_by_lang
+            .iter()
+            .map(|(l, c)| format!("{l}={c}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "threads          {}",
+        threads.map_or_else(
+            || format!("{} (default)", rayon::current_num_threads()),
+            |t| t.to_string()
+        )
+    );
+    println!(
+        "full scan        {:>8.3} s  {:>8.0} files/s  (discover {:.3}, parse+store {:.3}, learn {:.3}, final txn {:.3})",
+        secs(full_time),
+        n / secs(full_time),
+        secs(full.durations.discover),
+        secs(full.durations.parse),
+        secs(full.durations.learn),
+        secs(full.durations.store)
+    );
+    println!(
+        "no-op rescan     {:>8.3} s  ({} parsed, {} unchanged)  = {:.1} % of full",
+        secs(noop_time),
+        noop.parsed,
+        noop.unchanged,
+        100.0 * secs(noop_time) / secs(full_time)
+    );
+    println!(
+        "bare parse       {:>8.3} s  {:>8.0} files/s  (read + tree-sitter parse only)",
+        secs(parse_time),
+        n / secs(parse_time)
+    );
+    println!(
+        "bare analyze     {:>8.3} s  {:>8.0} files/s  (read + parse + extract + detect, {matches} matches)",
+        secs(analyze_time),
+        n / secs(analyze_time)
+    );
+    println!(
+        "full / parse     {:>8.2} x   (full / analyze {:.2} x)",
+        secs(full_time) / secs(parse_time),
+        secs(full_time) / secs(analyze_time)
+    );
+    println!(
+        "patterns         {} patterns, {} violations",
+        full.patterns, full.violations
+    );
+    println!(
+        "peak RSS         {} MiB after full scan, {} MiB at end",
+        rss_after_full.map_or("?".into(), |k| (k / 1024).to_string()),
+        drift_bench::peak_rss_kib().map_or("?".into(), |k| (k / 1024).to_string())
+    );
+    println!(
+        "index size       {:.1} MiB",
+        std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / (1024.0 * 1024.0)
+    );
+    drop(project);
+    if std::env::var_os("DRIFT_BENCH_KEEP").is_some() {
+        println!("index kept at    {}", db.display());
+    } else {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! drift-index: schema, writes, reads, transactions.
+#![allow(clippy::unwrap_used)]
+
+use drift_core::{
+    Call, DetectorMatch, FileFacts, Import, ImportKind, Lang, Span, Symbol, SymbolKind,
+};
+use drift_index::*;
+
+fn span(line: u32) -> Span {
+    Span {
+        start_line: line,
+        start_col: 1,
+        end_line: line,
+        end_col: 10,
+    }
+}
+
+fn facts() -> FileFacts {
+    FileFacts {
+        symbols: vec![Symbol {
+            name: "run".into(),
+            qualified_name: "Service.run".into(),
+            kind: SymbolKind::Method,
+            span: span(2),
+            name_span: span(2),
+            parent: None,
+            signature: "run(x: number): void".into(),
+            params: vec![],
+            return_type: Some("void".into()),
+            decorators: vec![],
+            bases: vec![],
+            exported: true,
+            has_doc: false,
+            is_async: false,
+            is_static: false,
+        }],
+        imports: vec![Import {
+            source: "./util".into(),
+            kind: ImportKind::Named,
+            imported: "helper".into(),
+            local: "helper".into(),
+            reexport: false,
+            type_only: false,
+            span: span(1),
+        }],
+        calls: vec![Call {
+            callee: "helper".into(),
+            name: "helper".into(),
+            receiver: None,
+            arg_count: 1,
+            arg_names: vec![],
+            is_constructor: false,
+            enclosing: Some(0),
+            span: span(3),
+        }],
+        matches: vec![DetectorMatch {
+            detector: "x/style".into(),
+            variant: "a".into(),
+            span: span(3),
+            snippet: "helper(x)".into(),
+        }],
+        line_count: 4,
+        ..FileFacts::default()
+    }
+}
+
+fn analyzed(path: &str, hash: &str) -> FileWrite {
+    FileWrite::Analyzed {
+        path: path.into(),
+        lang: Lang::TypeScript,
+        size: 10,
+        mtime_ns: 5,
+        hash: hash.into(),
+        lossy: false,
+        facts: Box::new(facts()),
+    }
+}
+
+fn pattern(id: &str) -> Pattern {
+    Pattern {
+        id: id.into(),
+        detector: id.into(),
+        category: "style".into(),
+        name: "Style".into(),
+        description: String::new(),
+        lang: Some(Lang::TypeScript),
+        dominant: "a".into(),
+        confidence: 0.9,
+        tier: "established".into(),
+        occurrences: 10,
+        file_count: 4,
+        variants: vec![Variant {
+            name: "a".into(),
+            count: 10,
+            file_count: 4,
+            share: 1.0,
+            examples: vec![Example {
+                path: "src/a.ts".into(),
+                span: span(3),
+                snippet: "x".into(),
+            }],
+        }],
+    }
+}
+
+fn violation(path: &str, severity: Severity) -> Violation {
+    Violation {
+        pattern_id: "x/style".into(),
+        path: path.into(),
+        span: span(7),
+        found: "b".into(),
+        expected: "a".into(),
+        severity,
+        message: "m".into(),
+        snippet: "s".into(),
+    }
+}
+
+fn meta() -> ScanMeta {
+    ScanMeta {
+        started_at: 1,
+        finished_at: 2,
+        duration_ms: 3,
+        full: true,
+        parsed: 1,
+        unchanged: 0,
+        removed: 0,
+    }
+}
+
+#[test]
+fn open_creates_migrates_and_refuses_newer_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/.drift/drift.db");
+    let idx = Index::open(&db).unwrap();
+    let version: u32 = idx
+        .with_conn(|c| -> Result<u32, IndexError> {
+            Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        })
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = idx
+        .with_conn(|c| -> Result<String, IndexError> {
+            Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?)
+        })
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(idx);
+    Index::open(&db).unwrap(); // idempotent
+    let idx = Index::open(&db).unwrap();
+    idx.with_conn(|c| -> Result<(), IndexError> {
+        c.pragma_update(None, "user_version", 999)?;
+        Ok(())
+    })
+    .unwrap();
+    drop(idx);
+    let err = Index::open(&db).unwrap_err();
+    assert!(
+        matches!(err, IndexError::SchemaTooNew { found: 999, .. }),
+        "{err}"
+    );
+    assert!(Index::open_read_only(&db).is_err());
+}
+
+#[test]
+fn facts_round_trip_and_queries() {
+    let idx = Index::open_in_memory().unwrap();
+    idx.begin_scan(1).unwrap();
+    idx.write_files(&[
+        analyzed("src/a.ts", "h1"),
+        analyzed("src/b_c.ts", "h2"),
+        FileWrite::Skipped {
+            file: SkippedFile {
+                path: "big.js".into(),
+                lang: Some(Lang::JavaScript),
+                reason: SkipReason::TooLarge,
+                detail: "2 > 1".into(),
+            },
+            size: 2,
+            mtime_ns: 3,
+            hash: None,
+        },
+    ])
+    .unwrap();
+    assert_eq!(
+        idx.file_facts("src/a.ts").unwrap(),
+        Some((Lang::TypeScript, facts()))
+    );
+    let info = idx.file_info("src/a.ts").unwrap().unwrap();
+    assert_eq!(info.status, FileStatus::Ok);
+    assert_eq!(info.symbols[0].qualified_name, "src.a.Service.run");
+    assert_eq!(info.symbols[0].local_name, "Service.run");
+    assert_eq!(info.imports[0].source, "./util");
+    assert_eq!(info.matches[0].variant, "a");
+    let skipped = idx.skipped_files().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].reason, SkipReason::TooLarge);
+    let states = idx.file_states().unwrap();
+    assert_eq!(states["big.js"].skip_reason, Some(SkipReason::TooLarge));
+    assert_eq!(states["src/a.ts"].hash.as_deref(), Some("h1"));
+
+    // Re-writing a file replaces (not duplicates) its facts.
+    idx.write_files(&[analyzed("src/a.ts", "h3")]).unwrap();
+    let summary = idx.summary().unwrap();
+    assert_eq!((summary.symbols, summary.calls, summary.matches), (2, 2, 2));
+    assert!(summary.scan_interrupted);
+
+    let patterns = [pattern("x/style")];
+    let violations = [
+        violation("src/a.ts", Severity::Warning),
+        violation("src/b_c.ts", Severity::Error),
+        violation("src/bxc.ts", Severity::Info),
+    ];
+    idx.finish_scan(
+        &FinishScan {
+            removed: &["big.js".to_string()],
+            learned: Some((&patterns, &violations)),
+            meta: meta(),
+        },
+        |_| -> Result<(), IndexError> { Ok(()) },
+    )
+    .unwrap();
+    let summary = idx.summary().unwrap();
+    assert!(!summary.scan_interrupted);
+    assert_eq!(summary.skipped, 0);
+    assert_eq!(summary.last_scan, Some(meta()));
+    assert_eq!(idx.pattern("x/style").unwrap(), Some(pattern("x/style")));
+    // `_` in a prefix is literal.
+    let v = idx
+        .violations(&ViolationFilter {
+            path_prefix: Some("src/b_".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].path, "src/b_c.ts");
+    let v = idx
+        .violations(&ViolationFilter {
+            min_severity: Some(Severity::Warning),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(
+        idx.patterns(&PatternFilter {
+            min_confidence: Some(0.95),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        0
+    );
+    assert_eq!(
+        idx.patterns(&PatternFilter {
+            tier: Some("established".into()),
+            lang: Some(Lang::TypeScript),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+    let hits = idx.search_symbols("run", 10).unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(idx.search_symbols("%", 10).unwrap().len(), 0);
+
+    // learned: None keeps the stored patterns.
+    idx.finish_scan(
+        &FinishScan {
+            removed: &["src/b_c.ts".to_string()],
+            learned: None,
+            meta: meta(),
+        },
+        |_| -> Result<(), IndexError> { Ok(()) },
+    )
+    .unwrap();
+    assert_eq!(idx.patterns(&Default::default()).unwrap().len(), 1);
+    assert_eq!(idx.violations(&Default::default()).unwrap().len(), 3);
+    let mut n = 0;
+    idx.for_each_file_facts(|row| -> Result<(), IndexError> {
+        assert_eq!(row.facts, facts());
+        n += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn failed_final_transaction_changes_nothing() {
+    let idx = Index::open_in_memory().unwrap();
+    idx.write_files(&[analyzed("src/a.ts", "h1")]).unwrap();
+    idx.replace_patterns(&[pattern("x/style")], &[]).unwrap();
+    let err = idx
+        .finish_scan(
+            &FinishScan {
+                removed: &["src/a.ts".to_string()],
+                learned: Some((&[], &[])),
+                meta: meta(),
+            },
+            |tx| -> Result<(), IndexError> {
+                tx.execute_batch("CREATE TABLE cg(x INTEGER)")?;
+                Err(IndexError::Corrupt("callgraph failed".into()))
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("callgraph failed"));
+    assert!(idx.file_info("src/a.ts").unwrap().is_some());
+    assert_eq!(idx.patterns(&Default::default()).unwrap().len(), 1);
+    assert!(idx.summary().unwrap().last_scan.is_none());
+}
+
+#[test]
+fn read_only_handle_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drift.db");
+    Index::open(&db).unwrap();
+    let ro = Index::open_read_only(&db).unwrap();
+    assert!(ro.is_read_only());
+    assert!(ro.summary().is_ok());
+    assert!(ro.write_files(&[analyzed("a.ts", "h")]).is_err());
+}
