@@ -19,6 +19,8 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "auth/middleware-scope.toml",
     "config/env-access.toml",
     "data-access/query-style.toml",
+    "documentation/doc-comments.toml",
+    "documentation/todo-comments.toml",
     "error-handling/catch-handling.toml",
     "error-handling/catch-specificity.toml",
     "error-handling/error-type-naming.toml",
@@ -47,4 +49,8 @@ pub(crate) static BUILTIN_RULES: &[(&str, &str)] = rules![
     "testing/go-table-tests.toml",
     "testing/test-framework.toml",
     "testing/test-structure.toml",
+    "typing/explicit-any.toml",
+    "typing/return-type-annotations.toml",
+    "typing/signature-annotations.toml",
+    "typing/type-assertions.toml",
 ];
