@@ -101,6 +101,24 @@ fn bench(c: &mut Criterion) {
         g.edges().len(),
         t.elapsed()
     );
+    // One-shot: incremental update after a body change in one file.
+    let mut edited = files.clone();
+    edited[4321]
+        .1
+        .calls
+        .push(call("f4321_0".to_string(), 5, 30));
+    let all: Vec<_> = edited
+        .iter()
+        .map(|(p, f)| (p.as_str(), Lang::TypeScript, f))
+        .collect();
+    let changed = vec![all[4321]];
+    let mut g2 = g.clone();
+    let t = Instant::now();
+    let n = g2.update(&changed, &[], &all);
+    eprintln!(
+        "incremental update (1 changed file): re-resolved {n} files in {:?}",
+        t.elapsed()
+    );
     let Lookup::Found(a) = g.lookup("src.d12.m1234.f1234_0") else {
         panic!("synthetic node missing");
     };

@@ -337,6 +337,7 @@ impl CallGraph {
     }
 
     pub fn stats(&self) -> Stats {
+        use std::collections::HashMap;
         let mut s = Stats {
             files: self.files.len(),
             edges: self.edges.len(),
@@ -348,8 +349,10 @@ impl CallGraph {
                 .len(),
             ..Stats::default()
         };
+        let mut by_lang: HashMap<drift_core::Lang, LangStats> = HashMap::new();
+        let mut by_strategy: HashMap<Strategy, usize> = HashMap::new();
         for n in &self.nodes {
-            let ls = s.by_language.entry(n.lang.id().to_string()).or_default();
+            let ls = by_lang.entry(n.lang).or_default();
             if n.kind == NodeKind::Module {
                 s.modules += 1;
             } else {
@@ -357,23 +360,21 @@ impl CallGraph {
                 ls.functions += 1;
             }
         }
-        for st in Strategy::ALL {
-            s.by_strategy.insert(st.id().to_string(), 0);
-        }
         for e in &self.edges {
-            *s.by_strategy
-                .entry(e.strategy.id().to_string())
-                .or_default() += 1;
+            *by_strategy.entry(e.strategy).or_default() += 1;
             if e.strategy == Strategy::Callback || e.strategy == Strategy::Decorator {
                 continue;
             }
             s.resolved_call_sites += e.sites as usize;
-            let lang = self.nodes[e.caller as usize].lang.id().to_string();
-            s.by_language.entry(lang).or_default().resolved += e.sites as usize;
+            by_lang
+                .entry(self.nodes[e.caller as usize].lang)
+                .or_default()
+                .resolved += e.sites as usize;
         }
         for u in &self.unresolved {
-            let lang = self.nodes[u.caller as usize].lang.id().to_string();
-            let ls = s.by_language.entry(lang).or_default();
+            let ls = by_lang
+                .entry(self.nodes[u.caller as usize].lang)
+                .or_default();
             if u.external.is_some() {
                 s.external_calls += 1;
                 ls.external += 1;
@@ -382,7 +383,13 @@ impl CallGraph {
                 ls.unresolved += 1;
             }
         }
-        for ls in s.by_language.values_mut() {
+        for st in Strategy::ALL {
+            s.by_strategy.insert(
+                st.id().to_string(),
+                by_strategy.get(&st).copied().unwrap_or(0),
+            );
+        }
+        for (lang, mut ls) in by_lang {
             ls.calls = ls.resolved + ls.unresolved + ls.external;
             let denom = ls.resolved + ls.unresolved;
             ls.resolution_rate = if denom == 0 {
@@ -390,6 +397,7 @@ impl CallGraph {
             } else {
                 ls.resolved as f64 / denom as f64
             };
+            s.by_language.insert(lang.id().to_string(), ls);
         }
         s
     }
