@@ -242,6 +242,8 @@ pub fn scan(
     if cancel.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(DriftError::cancelled());
     }
+    let lock = scan_lock(&root);
+    let _guard = wait_for(&lock, cancel)?;
     let config = scan_config(&root, options)?;
     let project = open_project(&root, config)?;
     let scan_options = drift_scan::ScanOptions {
@@ -254,6 +256,38 @@ pub fn scan(
         .map_err(scan_error)?;
     invalidate_graph(&root);
     Ok(scan_report(&root, report))
+}
+
+/// One lock per canonical root: scans of the same project from this process
+/// run one after the other (each opens its own `Project`, whose own lock
+/// would not serialise them).
+fn scan_lock(root: &Path) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut locks = LOCKS
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    Arc::clone(locks.entry(root.to_path_buf()).or_default())
+}
+
+/// Waits for `lock`, giving up with `DRIFT_CANCELLED` if `cancel` is set
+/// while waiting.
+fn wait_for<'a>(
+    lock: &'a Mutex<()>,
+    cancel: &AtomicBool,
+) -> DriftResult<std::sync::MutexGuard<'a, ()>> {
+    loop {
+        match lock.try_lock() {
+            Ok(guard) => return Ok(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(DriftError::cancelled());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    }
 }
 
 pub fn progress_event(p: &Progress) -> js::ScanProgress {

@@ -103,6 +103,12 @@ describe("scan", () => {
     assert.equal(parse?.total, 14);
   });
 
+  it("serialises concurrent scans of one project", async () => {
+    const [a, b] = await Promise.all([scan(root, { full: true }), scan(root)]);
+    assert.equal(a.parsed + b.parsed, 14, "one of them found nothing to do");
+    assert.equal(a.parsed * b.parsed, 0);
+  });
+
   it("honours include/exclude/languages options", async () => {
     const r = fixture({
       "a/x.ts": "export function x(): void {}\n",
