@@ -1691,6 +1691,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
         } else {
             text.split('.').collect()
         };
+        if segs.is_empty() || segs.iter().any(|s| s.is_empty()) {
+            return (Val::Unknown, Strategy::Local);
+        }
         if fc.lang == Lang::Rust
             && rust_like
             && matches!(segs.first(), Some(&("crate" | "super" | "self")))

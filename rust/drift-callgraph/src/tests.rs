@@ -143,3 +143,36 @@ fn store_round_trip_is_identical() {
         .expect("count");
     assert_eq!(n, 2);
 }
+
+#[test]
+fn malformed_callee_text_does_not_panic() {
+    let mut f = FileFacts {
+        symbols: vec![sym("f", "f", SymbolKind::Function, None)],
+        ..FileFacts::default()
+    };
+    for callee in [
+        "::", "", ".", "a..b", "::a::", "super", "this", "new ", "()", "a.()", "self::", "crate",
+    ] {
+        f.calls.push(call(callee, Some(0)));
+    }
+    f.bindings.push(Binding {
+        name: "x".into(),
+        value: BindingValue::Alias("x".into()),
+        scope: None,
+        span: Span::default(),
+    });
+    f.calls.push(call("x", None));
+    for lang in [
+        Lang::Rust,
+        Lang::Python,
+        Lang::TypeScript,
+        Lang::Java,
+        Lang::Go,
+        Lang::CSharp,
+    ] {
+        let g = CallGraph::build(&[("a/b.x", lang, &f)]);
+        assert_eq!(g.nodes().len(), 2);
+        let _ = g.stats();
+        let _ = g.dead_code();
+    }
+}
