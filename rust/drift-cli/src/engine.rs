@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use drift_config::Config;
-use drift_scan::{LearnSettings, Phase, Progress, Project, ScanConfig, ScanError, ScanOptions, ScanReport};
+use drift_scan::{
+    LearnSettings, Phase, Progress, Project, ScanConfig, ScanError, ScanOptions, ScanReport,
+};
 
 use crate::Ctx;
 use crate::error::CliError;
@@ -31,6 +33,7 @@ pub fn scan_config(config: &Config) -> ScanConfig {
         skip_hidden: scan.skip_hidden,
         follow_symlinks: scan.follow_symlinks,
         rule_dirs: config.rules.dirs.iter().map(PathBuf::from).collect(),
+        builtin_rules: config.rules.builtin,
         learn: LearnSettings {
             min_occurrences: config.learn.min_occurrences,
             min_files: config.learn.min_files,
@@ -58,14 +61,13 @@ pub fn open(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
 pub fn map_scan_error(e: ScanError) -> anyhow::Error {
     match e {
         ScanError::Cancelled => CliError::Interrupted.into(),
-        ScanError::OutsideRoot(path) => CliError::Usage(format!(
-            "{} is outside the project root",
-            path.display()
+        ScanError::OutsideRoot(path) => {
+            CliError::Usage(format!("{} is outside the project root", path.display())).into()
+        }
+        ScanError::Glob { glob, message } => CliError::Usage(format!(
+            "invalid glob `{glob}` in the configuration: {message}"
         ))
         .into(),
-        ScanError::Glob { glob, message } => {
-            CliError::Usage(format!("invalid glob `{glob}` in the configuration: {message}")).into()
-        }
         ScanError::Config(message) => {
             CliError::Usage(format!("invalid configuration: {message}")).into()
         }
@@ -115,10 +117,8 @@ pub fn scan(ctx: &mut Ctx<'_>, project: &Project, options: &ScanOptions) -> Resu
     let quiet = ctx.global.quiet;
     let fancy = ctx.term.stderr_tty && !ctx.term.ci && !quiet;
     let bar = fancy.then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            None,
-            indicatif::ProgressDrawTarget::stderr(),
-        );
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
         let style = indicatif::ProgressStyle::with_template(
             "{spinner} {msg:<12} [{bar:30}] {pos}/{len} files ({per_sec}, {elapsed})",
         )
@@ -168,6 +168,41 @@ pub fn open_scanned(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
     let project = open(ctx, config)?;
     ensure_scanned(&project)?;
     Ok(project)
+}
+
+/// Read access to the index without loading detectors: the database is
+/// opened read-only when it can be, else through the engine (which also
+/// migrates an older schema).
+pub enum IndexHandle {
+    ReadOnly(drift_scan::Index),
+    Project(Box<Project>),
+}
+
+impl IndexHandle {
+    pub fn index(&self) -> &drift_scan::Index {
+        match self {
+            IndexHandle::ReadOnly(i) => i,
+            IndexHandle::Project(p) => p.index(),
+        }
+    }
+}
+
+/// Opens the index of a scanned project for reading (fast path for
+/// `conventions`, `approve`, `ignore`, `export`).
+pub fn open_index(ctx: &Ctx<'_>, config: &Config) -> Result<IndexHandle> {
+    let db = drift_config::paths::db_file(&ctx.root);
+    if !db.is_file() {
+        return Err(CliError::NotScanned.into());
+    }
+    if let Ok(index) = drift_scan::Index::open_read_only(&db)
+        && let Ok(summary) = index.summary()
+    {
+        if summary.last_scan.is_none() {
+            return Err(CliError::NotScanned.into());
+        }
+        return Ok(IndexHandle::ReadOnly(index));
+    }
+    Ok(IndexHandle::Project(Box::new(open_scanned(ctx, config)?)))
 }
 
 /// Fails with "run `drift scan`" when the index has never been scanned.

@@ -28,7 +28,10 @@ pub enum CliError {
     NotScanned,
 
     #[error("unknown convention `{id}`{}", suggest(suggestions))]
-    UnknownConvention { id: String, suggestions: Vec<String> },
+    UnknownConvention {
+        id: String,
+        suggestions: Vec<String>,
+    },
 
     #[error("{} is outside the project root {}\n  fix: pass paths inside the project, or --root <dir>", path.display(), root.display())]
     PathOutside { path: PathBuf, root: PathBuf },
@@ -92,7 +95,11 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
 
 /// Nearest ids to `id` by edit distance (and prefix/substring matches),
 /// best first, at most `limit`.
-pub fn nearest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<String> {
+pub fn nearest<'a>(
+    id: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
     let mut scored: Vec<(usize, &str)> = known
         .into_iter()
         .filter_map(|k| {
@@ -104,7 +111,11 @@ pub fn nearest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>, limit: us
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(limit).map(|(_, k)| k.to_string()).collect()
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, k)| k.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -113,12 +124,19 @@ mod tests {
 
     #[test]
     fn nearest_finds_typos_and_prefixes() {
-        let known = ["naming/function-case:camel-case", "naming/class-case:pascal-case", "api/route-style:kebab-case"];
+        let known = [
+            "naming/function-case:camel-case",
+            "naming/class-case:pascal-case",
+            "api/route-style:kebab-case",
+        ];
         assert_eq!(
             nearest("naming/function-case:camel-cas", known, 3),
             vec!["naming/function-case:camel-case"]
         );
-        assert_eq!(nearest("naming/function-case", known, 3), vec!["naming/function-case:camel-case"]);
+        assert_eq!(
+            nearest("naming/function-case", known, 3),
+            vec!["naming/function-case:camel-case"]
+        );
         assert!(nearest("zzz", known, 3).is_empty());
     }
 

@@ -81,7 +81,13 @@ fn markdown_item(i: &ExportItem) -> String {
     if !i.description.is_empty() {
         let _ = writeln!(s, "{}", i.description.trim());
     }
-    let _ = write!(s, "Use `{}` ({:.0}% confidence, id `{}`)", i.variant, i.confidence * 100.0, i.id);
+    let _ = write!(
+        s,
+        "Use `{}` ({:.0}% confidence, id `{}`)",
+        i.variant,
+        i.confidence * 100.0,
+        i.id
+    );
     if i.avoid.is_empty() {
         s.push_str(".\n");
     } else {
@@ -89,7 +95,13 @@ fn markdown_item(i: &ExportItem) -> String {
         let _ = writeln!(s, "; avoid {}.", avoid.join(", "));
     }
     for e in &i.examples {
-        let _ = writeln!(s, "- `{}:{}`: `{}`", e.path, e.line, e.snippet.replace('`', "'"));
+        let _ = writeln!(
+            s,
+            "- `{}:{}`: `{}`",
+            e.path,
+            e.line,
+            e.snippet.replace('`', "'")
+        );
     }
     s.push('\n');
     s
@@ -199,7 +211,9 @@ pub fn markdown(approved: &[ConventionView], examples: usize, max_tokens: usize)
 pub fn json(approved: &[ConventionView], examples: usize, max_tokens: usize) -> Exported {
     let base = 60; // envelope and summary fields
     let (items, omitted) = select(approved, examples, max_tokens, base, |i, _| {
-        estimate_tokens(&serde_json::to_string_pretty(i).unwrap_or_default()) + 1
+        // Nested two levels deep: 4 more spaces (1 token) on every line.
+        let text = serde_json::to_string_pretty(i).unwrap_or_default();
+        estimate_tokens(&text) + text.lines().count() + 1
     });
     let included = items.len();
     let mut value = json!({
@@ -228,11 +242,11 @@ mod tests {
     use crate::model::{ExampleView, State, VariantView};
 
     fn conv(id: &str, confidence: f64, examples: usize) -> ConventionView {
-        let (pattern, variant) = id.split_once(':').unwrap();
+        let (pattern, variant) = id.split_once(':').expect("id");
         ConventionView {
             id: id.into(),
             pattern: pattern.into(),
-            category: pattern.split('/').next().unwrap().into(),
+            category: pattern.split('/').next().expect("category").into(),
             name: format!("{pattern} style"),
             description: "How things are done here.".into(),
             variant: variant.into(),
@@ -258,7 +272,13 @@ mod tests {
                         })
                         .collect(),
                 },
-                VariantView { name: "other".into(), count: 1, file_count: 1, share: 0.1, examples: vec![] },
+                VariantView {
+                    name: "other".into(),
+                    count: 1,
+                    file_count: 1,
+                    share: 0.1,
+                    examples: vec![],
+                },
             ],
         }
     }
@@ -274,11 +294,21 @@ mod tests {
     #[test]
     fn budget_is_respected_and_confident_first() {
         let all: Vec<ConventionView> = (0..30)
-            .map(|i| conv(&format!("cat{}/p{i:02}:v", i % 3), 0.5 + f64::from(i) / 100.0, 3))
+            .map(|i| {
+                conv(
+                    &format!("cat{}/p{i:02}:v", i % 3),
+                    0.5 + f64::from(i) / 100.0,
+                    3,
+                )
+            })
             .collect();
         for budget in [50, 150, 400, 1000, 5000] {
             let md = markdown(&all, 2, budget);
-            assert!(md.tokens <= budget.max(estimate_tokens(MD_HEADER) + 24), "md {} > {budget}", md.tokens);
+            assert!(
+                md.tokens <= budget.max(estimate_tokens(MD_HEADER) + 24),
+                "md {} > {budget}",
+                md.tokens
+            );
             assert_eq!(md.included + md.omitted, all.len());
             let js = json(&all, 2, budget);
             assert!(js.tokens <= budget.max(80), "json {} > {budget}", js.tokens);

@@ -78,7 +78,16 @@ pub fn resolve_rev(root: &Path, rev: &str) -> Result<String> {
         .into());
     }
     let spec = format!("{rev}^{{commit}}");
-    let out = run(root, &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?;
+    let out = run(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ],
+    )?;
     let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if out.status.success() && !id.is_empty() {
         Ok(id)
@@ -133,12 +142,23 @@ pub fn changed_lines(root: &Path, since: Option<&str>, staged: bool) -> Result<C
     }
     let mut changed = parse_unified_zero(&String::from_utf8_lossy(&out.stdout));
     if !staged {
-        let out = run(root, &["ls-files", "--others", "--exclude-standard", "-z", "--", "."])?;
+        let out = run(
+            root,
+            &[
+                "ls-files",
+                "--others",
+                "--exclude-standard",
+                "-z",
+                "--",
+                ".",
+            ],
+        )?;
         if out.status.success() {
             for path in out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
-                changed
-                    .files
-                    .insert(String::from_utf8_lossy(path).into_owned(), FileChange::Whole);
+                changed.files.insert(
+                    String::from_utf8_lossy(path).into_owned(),
+                    FileChange::Whole,
+                );
             }
         }
     }
@@ -285,7 +305,10 @@ diff --git \"a/sp ace\\303\\251.go\" \"b/sp ace\\303\\251.go\"
             Some(&FileChange::Lines(vec![(3, 3), (11, 12)]))
         );
         assert!(!c.files.contains_key("gone.py"));
-        assert_eq!(c.files.get("new.py"), Some(&FileChange::Lines(vec![(1, 3)])));
+        assert_eq!(
+            c.files.get("new.py"),
+            Some(&FileChange::Lines(vec![(1, 3)]))
+        );
         assert!(c.files.contains_key("sp aceé.go"), "{:?}", c.files.keys());
         assert!(c.touches("src/a.ts", 12, 12));
         assert!(c.touches("src/a.ts", 1, 3));

@@ -171,8 +171,9 @@ fn init_tracing(args: &[OsString], ansi: bool) {
         _ => "trace",
     };
     let filter = match std::env::var("DRIFT_LOG") {
-        Ok(spec) if !spec.trim().is_empty() => EnvFilter::try_new(spec.trim())
-            .unwrap_or_else(|_| EnvFilter::new(default)),
+        Ok(spec) if !spec.trim().is_empty() => {
+            EnvFilter::try_new(spec.trim()).unwrap_or_else(|_| EnvFilter::new(default))
+        }
         _ => EnvFilter::new(default),
     };
     let _ = tracing_subscriber::fmt()
@@ -215,15 +216,37 @@ fn run_inner(
     let err_style = Styler::new(cli.global.color, term.stderr_tty, term.no_color);
     match dispatch(cli, out, &mut *err, term, cancel) {
         Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::OK),
         Err(e) => {
             let code = exit_code_for(&e);
             let _ = writeln!(err, "{} {e}", err_style.red(&err_style.bold("error:")));
             for cause in e.chain().skip(1) {
                 let _ = writeln!(err, "  caused by: {cause}");
             }
+            if let Some(hint) = hint_for(&e) {
+                let _ = writeln!(err, "  fix: {hint}");
+            }
             ExitCode::from(code)
         }
     }
+}
+
+/// stdout closed early (`drift … | head`): not an error worth reporting.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A fix for errors whose message does not carry one.
+fn hint_for(e: &anyhow::Error) -> Option<&'static str> {
+    e.chain().find_map(|cause| match cause.downcast_ref::<drift_config::ConfigError>()? {
+        drift_config::ConfigError::Syntax(_) | drift_config::ConfigError::Invalid(_) => Some(
+            "correct the value at that line and column (every key is documented in the template `drift init` writes; `drift doctor` re-checks)",
+        ),
+        _ => None,
+    })
 }
 
 fn resolve_root(global: &GlobalArgs, cwd: &Path) -> anyhow::Result<PathBuf> {

@@ -92,6 +92,11 @@ pub struct Catalog {
     pub decisions: Decisions,
 }
 
+/// Three decimals: enough to read, stable across float noise.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 pub fn split_id(id: &str) -> (&str, Option<&str>) {
     match id.rsplit_once(':') {
         Some((p, v)) => (p, Some(v)),
@@ -136,6 +141,7 @@ impl Catalog {
                 .find(|v| v.name == variant)
                 .map_or(0.0, |v| v.share)
         };
+        let confidence = round3(confidence);
         ConventionView {
             id,
             pattern: p.id.clone(),
@@ -158,7 +164,7 @@ impl Catalog {
                     name: v.name.clone(),
                     count: v.count,
                     file_count: v.file_count,
-                    share: v.share,
+                    share: round3(v.share),
                     examples: v.examples.iter().map(ExampleView::from).collect(),
                 })
                 .collect(),
@@ -303,7 +309,10 @@ pub fn check(
     }
     let mut by_detector: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in enforced.iter().enumerate() {
-        by_detector.entry(e.pattern.detector.as_str()).or_default().push(i);
+        by_detector
+            .entry(e.pattern.detector.as_str())
+            .or_default()
+            .push(i);
     }
     let mut violations = Vec::new();
     index.for_each_match(|m: MatchRow| -> Result<(), drift_scan::IndexError> {
@@ -354,7 +363,10 @@ pub fn check(
     violations.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.convention).cmp(&(&b.path, b.line, b.column, &b.convention))
     });
-    let used: BTreeMap<&str, ()> = violations.iter().map(|v| (v.convention.as_str(), ())).collect();
+    let used: BTreeMap<&str, ()> = violations
+        .iter()
+        .map(|v| (v.convention.as_str(), ()))
+        .collect();
     let rules = enforced
         .iter()
         .filter(|e| used.contains_key(e.id.as_str()))
@@ -364,7 +376,11 @@ pub fn check(
             description: if e.pattern.description.is_empty() {
                 format!("Use `{}` ({})", e.expected, e.pattern.id)
             } else {
-                format!("{} Convention: `{}`.", e.pattern.description.trim_end(), e.expected)
+                format!(
+                    "{} Convention: `{}`.",
+                    e.pattern.description.trim_end(),
+                    e.expected
+                )
             },
             severity: e.severity,
         })

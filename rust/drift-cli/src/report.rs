@@ -121,7 +121,11 @@ pub fn text(report: &CheckReport, s: &Styler) -> String {
             "{} ({} checked{})",
             s.green("No violations"),
             plural(report.conventions_checked, "convention"),
-            report.scope.as_deref().map(|x| format!(", {x}")).unwrap_or_default()
+            report
+                .scope
+                .as_deref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default()
         );
     } else {
         let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
@@ -135,7 +139,11 @@ pub fn text(report: &CheckReport, s: &Styler) -> String {
             parts.join(", "),
             plural(report.files(), "file"),
             plural(report.conventions_checked, "convention"),
-            report.scope.as_deref().map(|x| format!(", {x}")).unwrap_or_default()
+            report
+                .scope
+                .as_deref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default()
         );
     }
     out
@@ -244,7 +252,9 @@ pub fn sarif(report: &CheckReport, version: &str) -> serde_json::Value {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -78,7 +78,12 @@ pub enum Tier {
 
 impl Tier {
     /// Strongest first.
-    pub const ALL: [Tier; 4] = [Tier::Established, Tier::Emerging, Tier::Weak, Tier::Insufficient];
+    pub const ALL: [Tier; 4] = [
+        Tier::Established,
+        Tier::Emerging,
+        Tier::Weak,
+        Tier::Insufficient,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,7 +95,9 @@ impl Tier {
     }
 
     pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.as_str() == s.to_ascii_lowercase())
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.to_ascii_lowercase())
     }
 }
 
@@ -231,13 +238,17 @@ impl Default for ExportSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RulesSection {
+    /// Load Drift's builtin detector pack.
+    pub builtin: bool,
+    /// Extra rule directories (`.drift/rules` is always read).
     pub dirs: Vec<String>,
 }
 
 impl Default for RulesSection {
     fn default() -> Self {
         RulesSection {
-            dirs: vec![".drift/rules".to_string()],
+            builtin: true,
+            dirs: Vec::new(),
         }
     }
 }

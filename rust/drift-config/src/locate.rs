@@ -141,9 +141,9 @@ mod tests {
     #[test]
     fn key_paths_follow_tables_and_arrays() {
         let text = "[scan]\ninclude = [\"a\", 3]\n[severity]\n\"x/y\" = \"off\"\n";
-        let off = text.find('3').unwrap();
+        let off = text.find('3').expect("digit");
         assert_eq!(key_path_at(text, off).as_deref(), Some("scan.include[1]"));
-        let off = text.find("\"x/y\"").unwrap() + 1;
+        let off = text.find("\"x/y\"").expect("key") + 1;
         assert_eq!(key_path_at(text, off).as_deref(), Some("severity.x/y"));
         assert_eq!(
             value_span(text, &["severity", "x/y"]).map(|s| &text[s]),

@@ -73,7 +73,8 @@ fail_on = "warning"
 "naming/function-case" = "info"
 "naming/function-case:camel-case" = "error"
 [rules]
-dirs = ["rules", ".drift/rules"]
+builtin = false
+dirs = ["rules"]
 "#,
     )
     .expect("parses");

@@ -1,4 +1,3 @@
-
 use anyhow::Result;
 use drift_config::FailOn;
 use drift_scan::ScanOptions;
@@ -56,7 +55,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &CheckArgs) -> Result<u8> {
         .to_string(),
         failed,
     };
-    let format = if args.json { CheckFormat::Json } else { args.format };
+    let format = if args.json {
+        CheckFormat::Json
+    } else {
+        args.format
+    };
     match format {
         CheckFormat::Text => write!(ctx.out, "{}", report::text(&report, &ctx.out_style))?,
         CheckFormat::Json => writeln!(

@@ -1,4 +1,3 @@
-
 use anyhow::Result;
 
 use super::{pct, print_json};
@@ -7,9 +6,9 @@ use crate::error::{CliError, exit};
 use crate::model::{Catalog, State};
 use crate::{Ctx, engine};
 
-fn catalog(ctx: &Ctx<'_>) -> Result<(drift_scan::Project, Catalog)> {
+fn catalog(ctx: &Ctx<'_>) -> Result<(engine::IndexHandle, Catalog)> {
     let config = engine::load_config(ctx)?;
-    let project = engine::open_scanned(ctx, &config)?;
+    let project = engine::open_index(ctx, &config)?;
     let decisions = drift_config::Decisions::load_from_root(&ctx.root)?;
     let catalog = Catalog::load(project.index(), decisions)?;
     Ok((project, catalog))

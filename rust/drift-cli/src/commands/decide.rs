@@ -1,6 +1,5 @@
 //! `approve` / `ignore`: write decisions to .drift/conventions.toml.
 
-
 use anyhow::Result;
 use drift_config::{DecisionState, Decisions, ScopeOverride};
 use serde_json::json;
@@ -11,9 +10,9 @@ use crate::error::{CliError, exit};
 use crate::model::{Catalog, State};
 use crate::{Ctx, engine};
 
-fn load(ctx: &Ctx<'_>) -> Result<(drift_scan::Project, Catalog)> {
+fn load(ctx: &Ctx<'_>) -> Result<(engine::IndexHandle, Catalog)> {
     let config = engine::load_config(ctx)?;
-    let project = engine::open_scanned(ctx, &config)?;
+    let project = engine::open_index(ctx, &config)?;
     let decisions = Decisions::load_from_root(&ctx.root)?;
     let catalog = Catalog::load(project.index(), decisions)?;
     Ok((project, catalog))

@@ -2,7 +2,6 @@
 //! problem with a fix. Exit 2 when a check fails, 0 otherwise (warnings
 //! included).
 
-
 use anyhow::Result;
 use serde::Serialize;
 
@@ -77,10 +76,20 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
         ));
         return finish(ctx, items, json_out);
     }
-    items.push(item("project", Level::Ok, format!("root {}", root.display()), None));
+    items.push(item(
+        "project",
+        Level::Ok,
+        format!("root {}", root.display()),
+        None,
+    ));
     let config = match drift_config::Config::load_or_default(&root) {
         Ok(c) => {
-            items.push(item("config", Level::Ok, ".drift/drift.toml is valid", None));
+            items.push(item(
+                "config",
+                Level::Ok,
+                ".drift/drift.toml is valid",
+                None,
+            ));
             Some(c)
         }
         Err(e) => {
@@ -98,7 +107,10 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
             items.push(item(
                 "decisions",
                 Level::Ok,
-                format!(".drift/conventions.toml: {} decision(s)", d.conventions.len()),
+                format!(
+                    ".drift/conventions.toml: {} decision(s)",
+                    d.conventions.len()
+                ),
                 None,
             ));
             Some(d)
@@ -115,7 +127,12 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
     };
     let gitignore = std::fs::read_to_string(root.join(".drift/.gitignore")).unwrap_or_default();
     if gitignore.lines().any(|l| l.trim() == "drift.db") {
-        items.push(item("gitignore", Level::Ok, "the index is kept out of git", None));
+        items.push(item(
+            "gitignore",
+            Level::Ok,
+            "the index is kept out of git",
+            None,
+        ));
     } else {
         items.push(item(
             "gitignore",
@@ -126,7 +143,7 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
     }
     if let Some(config) = &config {
         for dir in &config.rules.dirs {
-            if !root.join(dir).is_dir() && dir != ".drift/rules" {
+            if !root.join(dir).is_dir() {
                 items.push(item(
                     "rules",
                     Level::Warn,
@@ -182,7 +199,12 @@ fn index_items(
         }
     };
     if status.summary.last_scan.is_none() {
-        items.push(item("index", Level::Warn, "never scanned", Some("run `drift scan`")));
+        items.push(item(
+            "index",
+            Level::Warn,
+            "never scanned",
+            Some("run `drift scan`"),
+        ));
         return;
     }
     items.push(item(
@@ -228,7 +250,10 @@ fn index_items(
             items.push(item(
                 "decisions",
                 Level::Warn,
-                format!("decisions for conventions not in the index: {}", orphans.join(", ")),
+                format!(
+                    "decisions for conventions not in the index: {}",
+                    orphans.join(", ")
+                ),
                 Some("rescan, or remove them from .drift/conventions.toml if the detector is gone"),
             ));
         }

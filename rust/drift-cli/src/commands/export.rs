@@ -1,4 +1,3 @@
-
 use anyhow::Result;
 
 use crate::cli::{ExportArgs, ExportFormat};
@@ -8,7 +7,7 @@ use crate::{Ctx, engine, export};
 
 pub fn run(ctx: &mut Ctx<'_>, args: &ExportArgs) -> Result<u8> {
     let config = engine::load_config(ctx)?;
-    let project = engine::open_scanned(ctx, &config)?;
+    let project = engine::open_index(ctx, &config)?;
     let decisions = drift_config::Decisions::load_from_root(&ctx.root)?;
     let catalog = Catalog::load(project.index(), decisions)?;
     let approved: Vec<_> = catalog

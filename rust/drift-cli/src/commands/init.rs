@@ -1,4 +1,3 @@
-
 use anyhow::Result;
 use serde_json::json;
 
@@ -35,7 +34,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &InitArgs) -> Result<u8> {
     if created == 0 {
         ctx.note("Already initialised; nothing was changed.");
     } else {
-        ctx.note("Next: `drift scan`, then `drift status`. Commit .drift/ (the index is gitignored).");
+        ctx.note(
+            "Next: `drift scan`, then `drift status`. Commit .drift/ (the index is gitignored).",
+        );
     }
     Ok(exit::OK)
 }

@@ -9,7 +9,6 @@ mod init;
 mod scan;
 mod status;
 
-
 use anyhow::Result;
 
 use crate::Ctx;

@@ -29,7 +29,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &ScanArgs) -> Result<u8> {
     let outcome = crate::model::check(project.index(), &catalog, &config, None)?;
     let mut skipped_by_reason: BTreeMap<String, usize> = BTreeMap::new();
     for s in &report.skipped {
-        *skipped_by_reason.entry(s.reason.id().to_string()).or_insert(0) += 1;
+        *skipped_by_reason
+            .entry(s.reason.id().to_string())
+            .or_insert(0) += 1;
     }
     if args.json {
         return print_json(
@@ -80,7 +82,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &ScanArgs) -> Result<u8> {
             "Skipped {} files: {}{}",
             report.skipped.len(),
             reasons.join(", "),
-            if ctx.verbose() { "" } else { " (--verbose lists them)" }
+            if ctx.verbose() {
+                ""
+            } else {
+                " (--verbose lists them)"
+            }
         )?;
         if ctx.verbose() {
             for f in &report.skipped {

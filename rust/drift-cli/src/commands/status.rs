@@ -31,10 +31,13 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
     if json_out {
         let mut categories: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
         for c in &conventions {
-            categories.entry(c.category.as_str()).or_default().push(json!({
-                "id": c.id, "state": c.state, "tier": c.tier,
-                "confidence": c.confidence, "occurrences": c.occurrences,
-            }));
+            categories
+                .entry(c.category.as_str())
+                .or_default()
+                .push(json!({
+                    "id": c.id, "state": c.state, "tier": c.tier,
+                    "confidence": c.confidence, "occurrences": c.occurrences,
+                }));
         }
         return print_json(
             ctx,
