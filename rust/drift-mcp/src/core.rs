@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::ServeError;
 use crate::error::ToolError;
 use crate::paths::Root;
+use crate::snapshot::Snapshot;
 
 /// Read connections kept open between calls (more are opened on demand
 /// under load and closed afterwards).
@@ -95,6 +96,10 @@ pub struct Core {
     /// Call graph loaded from the index, keyed by the `last_scan` marker it
     /// was loaded under.
     graph: RwLock<Option<(Option<String>, Arc<drift_callgraph::CallGraph>)>>,
+    /// Summary, patterns and symbols as of the last committed scan.
+    snapshot: RwLock<Option<(String, Arc<Snapshot>)>>,
+    /// Serialises snapshot loads (one load serves the waiting callers).
+    snapshot_load: Mutex<()>,
     readers: Mutex<Vec<Index>>,
     pub(crate) scan_tx: watch::Sender<ScanStatus>,
     pub(crate) opts: ServeOptions,
@@ -139,6 +144,8 @@ impl Core {
             db_path,
             project,
             graph: RwLock::new(None),
+            snapshot: RwLock::new(None),
+            snapshot_load: Mutex::new(()),
             readers: Mutex::new(Vec::new()),
             scan_tx,
             opts,
@@ -221,6 +228,67 @@ impl Core {
         let graph = Arc::new(graph);
         *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some((marker, graph.clone()));
         Ok(graph)
+    }
+
+    /// The snapshot of the last committed scan, or `None` while a scan is
+    /// writing (callers then read the database directly).
+    pub(crate) fn snapshot(&self) -> Result<Option<Arc<Snapshot>>, ToolError> {
+        let Some(marker) = self.read(crate::snapshot::marker)? else {
+            return Ok(None);
+        };
+        let cached = |this: &Core| {
+            this.snapshot
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .filter(|(m, _)| *m == marker)
+                .map(|(_, s)| s.clone())
+        };
+        if let Some(s) = cached(self) {
+            return Ok(Some(s));
+        }
+        let _loading = self.snapshot_load.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = cached(self) {
+            return Ok(Some(s));
+        }
+        let snap = Arc::new(self.read(Snapshot::load)?);
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Some((marker, snap.clone()));
+        Ok(Some(snap))
+    }
+
+    /// All patterns, most confident first.
+    pub(crate) fn patterns(&self) -> Result<Arc<Vec<drift_index::Pattern>>, ToolError> {
+        match self.snapshot()? {
+            Some(s) => Ok(s.patterns.clone()),
+            None => Ok(Arc::new(
+                self.read(|idx| Ok(idx.patterns(&Default::default())?))?,
+            )),
+        }
+    }
+
+    pub(crate) fn summary(&self) -> Result<drift_index::IndexSummary, ToolError> {
+        match self.snapshot()? {
+            Some(s) => Ok(s.summary.clone()),
+            None => self.read(|idx| Ok(idx.summary()?)),
+        }
+    }
+
+    pub(crate) fn search_symbols(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<drift_index::SymbolHit>, ToolError> {
+        match self.snapshot()? {
+            Some(s) => Ok(s.search(query, limit)),
+            None => self.read(|idx| Ok(idx.search_symbols(query, limit)?)),
+        }
+    }
+
+    /// Loads the snapshot and the call graph ahead of the first request.
+    pub(crate) fn warm(&self) {
+        if let Err(e) = self.snapshot().and_then(|_| self.graph().map(|_| ())) {
+            tracing::debug!(error = %e, "warming caches failed");
+        }
     }
 
     pub(crate) fn invalidate_graph(&self) {

@@ -44,9 +44,7 @@ fn resolve(core: &Core, g: &CallGraph, symbol: &str) -> Result<NodeId, ToolError
         Lookup::NotFound => {
             // Known to the index but not a function (a class, ...)?
             let indexed = core
-                .read(|idx| {
-                    Ok(idx.search_symbols(symbol.rsplit('.').next().unwrap_or(symbol), 200)?)
-                })
+                .search_symbols(symbol.rsplit('.').next().unwrap_or(symbol), 200)
                 .unwrap_or_default();
             let callables: Vec<&str> = g
                 .nodes()

@@ -122,8 +122,8 @@ fn pick<'a>(
 pub fn import_line(core: &Core, args: &ImportArgs) -> Result<Value, ToolError> {
     let from = core.root.resolve(&args.from_path)?;
     let from_lang = Lang::from_path(&from.rel);
+    let hits = lookup_symbol(core, &args.symbol)?;
     core.read(|idx| {
-        let hits = lookup_symbol(idx, &args.symbol)?;
         let Some(target) = pick(&hits, &from.rel, from_lang) else {
             return Err(ToolError::not_found(format!("symbol `{}` not found", args.symbol)));
         };

@@ -27,6 +27,7 @@ mod paths;
 mod resources;
 mod scan;
 mod server;
+mod snapshot;
 mod tools;
 mod validate;
 
@@ -213,5 +214,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServeError> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("drift-mcp")
+        // Tool calls parse and analyse proposed code on the blocking pool.
+        .thread_stack_size(16 * 1024 * 1024)
         .build()?)
 }

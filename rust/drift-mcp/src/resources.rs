@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use drift_config::DecisionState;
-use drift_index::{Pattern, PatternFilter};
+use drift_index::Pattern;
 
 use crate::core::Core;
 use crate::error::ToolError;
@@ -47,7 +47,7 @@ fn line(out: &mut String, p: &Pattern) {
 /// Markdown: approved conventions by category, then strong learned ones.
 pub fn conventions_markdown(core: &Core) -> Result<String, ToolError> {
     let decisions = decisions(core)?;
-    let patterns = core.read(|idx| Ok(idx.patterns(&PatternFilter::default())?))?;
+    let patterns = core.patterns()?;
     let approved: Vec<&Pattern> = patterns
         .iter()
         .filter(|p| pattern_state(&decisions, p) == Some(DecisionState::Approved))

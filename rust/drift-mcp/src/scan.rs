@@ -12,6 +12,9 @@ use drift_scan::{FinalizeContext, Phase, Progress, ScanConfig, ScanFinalizer, Sc
 
 use crate::core::{Core, ScanPhase, ScanStatus};
 
+/// Stack of the scan thread.
+const SCAN_STACK: usize = 64 * 1024 * 1024;
+
 /// Maps `.drift/drift.toml` to the engine's scan configuration.
 pub fn scan_config(root: &Path) -> Result<ScanConfig, drift_config::ConfigError> {
     let cfg = drift_config::Config::load_or_default(root)?;
@@ -97,46 +100,64 @@ fn phase_name(p: Phase) -> &'static str {
 /// blocking pool. Returns immediately.
 pub fn spawn_background_scan(core: Arc<Core>) {
     let started = Instant::now();
+    let failed_tx = core.scan_tx.clone();
     core.scan_tx.send_replace(ScanStatus {
         phase: ScanPhase::Running,
         step: Some("checking".into()),
         reason: None,
         ..ScanStatus::idle()
     });
-    tokio::task::spawn_blocking(move || {
-        let outcome = run_scan(&core, started);
-        let elapsed_ms = Some(started.elapsed().as_millis() as u64);
-        let status = match outcome {
-            Ok(Some((reason, parsed))) => {
-                tracing::info!(%reason, parsed, "background scan finished");
-                ScanStatus {
-                    phase: ScanPhase::Done,
-                    step: None,
-                    done: parsed,
-                    total: Some(parsed),
-                    reason: Some(reason),
-                    elapsed_ms,
-                    error: None,
+    // A dedicated thread with a generous stack: learning and call-graph
+    // resolution run on the scanning thread, and tokio's blocking pool
+    // threads only have 2 MiB.
+    let spawned = std::thread::Builder::new()
+        .name("drift-mcp-scan".into())
+        .stack_size(SCAN_STACK)
+        .spawn(move || {
+            let outcome = run_scan(&core, started);
+            let elapsed_ms = Some(started.elapsed().as_millis() as u64);
+            let status = match outcome {
+                Ok(Some((reason, parsed))) => {
+                    tracing::info!(%reason, parsed, "background scan finished");
+                    ScanStatus {
+                        phase: ScanPhase::Done,
+                        step: None,
+                        done: parsed,
+                        total: Some(parsed),
+                        reason: Some(reason),
+                        elapsed_ms,
+                        error: None,
+                    }
                 }
-            }
-            Ok(None) => ScanStatus {
-                reason: Some("index up to date".into()),
-                elapsed_ms,
-                ..ScanStatus::idle()
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "background scan failed");
-                ScanStatus {
-                    phase: ScanPhase::Failed,
-                    error: Some(e),
+                Ok(None) => ScanStatus {
+                    reason: Some("index up to date".into()),
                     elapsed_ms,
                     ..ScanStatus::idle()
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "background scan failed");
+                    ScanStatus {
+                        phase: ScanPhase::Failed,
+                        error: Some(e),
+                        elapsed_ms,
+                        ..ScanStatus::idle()
+                    }
                 }
-            }
-        };
-        core.invalidate_graph();
-        core.scan_tx.send_replace(status);
-    });
+            };
+            core.invalidate_graph();
+            // Load the new snapshot and graph before announcing completion,
+            // so the first requests after the scan do not pay for it.
+            core.warm();
+            core.scan_tx.send_replace(status);
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the scan thread");
+        failed_tx.send_replace(ScanStatus {
+            phase: ScanPhase::Failed,
+            error: Some(format!("could not start the scan thread: {e}")),
+            ..ScanStatus::idle()
+        });
+    }
 }
 
 /// `Ok(Some((reason, files parsed)))` after a scan, `Ok(None)` when none

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use drift_config::{DecisionState, Decisions};
-use drift_index::{Index, Pattern, PatternFilter, SymbolHit, Variant, ViolationFilter};
+use drift_index::{Pattern, SymbolHit, Variant, ViolationFilter};
 use serde_json::{Value, json};
 
 use crate::args::*;
@@ -145,7 +145,7 @@ fn example_json(e: &drift_index::Example) -> Value {
 // ----- drift_status --------------------------------------------------------
 
 pub fn status(core: &Core) -> Result<Value, ToolError> {
-    let summary = core.read(|idx| Ok(idx.summary()?))?;
+    let summary = core.summary()?;
     let decisions = decisions(core)?;
     let approved = decisions
         .conventions
@@ -211,14 +211,11 @@ pub fn conventions(core: &Core, args: &ConventionsArgs) -> Result<Value, ToolErr
     ]);
     let offset = cursor::decode(args.cursor.as_deref(), hash)?;
     let decisions = decisions(core)?;
-    let filter = PatternFilter {
-        category: args.category.clone(),
-        min_confidence: args.min_confidence,
-        ..PatternFilter::default()
-    };
-    let all = core.read(|idx| Ok(idx.patterns(&filter)?))?;
+    let all = core.patterns()?;
     let matching: Vec<&Pattern> = all
         .iter()
+        .filter(|p| args.category.as_ref().is_none_or(|c| *c == p.category))
+        .filter(|p| args.min_confidence.is_none_or(|m| p.confidence >= m))
         .filter(|p| state_matches(state, &decisions, p))
         .collect();
     let total = matching.len();
@@ -242,8 +239,7 @@ pub fn conventions(core: &Core, args: &ConventionsArgs) -> Result<Value, ToolErr
         out["next_cursor"] = json!(cursor::encode(next, hash));
     }
     if total == 0 {
-        let categories = core.read(|idx| Ok(idx.patterns(&PatternFilter::default())?))?;
-        let mut cats: Vec<String> = categories.into_iter().map(|p| p.category).collect();
+        let mut cats: Vec<String> = all.iter().map(|p| p.category.clone()).collect();
         cats.sort();
         cats.dedup();
         out["categories"] = json!(cats);
@@ -258,11 +254,8 @@ pub fn conventions(core: &Core, args: &ConventionsArgs) -> Result<Value, ToolErr
 
 // ----- drift_convention ----------------------------------------------------
 
-fn pattern_not_found(idx: &Index, id: &str) -> ToolError {
-    let ids: Vec<String> = idx
-        .patterns(&PatternFilter::default())
-        .map(|ps| ps.iter().map(convention_id).collect())
-        .unwrap_or_default();
+fn pattern_not_found(patterns: &[Pattern], id: &str) -> ToolError {
+    let ids: Vec<String> = patterns.iter().map(convention_id).collect();
     ToolError::not_found(format!("no convention with id `{id}`"))
         .hint("list ids with drift_conventions")
         .suggest(closest(id, ids.iter().map(String::as_str), 5))
@@ -271,16 +264,16 @@ fn pattern_not_found(idx: &Index, id: &str) -> ToolError {
 pub fn convention(core: &Core, args: &ConventionArgs) -> Result<Value, ToolError> {
     let (id, _) = split_convention_id(&args.id);
     let decisions = decisions(core)?;
-    let (pattern, violations) = core.read(|idx| {
-        let Some(p) = idx.pattern(id)? else {
-            return Err(pattern_not_found(idx, id));
-        };
-        let v = idx.violations(&ViolationFilter {
+    let patterns = core.patterns()?;
+    let Some(pattern) = patterns.iter().find(|p| p.id == id).cloned() else {
+        return Err(pattern_not_found(&patterns, id));
+    };
+    let violations = core.read(|idx| {
+        Ok(idx.violations(&ViolationFilter {
             pattern_id: Some(id.to_string()),
             limit: Some(1000),
             ..ViolationFilter::default()
-        })?;
-        Ok((p, v))
+        })?)
     })?;
     let variants: Vec<Value> = pattern
         .variants
@@ -337,7 +330,12 @@ pub fn examples(core: &Core, args: &ExamplesArgs) -> Result<Value, ToolError> {
     match (&args.convention, &args.category) {
         (Some(id), None) => {
             let (id, _) = split_convention_id(id);
-            let p = core.read(|idx| idx.pattern(id)?.ok_or_else(|| pattern_not_found(idx, id)))?;
+            let patterns = core.patterns()?;
+            let p = patterns
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or_else(|| pattern_not_found(&patterns, id))?;
             let follow: Vec<Value> = dominant_variant(&p)
                 .map(|v| v.examples.iter().take(limit).map(example_json).collect())
                 .unwrap_or_default();
@@ -361,15 +359,10 @@ pub fn examples(core: &Core, args: &ExamplesArgs) -> Result<Value, ToolError> {
             }))
         }
         (None, Some(cat)) => {
-            let patterns = core.read(|idx| {
-                Ok(idx.patterns(&PatternFilter {
-                    category: Some(cat.clone()),
-                    ..PatternFilter::default()
-                })?)
-            })?;
+            let all = core.patterns()?;
+            let patterns: Vec<&Pattern> = all.iter().filter(|p| p.category == *cat).collect();
             if patterns.is_empty() {
-                let all = core.read(|idx| Ok(idx.patterns(&PatternFilter::default())?))?;
-                let mut cats: Vec<String> = all.into_iter().map(|p| p.category).collect();
+                let mut cats: Vec<String> = all.iter().map(|p| p.category.clone()).collect();
                 cats.sort();
                 cats.dedup();
                 return Err(
@@ -512,7 +505,7 @@ pub fn symbols(core: &Core, args: &SymbolsArgs) -> Result<Value, ToolError> {
     let limit = args.limit.unwrap_or(50).clamp(1, 200) as usize;
     let hash = cursor::query_hash(&["symbols", query]);
     let offset = cursor::decode(args.cursor.as_deref(), hash)?;
-    let hits = core.read(|idx| Ok(idx.search_symbols(query, offset + limit + 1)?))?;
+    let hits = core.search_symbols(query, offset + limit + 1)?;
     let has_more = hits.len() > offset + limit;
     let page: Vec<Value> = hits
         .iter()
@@ -535,13 +528,13 @@ pub fn symbols(core: &Core, args: &SymbolsArgs) -> Result<Value, ToolError> {
 
 /// Finds symbols named exactly `name` (simple, in-file qualified or project
 /// qualified). Errors with suggestions when there is none.
-pub(crate) fn lookup_symbol(idx: &Index, name: &str) -> Result<Vec<SymbolHit>, ToolError> {
+pub(crate) fn lookup_symbol(core: &Core, name: &str) -> Result<Vec<SymbolHit>, ToolError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ToolError::invalid("symbol must not be empty"));
     }
     let last = name.rsplit(['.', ':', '#']).next().unwrap_or(name);
-    let hits = idx.search_symbols(last, 500)?;
+    let hits = core.search_symbols(last, 500)?;
     let exact: Vec<SymbolHit> = hits
         .iter()
         .filter(|s| s.qualified_name == name || s.local_name == name || s.name == name)
@@ -565,7 +558,7 @@ pub(crate) fn lookup_symbol(idx: &Index, name: &str) -> Result<Vec<SymbolHit>, T
             .chars()
             .take(last.chars().count().div_ceil(2))
             .collect();
-        pool = idx
+        pool = core
             .search_symbols(&prefix, 200)?
             .into_iter()
             .map(|s| s.qualified_name)
@@ -587,8 +580,8 @@ pub(crate) fn lookup_symbol(idx: &Index, name: &str) -> Result<Vec<SymbolHit>, T
 // ----- drift_signature -----------------------------------------------------
 
 pub fn signature(core: &Core, args: &SymbolArgs) -> Result<Value, ToolError> {
+    let hits = lookup_symbol(core, &args.symbol)?;
     core.read(|idx| {
-        let hits = lookup_symbol(idx, &args.symbol)?;
         let mut out = Vec::new();
         for s in hits.iter().take(5) {
             let mut entry = json!({
@@ -684,29 +677,26 @@ pub fn context(core: &Core, args: &ContextArgs) -> Result<Value, ToolError> {
     } else {
         None
     };
-    let (patterns, file_info, hits, violations) = core.read(|idx| {
-        let patterns = idx.patterns(&PatternFilter::default())?;
-        let file_info = match &focus_path {
-            Some(r) => idx.file_info(&r.rel)?,
-            None => None,
-        };
-        let mut hits: Vec<SymbolHit> = Vec::new();
-        if file_info.is_none() {
-            let mut seen = HashSet::new();
-            for w in focus_words(focus) {
-                for h in idx.search_symbols(&w, 8)? {
-                    if seen.insert((h.path.clone(), h.span)) {
-                        hits.push(h);
-                    }
+    let patterns = core.patterns()?;
+    let file_info = match &focus_path {
+        Some(r) => core.read(|idx| Ok(idx.file_info(&r.rel)?))?,
+        None => None,
+    };
+    let mut hits: Vec<SymbolHit> = Vec::new();
+    if file_info.is_none() {
+        let mut seen = HashSet::new();
+        for w in focus_words(focus) {
+            for h in core.search_symbols(&w, 8)? {
+                if seen.insert((h.path.clone(), h.span)) {
+                    hits.push(h);
                 }
             }
         }
-        let violations = match &file_info {
-            Some(f) => f.violations.clone(),
-            None => Vec::new(),
-        };
-        Ok((patterns, file_info, hits, violations))
-    })?;
+    }
+    let violations = match &file_info {
+        Some(f) => f.violations.clone(),
+        None => Vec::new(),
+    };
     let focus_lang = file_info
         .as_ref()
         .and_then(|f| f.lang)

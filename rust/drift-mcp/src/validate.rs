@@ -77,7 +77,7 @@ pub fn validate(core: &Core, args: &ValidateArgs) -> Result<Value, ToolError> {
             other => ToolError::new("analysis_failed", other.to_string()),
         })?;
     let decisions = decisions(core)?;
-    let patterns = core.read(|idx| Ok(idx.patterns(&Default::default())?))?;
+    let patterns = core.patterns()?;
     let lang_ok = |p: &Pattern| p.lang.is_none_or(|l| same_family(l, check.lang));
     let mut violations = Vec::new();
     let mut suggestions = Vec::new();
