@@ -183,7 +183,10 @@ fn invalid_toml_is_reported_with_position() {
 
 #[test]
 fn unknown_field_is_reported_with_position() {
-    let text = GOOD_RULE.replace("severity = \"warning\"", "severity = \"warning\"\ncolour = 1");
+    let text = GOOD_RULE.replace(
+        "severity = \"warning\"",
+        "severity = \"warning\"\ncolour = 1",
+    );
     let err = single_error(&text);
     assert!(err.message.contains("colour"), "{err}");
     assert_eq!(err.line, 7, "{err}");
@@ -192,7 +195,10 @@ fn unknown_field_is_reported_with_position() {
 
 #[test]
 fn unknown_language_is_reported_with_position() {
-    let text = GOOD_RULE.replace("[\"javascript\", \"typescript\"]", "[\"javascript\", \"cobol\"]");
+    let text = GOOD_RULE.replace(
+        "[\"javascript\", \"typescript\"]",
+        "[\"javascript\", \"cobol\"]",
+    );
     let err = single_error(&text);
     assert!(err.message.contains("unknown language `cobol`"), "{err}");
     assert_eq!((err.line, err.column), (9, 28), "{err}");
@@ -226,7 +232,10 @@ fn bad_regex_unknown_capture_and_unknown_test_variant_are_reported() {
     assert!(err.message.contains("invalid regex"), "{err}");
     assert_eq!(err.line, 17, "{err}");
 
-    let text = GOOD_RULE.replace("name = \"alert\"\n", "name = \"alert\"\ncapture = \"nope\"\n");
+    let text = GOOD_RULE.replace(
+        "name = \"alert\"\n",
+        "name = \"alert\"\ncapture = \"nope\"\n",
+    );
     let err = single_error(&text);
     assert!(err.message.contains("unknown capture `nope`"), "{err}");
 
@@ -240,7 +249,8 @@ fn a_project_rule_overrides_the_builtin_with_the_same_id() {
     let text = GOOD_RULE
         .replace("logging/no-alert", "error-handling/throw-style")
         .replace("category = \"logging\"", "category = \"error-handling\"");
-    let (set, errors) = DetectorSet::with_project_rules([(".drift/rules/throw.toml", text.as_str())]);
+    let (set, errors) =
+        DetectorSet::with_project_rules([(".drift/rules/throw.toml", text.as_str())]);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(set.len(), builtin().len());
     let d = set.get("error-handling/throw-style").expect("present");

@@ -35,7 +35,11 @@ fn a_clear_convention_is_established_and_outliers_are_violations() {
     }
     items.push(("src/a/odd.ts".to_string(), m(THROW, "builtin-error", 7)));
     let metas = metas();
-    let learned = learn(items.iter().map(|(p, m)| (p.as_str(), m)), &metas, &LearnOptions::default());
+    let learned = learn(
+        items.iter().map(|(p, m)| (p.as_str(), m)),
+        &metas,
+        &LearnOptions::default(),
+    );
     assert_eq!(learned.patterns.len(), 1);
     let p = &learned.patterns[0];
     assert_eq!(p.id, THROW);
@@ -69,14 +73,21 @@ fn small_or_split_samples_are_not_confident() {
     let metas = metas();
     let opts = LearnOptions::default();
     // Two matches: insufficient, no violations.
-    let few = [("a.ts", m(THROW, "custom-error", 1)), ("b.ts", m(THROW, "builtin-error", 1))];
+    let few = [
+        ("a.ts", m(THROW, "custom-error", 1)),
+        ("b.ts", m(THROW, "builtin-error", 1)),
+    ];
     let learned = learn(few.iter().map(|(p, m)| (*p, m)), &metas, &opts);
     assert_eq!(learned.patterns[0].tier, Tier::Insufficient);
     assert!(learned.violations.is_empty());
     // An even split: weak, no violations.
     let split: Vec<_> = (0..40)
         .map(|i| {
-            let v = if i % 2 == 0 { "custom-error" } else { "builtin-error" };
+            let v = if i % 2 == 0 {
+                "custom-error"
+            } else {
+                "builtin-error"
+            };
             (format!("d{}/f{i}.ts", i % 5), m(THROW, v, 1))
         })
         .collect();
@@ -84,9 +95,15 @@ fn small_or_split_samples_are_not_confident() {
     assert_eq!(learned.patterns[0].tier, Tier::Weak);
     assert!(learned.violations.is_empty());
     // All in one file: the spread penalty keeps it below established.
-    let one_file: Vec<_> = (0..30).map(|i| ("only.ts", m(THROW, "custom-error", i + 1))).collect();
+    let one_file: Vec<_> = (0..30)
+        .map(|i| ("only.ts", m(THROW, "custom-error", i + 1)))
+        .collect();
     let learned = learn(one_file.iter().map(|(p, m)| (*p, m)), &metas, &opts);
-    assert!(learned.patterns[0].confidence < 0.6, "{}", learned.patterns[0].confidence);
+    assert!(
+        learned.patterns[0].confidence < 0.6,
+        "{}",
+        learned.patterns[0].confidence
+    );
 }
 
 #[test]
@@ -102,8 +119,12 @@ fn documented_reference_values() {
 
 #[test]
 fn unknown_detectors_are_learned_with_defaults() {
-    let items = vec![("x/a.rs", m("custom/thing", "v", 1))];
-    let learned = learn(items.iter().map(|(p, m)| (*p, m)), std::iter::empty(), &LearnOptions::default());
+    let items = [("x/a.rs", m("custom/thing", "v", 1))];
+    let learned = learn(
+        items.iter().map(|(p, m)| (*p, m)),
+        std::iter::empty(),
+        &LearnOptions::default(),
+    );
     assert_eq!(learned.patterns[0].category, "custom");
     assert_eq!(learned.patterns[0].severity, Severity::Info);
 }
@@ -116,12 +137,23 @@ fn scales_linearly_to_many_files() {
         .flat_map(|f| {
             (0..20u32).map(move |i| {
                 let det = format!("cat/det{}", i % 10);
-                let variant = if (f + i as usize) % 17 == 0 { "minority" } else { "majority" };
-                (format!("dir{}/file{f}.ts", f % 100), m(&det, variant, i + 1))
+                let variant = if (f + i as usize).is_multiple_of(17) {
+                    "minority"
+                } else {
+                    "majority"
+                };
+                (
+                    format!("dir{}/file{f}.ts", f % 100),
+                    m(&det, variant, i + 1),
+                )
             })
         })
         .collect();
-    let learned = learn(items.iter().map(|(p, m)| (p.as_str(), m)), std::iter::empty(), &LearnOptions::default());
+    let learned = learn(
+        items.iter().map(|(p, m)| (p.as_str(), m)),
+        std::iter::empty(),
+        &LearnOptions::default(),
+    );
     assert_eq!(learned.patterns.len(), 10);
     assert!(!learned.violations.is_empty());
     let elapsed = started.elapsed();

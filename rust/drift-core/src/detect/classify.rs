@@ -47,12 +47,8 @@ impl CaseStyle {
         let has_lower = name.chars().any(|c| c.is_ascii_lowercase());
         let has_upper = name.chars().any(|c| c.is_ascii_uppercase());
         match self {
-            CaseStyle::Camel => {
-                first.is_ascii_lowercase() && has_upper && name.chars().all(alnum)
-            }
-            CaseStyle::Pascal => {
-                first.is_ascii_uppercase() && has_lower && name.chars().all(alnum)
-            }
+            CaseStyle::Camel => first.is_ascii_lowercase() && has_upper && name.chars().all(alnum),
+            CaseStyle::Pascal => first.is_ascii_uppercase() && has_lower && name.chars().all(alnum),
             CaseStyle::Snake => {
                 first.is_ascii_lowercase()
                     && name.contains('_')

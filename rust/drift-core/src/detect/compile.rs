@@ -237,7 +237,10 @@ fn compile_queries(
                         err.kind,
                         err.message.trim().replace('\n', " ")
                     );
-                    match failed.iter_mut().find(|f| (f.0, f.1, &f.2) == (line, column, &message)) {
+                    match failed
+                        .iter_mut()
+                        .find(|f| (f.0, f.1, &f.2) == (line, column, &message))
+                    {
                         Some(f) => f.3.push(lang),
                         None => failed.push((line, column, message, vec![lang])),
                     }
@@ -423,7 +426,10 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
     } else if !id.starts_with(&format!("{}/", spec.category)) {
         ctx.error_span(
             spec.id.span(),
-            format!("id `{id}` must start with its category `{}/`", spec.category),
+            format!(
+                "id `{id}` must start with its category `{}/`",
+                spec.category
+            ),
         );
     }
 
@@ -432,7 +438,10 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
     let (queries, languages, default_capture) = match spec.source {
         SourceKind::Query => {
             if spec.query.is_empty() {
-                ctx.error_span(spec.id.span(), "a query detector needs at least one [[query]]");
+                ctx.error_span(
+                    spec.id.span(),
+                    "a query detector needs at least one [[query]]",
+                );
             }
             if !spec.languages.is_empty() {
                 ctx.error_span(
@@ -440,7 +449,8 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
                     "`languages` is for symbols/file_name detectors; list languages in each [[query]]",
                 );
             }
-            let (queries, langs) = compile_queries(&mut ctx, &spec.query, &mut captures, &mut fixed);
+            let (queries, langs) =
+                compile_queries(&mut ctx, &spec.query, &mut captures, &mut fixed);
             captures.insert("match".to_string());
             (queries, langs, "match")
         }

@@ -626,8 +626,11 @@ impl DetectorSet {
             }
         }
         out.sort_by(|a, b| {
-            (a.span.start_line, a.span.start_col, &a.detector)
-                .cmp(&(b.span.start_line, b.span.start_col, &b.detector))
+            (a.span.start_line, a.span.start_col, &a.detector).cmp(&(
+                b.span.start_line,
+                b.span.start_col,
+                &b.detector,
+            ))
         });
         out
     }

@@ -426,7 +426,12 @@ where
     }
     patterns.sort_by(|a, b| a.id.cmp(&b.id));
     violations.sort_by(|a, b| {
-        (&a.file, a.span, &a.pattern_id, &a.snippet).cmp(&(&b.file, b.span, &b.pattern_id, &b.snippet))
+        (&a.file, a.span, &a.pattern_id, &a.snippet).cmp(&(
+            &b.file,
+            b.span,
+            &b.pattern_id,
+            &b.snippet,
+        ))
     });
     Learned {
         patterns,

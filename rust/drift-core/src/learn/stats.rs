@@ -160,6 +160,10 @@ mod tests {
             let x = beta_quantile(0.05, a, b);
             assert!(close(beta_cdf(x, a, b), 0.05, 1e-9), "a={a} b={b} x={x}");
         }
-        assert!(close(beta_quantile(0.05, 21.0, 1.0), 0.05f64.powf(1.0 / 21.0), 1e-15));
+        assert!(close(
+            beta_quantile(0.05, 21.0, 1.0),
+            0.05f64.powf(1.0 / 21.0),
+            1e-15
+        ));
     }
 }
