@@ -294,8 +294,13 @@ impl<'a> Index<'a> {
     }
 }
 
-fn node_qname(path: &str, s: &Symbol) -> String {
-    naming::qualified_name(path, &s.qualified_name)
+/// `naming::qualified_name(path, s.qualified_name)` with the module path precomputed.
+fn node_qname(module: &str, s: &Symbol) -> String {
+    if s.qualified_name.is_empty() {
+        module.to_string()
+    } else {
+        format!("{module}.{}", s.qualified_name)
+    }
 }
 
 const CTOR_NAMES: [&str; 2] = ["constructor", "__init__"];
@@ -1868,14 +1873,14 @@ impl<'i, 'a> Resolver<'i, 'a> {
             .callable_of(self.f, scope)
             .and_then(|i| fc.facts.symbols.get(i as usize))
         {
-            Some(s) => node_qname(fc.path, s),
+            Some(s) => node_qname(&fc.module, s),
             None => fc.module.clone(),
         }
     }
 
     fn target_qname(&self, r: SymRef) -> Option<String> {
         let s = self.sym(r)?;
-        Some(node_qname(self.fc(r.f).path, s))
+        Some(node_qname(&self.fc(r.f).module, s))
     }
 
     fn run(&self) -> FileResult {
@@ -1917,7 +1922,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 _ => NodeKind::Function,
             };
             res.nodes.push(NodeRec {
-                qname: node_qname(fc.path, s),
+                qname: node_qname(&fc.module, s),
                 name: s.name.clone(),
                 kind,
                 line: s.span.start_line,
@@ -2044,7 +2049,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
             if !s.kind.is_callable() {
                 continue;
             }
-            let q = node_qname(fc.path, s);
+            let q = node_qname(&fc.module, s);
             let parent = s.parent.and_then(|p| facts.symbols.get(p as usize));
             let in_class = parent.is_some_and(|p| is_class_like(p.kind))
                 || (fc.lang == Lang::Go && s.kind == SymbolKind::Method);
