@@ -174,7 +174,9 @@ class Checker:
                     for key in kwargs:
                         if key not in allowed:
                             checker.findings.add(
-                                file, line, f"unknown attribute '{key}' for tag {self._spec[1]}.{tag}"
+                                file,
+                                _kwarg_line(checker.root / file, line, key),
+                                f"unknown attribute '{key}' for tag {self._spec[1]}.{tag}",
                             )
                     self._tags.append((tag, kwargs))
                     if tag == "from_cargo":
@@ -336,7 +338,9 @@ class Checker:
                 for key in kwargs:
                     if key not in allowed:
                         checker.findings.add(
-                            display, ln, f"unknown attribute '{key}' for {rule_name} (source: {rule.source})"
+                            display,
+                            _kwarg_line_in(pkg.lines, ln, key),
+                            f"unknown attribute '{key}' for {rule_name} (source: {rule.source})",
                         )
             if name in pkg.targets:
                 first = pkg.targets[name]
@@ -684,6 +688,21 @@ class Checker:
                 self.findings.add(
                     ".github/workflows/ci.yml", 1, "differs from ci/workflows/ci.yml (copy it over)"
                 )
+
+
+def _kwarg_line(path: Path, start: int, key: str) -> int:
+    """Line of `key =` at or after line `start` in `path` (falls back to `start`)."""
+    return _kwarg_line_in(path.read_text(encoding="utf-8").splitlines(), start, key)
+
+
+def _kwarg_line_in(lines: list[str], start: int, key: str) -> int:
+    import re
+
+    pattern = re.compile(rf"\b{re.escape(key)}\s*=")
+    for index in range(max(start - 1, 0), len(lines)):
+        if pattern.search(lines[index]):
+            return index + 1
+    return start
 
 
 _TS_EXTS = {".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs"}
