@@ -13,6 +13,7 @@
 mod builtin;
 pub(crate) mod classify;
 mod compile;
+mod docs;
 mod spec;
 mod testing;
 
