@@ -109,3 +109,21 @@ def test_real_repository_passes_quickly() -> None:
     elapsed = time.monotonic() - started
     assert result == [], "\n".join(result)
     assert elapsed < 5.0, f"checker took {elapsed:.2f}s"
+
+
+def test_write_from_head_ignores_uncommitted_manifests(tmp_path: Path) -> None:
+    import subprocess
+
+    from bazel_check.__main__ import write_from_head
+
+    root = make_tree(tmp_path, "member_without_build")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "fixture"], cwd=root, check=True)
+    manifest = root / "crates/alpha/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace("serde.workspace = true", 'serde.workspace = true\nanyhow = "1"'))
+    written = write_from_head(root)
+    assert "crates/gamma/BUILD.bazel" in written
+    assert (root / "crates/gamma/BUILD.bazel").exists()
+    assert "anyhow" not in (root / "crates/alpha/BUILD.bazel").read_text()
