@@ -564,3 +564,12 @@ fn concurrent_read_only_reader_while_scanning() {
         .unwrap();
     assert_eq!(p.occurrences, 25 + 80);
 }
+
+#[test]
+fn public_handles_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Project>();
+    assert_send_sync::<drift_scan::Index>();
+    assert_send_sync::<drift_scan::ScanReport>();
+    assert_send_sync::<drift_scan::ScanError>();
+}
