@@ -26,7 +26,8 @@ Examples:
   drift status                    # one-screen health
   drift conventions list --tier established
   drift approve naming/function-case:camel-case
-  drift check --changed-since origin/main --format github";
+  drift check --changed-since origin/main --format github
+  drift callgraph callers UserService.register";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -150,6 +151,10 @@ Tokens are estimated as characters / 4 (rounded up); conventions are taken
 by decreasing confidence until the budget is spent, examples dropped first.")]
     Export(ExportArgs),
 
+    /// Query the call graph: callers, callees, impact, paths, dead code.
+    #[command(subcommand)]
+    Callgraph(CallgraphCommand),
+
     /// Check the environment, configuration and index, with fixes.
     #[command(after_help = "\
 Examples:
@@ -201,6 +206,85 @@ Examples:
   drift conventions show naming/function-case        # by pattern id
   drift conventions show naming/function-case:camel-case --json")]
     Show(ShowArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CallgraphCommand {
+    /// Functions that call SYMBOL (transitively up to --depth).
+    #[command(after_help = "\
+Examples:
+  drift callgraph callers UserService.register
+  drift callgraph callers src.api.users.create --depth 3 --json
+
+SYMBOL is a qualified name (`src.a.b.fn`), a dotted suffix (`Class.method`)
+or a simple name when it is unique.")]
+    Callers(GraphArgs),
+    /// Functions SYMBOL calls (transitively up to --depth).
+    #[command(after_help = "\
+Examples:
+  drift callgraph callees main
+  drift callgraph callees Repo.save --depth 2 --json")]
+    Callees(GraphArgs),
+    /// Everything that (transitively) calls SYMBOL, or any function of --file,
+    /// with the entry points affected.
+    #[command(after_help = "\
+Examples:
+  drift callgraph impact Repo.save
+  drift callgraph impact --file src/db/repo.ts --json")]
+    Impact(ImpactArgs),
+    /// A shortest call path from FROM to TO.
+    #[command(after_help = "\
+Examples:
+  drift callgraph path main Repo.save")]
+    Path(PathArgs),
+    /// Functions no entry point reaches.
+    #[command(
+        name = "dead-code",
+        after_help = "\
+Examples:
+  drift callgraph dead-code
+  drift callgraph dead-code --json"
+    )]
+    DeadCode(JsonArg),
+    /// Counts and resolution rates by strategy and language.
+    #[command(after_help = "\
+Examples:
+  drift callgraph stats --json")]
+    Stats(JsonArg),
+    /// The whole graph as JSON (`{"caller": ["callee", ...]}`, sorted).
+    #[command(after_help = "\
+Examples:
+  drift callgraph export > callgraph.json")]
+    Export,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    pub symbol: String,
+    /// How many calls away to follow (1 = direct).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub depth: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub symbol: Option<String>,
+    /// A root-relative file: the impact of changing any of its functions.
+    #[arg(long)]
+    pub file: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    pub from: String,
+    pub to: String,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -52,9 +52,42 @@ pub fn load_config(ctx: &Ctx<'_>) -> Result<Config> {
     Ok(Config::load_or_default(&ctx.root)?)
 }
 
-/// Opens the project's engine and index.
+/// Opens the project's engine and index. Every scan also rebuilds the
+/// stored call graph (inside the scan's final transaction), like the MCP
+/// server and the Node addon do, so all front ends see the same graph.
 pub fn open(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
-    Project::open(&ctx.root, scan_config(config)).map_err(map_scan_error)
+    let mut project = Project::open(&ctx.root, scan_config(config)).map_err(map_scan_error)?;
+    project.add_finalizer(Box::new(CallGraphFinalizer));
+    project.index().with_conn(|c| {
+        drift_callgraph::store::ensure_schema(c).map_err(|e| anyhow::anyhow!("call graph: {e}"))
+    })?;
+    Ok(project)
+}
+
+/// Rebuilds the call graph from the committed facts.
+struct CallGraphFinalizer;
+
+impl drift_scan::ScanFinalizer for CallGraphFinalizer {
+    fn name(&self) -> &str {
+        "callgraph"
+    }
+
+    fn finalize(
+        &self,
+        tx: &drift_scan::rusqlite::Transaction<'_>,
+        _ctx: &drift_scan::FinalizeContext<'_>,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
+        drift_scan::drift_index::read::for_each_file_facts(tx, |row| {
+            files.push((row.path, row.lang, row.facts));
+            Ok::<(), drift_scan::IndexError>(())
+        })?;
+        let refs: Vec<drift_callgraph::FileRef<'_>> =
+            files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+        let graph = drift_callgraph::CallGraph::build(&refs);
+        drift_callgraph::store::write(tx, &graph)?;
+        Ok(())
+    }
 }
 
 /// Turns engine errors that are the user's doing into [`CliError`]s.

@@ -45,6 +45,21 @@ pub enum CliError {
     #[error("{} is not inside a git work tree\n  fix: --changed-since and --staged need git; run them in a repository", root.display())]
     NotGitRepo { root: PathBuf },
 
+    #[error(
+        "no function `{symbol}` in the call graph{}",
+        suggest_symbols(suggestions)
+    )]
+    UnknownSymbol {
+        symbol: String,
+        suggestions: Vec<String>,
+    },
+
+    #[error("`{symbol}` is ambiguous; pass one of: {}", candidates.join(", "))]
+    AmbiguousSymbol {
+        symbol: String,
+        candidates: Vec<String>,
+    },
+
     #[error("{0}")]
     Usage(String),
 
@@ -64,6 +79,14 @@ fn suggest(suggestions: &[String]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         )
+    }
+}
+
+fn suggest_symbols(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        "\n  fix: check the name (qualified names look like `src.module.Class.method`), or run `drift scan`".to_string()
+    } else {
+        format!("\n  did you mean: {}?", suggestions.join(", "))
     }
 }
 

@@ -23,6 +23,13 @@ fn every_command_has_examples() {
         vec!["check"],
         vec!["export"],
         vec!["doctor"],
+        vec!["callgraph", "callers"],
+        vec!["callgraph", "callees"],
+        vec!["callgraph", "impact"],
+        vec!["callgraph", "path"],
+        vec!["callgraph", "dead-code"],
+        vec!["callgraph", "stats"],
+        vec!["callgraph", "export"],
     ] {
         let mut args = cmd.clone();
         args.push("--help");

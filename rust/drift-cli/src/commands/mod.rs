@@ -1,5 +1,6 @@
 //! One module per command family; [`run`] dispatches.
 
+mod callgraph;
 mod check;
 mod conventions;
 mod decide;
@@ -12,7 +13,7 @@ mod status;
 use anyhow::Result;
 
 use crate::Ctx;
-use crate::cli::{Command, ConventionsCommand};
+use crate::cli::{CallgraphCommand, Command, ConventionsCommand};
 use crate::error::exit;
 
 pub fn run(ctx: &mut Ctx<'_>, command: Command) -> Result<u8> {
@@ -27,6 +28,15 @@ pub fn run(ctx: &mut Ctx<'_>, command: Command) -> Result<u8> {
         Command::Check(a) => check::run(ctx, &a),
         Command::Export(a) => export::run(ctx, &a),
         Command::Doctor(a) => doctor::run(ctx, a.json),
+        Command::Callgraph(c) => match c {
+            CallgraphCommand::Callers(a) => callgraph::neighborhood(ctx, &a, false),
+            CallgraphCommand::Callees(a) => callgraph::neighborhood(ctx, &a, true),
+            CallgraphCommand::Impact(a) => callgraph::impact(ctx, &a),
+            CallgraphCommand::Path(a) => callgraph::path(ctx, &a),
+            CallgraphCommand::DeadCode(a) => callgraph::dead_code(ctx, a.json),
+            CallgraphCommand::Stats(a) => callgraph::stats(ctx, a.json),
+            CallgraphCommand::Export => callgraph::export(ctx),
+        },
     }
 }
 
