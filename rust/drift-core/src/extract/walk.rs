@@ -328,9 +328,15 @@ impl<'s> Ctx<'s> {
         if node.byte_range().len() > MAX_STRING + 8 {
             return;
         }
-        let text = self.text(node);
-        let value = strip_quotes(&text).to_string();
-        self.add_string(node, &value);
+        let text = String::from_utf8_lossy(self.bytes(node));
+        let value = strip_quotes(&text);
+        if let Some(kind) = classify_string(value) {
+            self.facts.strings.push(StringLiteral {
+                value: value.to_string(),
+                kind,
+                span: Span::from_node(&node),
+            });
+        }
     }
 
     /// Whether a doc comment directly precedes `node` (skipping attributes
@@ -590,13 +596,23 @@ pub(crate) fn classify_string(value: &str) -> Option<StringKind> {
     if value.len() < 2 || value.len() > MAX_STRING {
         return None;
     }
-    if is_match(&URL, value) {
+    // Cheap prefilters keep the regexes off the common case.
+    let first = value.trim_start().split_whitespace().next().unwrap_or("");
+    let sql_start = [
+        "select", "insert", "update", "delete", "create", "drop", "alter", "with", "merge",
+    ]
+    .iter()
+    .any(|k| first.eq_ignore_ascii_case(k));
+    if value.contains("://") && is_match(&URL, value) {
         Some(StringKind::Url)
     } else if value.starts_with('/') && !value.starts_with("//") && is_match(&ROUTE, value) {
         Some(StringKind::Route)
-    } else if value.len() <= 64 && is_match(&ENV_KEY, value) {
+    } else if value.len() <= 64
+        && value.starts_with(|c: char| c.is_ascii_uppercase())
+        && is_match(&ENV_KEY, value)
+    {
         Some(StringKind::EnvKey)
-    } else if is_match(&SQL, value) {
+    } else if sql_start && is_match(&SQL, value) {
         Some(StringKind::Sql)
     } else {
         None
