@@ -312,17 +312,6 @@ impl<'s> Ctx<'s> {
         });
     }
 
-    /// Classifies a string literal's value and keeps it if interesting.
-    pub fn add_string(&mut self, node: Node<'_>, value: &str) {
-        if let Some(kind) = classify_string(value) {
-            self.facts.strings.push(StringLiteral {
-                value: value.to_string(),
-                kind,
-                span: Span::from_node(&node),
-            });
-        }
-    }
-
     /// Classifies a string literal node, stripping quotes and prefixes.
     pub fn add_string_node(&mut self, node: Node<'_>) {
         if node.byte_range().len() > MAX_STRING + 8 {
@@ -597,7 +586,7 @@ pub(crate) fn classify_string(value: &str) -> Option<StringKind> {
         return None;
     }
     // Cheap prefilters keep the regexes off the common case.
-    let first = value.trim_start().split_whitespace().next().unwrap_or("");
+    let first = value.split_whitespace().next().unwrap_or("");
     let sql_start = [
         "select", "insert", "update", "delete", "create", "drop", "alter", "with", "merge",
     ]
