@@ -288,6 +288,7 @@ export const api = {
                 .any(|e| e.exported == "start" && e.local == "start")
         );
         assert_eq!(bindings(&f, "srv"), vec![&new("Server")]);
+        assert!(sym(&f, "start").exported, "exported through `exports.start`");
         assert_eq!(call(&f, "srv.listen").enclosing, sym_idx(&f, "start"));
         let api = sym(&f, "api");
         assert_eq!((api.kind, api.exported), (SymbolKind::Constant, true));
@@ -365,6 +366,8 @@ data = fetch()
 if __name__ == "__main__":
     main()
 q = "SELECT id FROM users WHERE x = 1"
+with Session() as sess, open(path) as fh:
+    sess.commit()
 env = os.environ["DATABASE_URL"]
 "#;
 
@@ -451,6 +454,8 @@ env = os.environ["DATABASE_URL"]
         assert_eq!(bindings(&f, "f"), vec![&alias("helper")]);
         assert_eq!(bindings(&f, "obj"), vec![&new("Service")]);
         assert_eq!(bindings(&f, "x"), vec![&typed("int")]);
+        assert_eq!(bindings(&f, "sess"), vec![&new("Session")]);
+        assert_eq!(bindings(&f, "fh"), vec![&called("open")]);
 
         let kinds: Vec<StringKind> = f.strings.iter().map(|s| s.kind).collect();
         assert!(kinds.contains(&StringKind::Route));
@@ -938,6 +943,10 @@ module Api
     private
 
     def helper; end
+
+    public
+
+    def visible; end
   end
 end
 x = Foo::Bar.new
@@ -959,6 +968,7 @@ x = Foo::Bar.new
         assert!(sym(&f, "Api.UsersController.build").is_static);
         assert!(sym(&f, "Api.UsersController.show").exported);
         assert!(!sym(&f, "Api.UsersController.helper").exported);
+        assert!(sym(&f, "Api.UsersController.visible").exported);
         assert_eq!(
             sym(&f, "Api.UsersController.helper").signature,
             "def helper"

@@ -76,6 +76,27 @@ use crate::model::FileFacts;
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
 pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
+    let mut facts = extract_raw(lang, root, source);
+    mark_exported(&mut facts);
+    facts
+}
+
+/// Top-level symbols named by an export list (`export { a }`,
+/// `module.exports = { f }`, `__all__`) are exported too.
+fn mark_exported(facts: &mut FileFacts) {
+    if facts.exports.is_empty() {
+        return;
+    }
+    let locals: std::collections::HashSet<&str> =
+        facts.exports.iter().map(|e| e.local.as_str()).collect();
+    for s in &mut facts.symbols {
+        if s.parent.is_none() && !s.exported && locals.contains(s.name.as_str()) {
+            s.exported = true;
+        }
+    }
+}
+
+fn extract_raw(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
     match lang {
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
             walk::walk(root, source, &mut ecmascript::EcmaVisitor)

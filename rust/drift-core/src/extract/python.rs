@@ -30,6 +30,21 @@ impl Visitor for PythonVisitor {
                     }
                 }
             }
+            "as_pattern" => {
+                // `with Session() as s:` binds `s` to the context value.
+                if node.parent().is_some_and(|p| p.kind() == "with_item")
+                    && let (Some(value), Some(target)) = (
+                        node.named_child(0),
+                        node.child_by_field_name("alias")
+                            .and_then(|a| a.named_child(0))
+                            .filter(|t| t.kind() == "identifier"),
+                    )
+                    && let Some(b) = value_binding(cx, value)
+                {
+                    let name = cx.text(target);
+                    cx.add_binding(node, &name, b);
+                }
+            }
             "string" => cx.add_string_node(node),
             _ => {}
         }

@@ -48,11 +48,15 @@ impl Visitor for RubyVisitor {
             "identifier" => {
                 // A bare `private` / `protected` starts a non-public section.
                 let text = cx.bytes(node);
-                if (text == b"private" || text == b"protected")
+                if matches!(text, b"private" | b"protected" | b"public")
                     && node.parent().is_some_and(|p| p.kind() == "body_statement")
                     && let Some(s) = class_scope(cx)
                 {
-                    self.private_sections.insert(s);
+                    if text == b"public" {
+                        self.private_sections.remove(&s);
+                    } else {
+                        self.private_sections.insert(s);
+                    }
                 }
             }
             "call" => call(node, cx),
