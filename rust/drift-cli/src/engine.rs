@@ -3,7 +3,6 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -146,7 +145,6 @@ fn phase_name(phase: Phase) -> &'static str {
 /// Runs a scan with progress on stderr: an indicatif bar on a terminal,
 /// plain phase lines otherwise (CI, pipes), nothing with `-q`.
 pub fn scan(ctx: &mut Ctx<'_>, project: &Project, options: &ScanOptions) -> Result<ScanReport> {
-    ctx.cancel.store(false, Ordering::SeqCst);
     let quiet = ctx.global.quiet;
     let fancy = ctx.term.stderr_tty && !ctx.term.ci && !quiet;
     let bar = fancy.then(|| {
