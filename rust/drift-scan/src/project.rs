@@ -11,8 +11,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use drift_core::detect::{DetectorSet, RuleError};
 use drift_core::{AnalyzeError, AnalyzeOptions, FileAnalyzer, Lang};
 use drift_index::{
-    FileState, FileStatus, FileWrite, FinishScan, Index, ScanMeta, SkipReason, SkippedFile,
-    rusqlite,
+    FileState, FileStatus, FileWrite, FinishScan, Index, IndexError, ScanMeta, SkipReason,
+    SkippedFile, rusqlite,
 };
 use rayon::prelude::*;
 
@@ -462,56 +462,89 @@ impl Project {
         {
             let _s = tracing::info_span!("parse", files = total).entered();
             let hash_check = !full;
-            for chunk in work.chunks(self.config.chunk_size) {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(ScanError::Cancelled);
-                }
-                let outcomes: Vec<Outcome> = self.install(|| {
-                    chunk
-                        .par_iter()
-                        .map_init(
-                            || FileAnalyzer::new(self.analyze_options()),
-                            |analyzer, c| {
-                                let state = if hash_check { states.get(&c.rel) } else { None };
-                                self.process(analyzer, c, state, cancel)
-                            },
-                        )
-                        .collect()
-                });
-                let mut writes = Vec::with_capacity(outcomes.len());
-                let mut cancelled = false;
-                for o in outcomes {
-                    match o {
-                        Outcome::Write(w) => {
-                            match &w {
-                                FileWrite::Analyzed { path, .. } => {
-                                    parsed += 1;
-                                    facts_changed = true;
-                                    changed.push(path.clone());
-                                }
-                                FileWrite::Touched { .. } => unchanged += 1,
-                                FileWrite::Skipped { file, .. } => {
-                                    facts_changed |= had_facts(&file.path);
-                                    changed.push(file.path.clone());
-                                }
-                            }
-                            writes.push(w);
+            let index = &self.index;
+            std::thread::scope(|scope| -> Result<(), ScanError> {
+                // Chunk N is written by this thread while chunk N+1 is
+                // analysed; the bounded channel keeps at most three chunks
+                // of facts in memory.
+                let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<FileWrite>>(1);
+                let writer = std::thread::Builder::new()
+                    .name("drift-index-writer".into())
+                    .spawn_scoped(scope, move || -> Result<(), IndexError> {
+                        for writes in receiver {
+                            index.write_files(&writes)?;
                         }
-                        Outcome::Cancelled => cancelled = true,
+                        Ok(())
+                    })
+                    .map_err(|e| ScanError::Analyze {
+                        path: "(index writer thread)".into(),
+                        message: e.to_string(),
+                    })?;
+                let mut analyse = || -> Result<(), ScanError> {
+                    for chunk in work.chunks(self.config.chunk_size) {
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(ScanError::Cancelled);
+                        }
+                        let outcomes: Vec<Outcome> = self.install(|| {
+                            chunk
+                                .par_iter()
+                                .map_init(
+                                    || FileAnalyzer::new(self.analyze_options()),
+                                    |analyzer, c| {
+                                        let state =
+                                            if hash_check { states.get(&c.rel) } else { None };
+                                        self.process(analyzer, c, state, cancel)
+                                    },
+                                )
+                                .collect()
+                        });
+                        let mut writes = Vec::with_capacity(outcomes.len());
+                        let mut cancelled = false;
+                        for o in outcomes {
+                            match o {
+                                Outcome::Write(w) => {
+                                    match &w {
+                                        FileWrite::Analyzed { path, .. } => {
+                                            parsed += 1;
+                                            facts_changed = true;
+                                            changed.push(path.clone());
+                                        }
+                                        FileWrite::Touched { .. } => unchanged += 1,
+                                        FileWrite::Skipped { file, .. } => {
+                                            facts_changed |= had_facts(&file.path);
+                                            changed.push(file.path.clone());
+                                        }
+                                    }
+                                    writes.push(w);
+                                }
+                                Outcome::Cancelled => cancelled = true,
+                            }
+                        }
+                        if sender.send(writes).is_err() {
+                            // The writer stopped on an error, reported below.
+                            break;
+                        }
+                        done += chunk.len() as u64;
+                        progress(&Progress {
+                            phase: Phase::Parse,
+                            done,
+                            total,
+                        });
+                        if cancelled {
+                            return Err(ScanError::Cancelled);
+                        }
                     }
-                }
-                self.index.write_files(&writes)?;
-                drop(writes);
-                done += chunk.len() as u64;
-                progress(&Progress {
-                    phase: Phase::Parse,
-                    done,
-                    total,
-                });
-                if cancelled {
-                    return Err(ScanError::Cancelled);
-                }
-            }
+                    Ok(())
+                };
+                let analysed = analyse();
+                drop(sender);
+                let written = writer.join().map_err(|_| ScanError::Analyze {
+                    path: "(index writer thread)".into(),
+                    message: "panicked".into(),
+                })?;
+                written?;
+                analysed
+            })?;
         }
         durations.parse = t.elapsed();
 

@@ -155,9 +155,11 @@ fn sigkill_midway_leaves_previous_index_and_next_scan_completes() {
     let project = Project::open(root, kill_config()).unwrap();
     let next = scan(&project);
     assert_eq!(next.parsed + next.unchanged, FILES as u64);
+    // Progress counts analysed chunks; the index writer may be up to two
+    // chunks (the one in the channel and the one being written) behind.
     assert!(
-        next.unchanged >= killed_at,
-        "{} < {killed_at}",
+        next.unchanged + 2 * 32 >= killed_at,
+        "{} + 64 < {killed_at}",
         next.unchanged
     );
     assert!(next.parsed > 0);
