@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
-const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this_expression"];
+const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this"];
 
 pub(crate) struct CSharpVisitor;
 
@@ -13,7 +13,7 @@ impl Visitor for CSharpVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind() {
             "class_declaration" | "record_declaration" => type_decl(node, cx, SymbolKind::Class),
-            "struct_declaration" | "record_struct_declaration" => {
+            "struct_declaration" => {
                 type_decl(node, cx, SymbolKind::Struct);
             }
             "interface_declaration" => type_decl(node, cx, SymbolKind::Interface),
@@ -79,11 +79,7 @@ fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
         .into_iter()
         .map(|a| {
             if a.kind() == "argument" {
-                named_children(a)
-                    .into_iter()
-                    .rev()
-                    .find(|c| c.kind() != "name_colon")
-                    .unwrap_or(a)
+                named_children(a).into_iter().next_back().unwrap_or(a)
             } else {
                 a
             }
@@ -205,7 +201,7 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..8 {
         match n.kind() {
-            "await_expression" | "parenthesized_expression" | "equals_value_clause" => {
+            "await_expression" | "parenthesized_expression" => {
                 match named_children(n).into_iter().next() {
                     Some(c) => n = c,
                     None => break,

@@ -52,7 +52,7 @@ impl Visitor for JavaVisitor {
                 }
             }
             "import_declaration" => import(node, cx),
-            "string_literal" | "text_block" => cx.add_string_node(node),
+            "string_literal" => cx.add_string_node(node),
             _ => {}
         }
     }
@@ -81,10 +81,9 @@ pub(crate) fn modifiers(cx: &Ctx<'_>, node: Node<'_>, mods_kind: &str) -> Modifi
     let mut leading = true;
     for m in children(node).into_iter().filter(|c| c.kind() == mods_kind) {
         for c in children(m) {
-            if c.kind().contains("annotation") || c.kind() == "attribute_list" {
-                for a in attribute_texts(cx, c) {
-                    out.annotations.push(a);
-                }
+            if c.kind().contains("annotation") {
+                out.annotations
+                    .push(cx.collapsed(c).trim_start_matches('@').trim().to_string());
                 if leading {
                     out.sig_start = c.end_byte();
                 }
@@ -103,23 +102,6 @@ pub(crate) fn modifiers(cx: &Ctx<'_>, node: Node<'_>, mods_kind: &str) -> Modifi
         out.sig_start += 1;
     }
     out
-}
-
-/// Annotation text without `@`, or each attribute of a C# attribute list.
-fn attribute_texts(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() == "attribute_list" {
-        return named_children(node)
-            .into_iter()
-            .filter(|a| a.kind() == "attribute")
-            .map(|a| cx.collapsed(a))
-            .collect();
-    }
-    vec![
-        cx.collapsed(node)
-            .trim_start_matches('@')
-            .trim()
-            .to_string(),
-    ]
 }
 
 fn is_javadoc(text: &str) -> bool {
