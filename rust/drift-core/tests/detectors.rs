@@ -312,3 +312,25 @@ fn snapshot_of_matches_on_a_multi_language_fixture() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn the_lazy_builtin_set_matches_the_strict_one() {
+    let lazy = DetectorSet::builtin();
+    let strict = builtin();
+    // Nothing is compiled until a language is used.
+    assert_eq!(
+        lazy.detectors()
+            .iter()
+            .map(|d| d.query_count())
+            .sum::<usize>(),
+        0
+    );
+    let lazy_meta: Vec<_> = lazy.metadata().collect();
+    let strict_meta: Vec<_> = strict.metadata().collect();
+    assert_eq!(lazy_meta, strict_meta);
+    let failures = lazy.run_tests();
+    assert!(failures.is_empty(), "{failures:?}");
+    let compiled: usize = lazy.detectors().iter().map(|d| d.query_count()).sum();
+    let all: usize = strict.detectors().iter().map(|d| d.query_count()).sum();
+    assert!(compiled > 0 && compiled <= all);
+}

@@ -10,8 +10,8 @@ use toml::Spanned;
 use super::classify::{Condition, VariantRule};
 use super::spec::{ConditionSpec, QuerySpec, RuleSpec, SymbolSpec, TestSpec};
 use super::{
-    CompiledQuery, Detector, DetectorMeta, FILE_CAPTURES, RuleError, SYMBOL_CAPTURES, SourceKind,
-    TestCase,
+    CompiledQuery, Detector, DetectorMeta, FILE_CAPTURES, QueryBlock, RuleError, SYMBOL_CAPTURES,
+    SourceKind, TestCase,
 };
 use crate::lang::Lang;
 use crate::model::{Param, Span, Symbol};
@@ -124,11 +124,13 @@ fn compile_condition(
     ctx: &mut Ctx<'_>,
     spec: ConditionSpec,
     default_capture: &str,
-    known_captures: &BTreeSet<String>,
+    known_captures: Option<&BTreeSet<String>>,
 ) -> Option<Condition> {
     let capture = match &spec.capture {
         Some(c) => {
-            if !known_captures.contains(c.get_ref()) {
+            if let Some(known_captures) = known_captures
+                && !known_captures.contains(c.get_ref())
+            {
                 let known: Vec<&str> = known_captures.iter().map(String::as_str).collect();
                 ctx.error_span(
                     c.span(),
@@ -182,11 +184,30 @@ fn compile_condition(
     })
 }
 
+/// `#set! variant "..."` names found in a pattern's text (for lazily
+/// compiled sets, whose queries are not compiled at load time).
+fn textual_fixed_variants(pattern: &str, fixed: &mut Vec<String>) {
+    static SET_VARIANT: std::sync::LazyLock<Option<Regex>> =
+        std::sync::LazyLock::new(|| Regex::new(r#"#set!\s+variant\s+"([^"\\]*)""#).ok());
+    if let Some(re) = SET_VARIANT.as_ref() {
+        for cap in re.captures_iter(pattern) {
+            if let Some(v) = cap.get(1) {
+                let v = v.as_str().to_string();
+                if !fixed.contains(&v) {
+                    fixed.push(v);
+                }
+            }
+        }
+    }
+}
+
 fn compile_queries(
     ctx: &mut Ctx<'_>,
     blocks: &[QuerySpec],
     captures: &mut BTreeSet<String>,
     fixed: &mut Vec<String>,
+    eager: bool,
+    lazy_blocks: &mut Vec<QueryBlock>,
 ) -> (HashMap<Lang, Vec<CompiledQuery>>, Vec<Lang>) {
     let mut queries: HashMap<Lang, Vec<CompiledQuery>> = HashMap::new();
     let mut all_langs = Vec::new();
@@ -196,6 +217,20 @@ fn compile_queries(
         }
         let langs = parse_langs(ctx, &spec.languages);
         let pattern = spec.pattern.get_ref();
+        if !eager {
+            textual_fixed_variants(pattern, fixed);
+            for lang in &langs {
+                if !all_langs.contains(lang) {
+                    all_langs.push(*lang);
+                }
+            }
+            lazy_blocks.push(QueryBlock {
+                block,
+                languages: langs,
+                pattern: pattern.clone(),
+            });
+            continue;
+        }
         let content_start = string_content_start(ctx.text, spec.pattern.span().start);
         // (line, column, message, languages): one error for every language
         // that fails the same way.
@@ -210,7 +245,14 @@ fn compile_queries(
             };
             match tree_sitter::Query::new(&grammar, pattern) {
                 Ok(query) => {
-                    if let Some(compiled) = check_query(ctx, query, lang, block, content_start) {
+                    let checked = match check_query(query, lang, block) {
+                        Ok(compiled) => Some(compiled),
+                        Err((offset, message)) => {
+                            ctx.error_at(content_start + offset, message);
+                            None
+                        }
+                    };
+                    if let Some(compiled) = checked {
                         for name in compiled.query.capture_names() {
                             captures.insert((*name).to_string());
                         }
@@ -260,42 +302,39 @@ fn compile_queries(
     (queries, all_langs)
 }
 
-fn check_query(
-    ctx: &mut Ctx<'_>,
+/// Checks a compiled query's predicates and `#set!` properties. On error,
+/// returns the byte offset of the offending pattern within the query text.
+pub(crate) fn check_query(
     query: tree_sitter::Query,
     lang: Lang,
     block: usize,
-    content_start: usize,
-) -> Option<CompiledQuery> {
+) -> Result<CompiledQuery, (usize, String)> {
     let mut fixed_variants = Vec::with_capacity(query.pattern_count());
     for i in 0..query.pattern_count() {
         if let Some(pred) = query.general_predicates(i).first() {
-            let offset = query.start_byte_for_pattern(i);
-            ctx.error_at(
-                content_start + offset,
+            return Err((
+                query.start_byte_for_pattern(i),
                 format!(
                     "unsupported predicate `#{}` for {lang} (supported: #eq?, #not-eq?, #match?, #not-match?, #any-of?, #set! variant)",
                     pred.operator
                 ),
-            );
-            return None;
+            ));
         }
         let mut variant = None;
         for prop in query.property_settings(i) {
             if &*prop.key == "variant" {
                 variant = prop.value.as_deref().map(str::to_string);
             } else {
-                ctx.error_at(
-                    content_start + query.start_byte_for_pattern(i),
+                return Err((
+                    query.start_byte_for_pattern(i),
                     format!("unsupported property `{}` (only `variant`)", prop.key),
-                );
-                return None;
+                ));
             }
         }
         fixed_variants.push(variant);
     }
     let match_capture = query.capture_index_for_name("match");
-    Some(CompiledQuery {
+    Ok(CompiledQuery {
         query,
         match_capture,
         fixed_variants,
@@ -402,7 +441,15 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// Parses, validates and compiles one rule file.
-pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<RuleError>> {
+///
+/// `eager`: compile every query now (validating captures and reporting
+/// query errors). Otherwise queries compile on first use per language
+/// (builtins, which the test suite validates eagerly).
+pub(crate) fn compile_rule(
+    label: &str,
+    text: &str,
+    eager: bool,
+) -> Result<Detector, Vec<RuleError>> {
     let mut ctx = Ctx {
         label,
         text,
@@ -435,6 +482,8 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
 
     let mut captures: BTreeSet<String> = BTreeSet::new();
     let mut fixed = Vec::new();
+    let mut lazy_blocks = Vec::new();
+    let validate_captures = eager || spec.source != SourceKind::Query;
     let (queries, languages, default_capture) = match spec.source {
         SourceKind::Query => {
             if spec.query.is_empty() {
@@ -449,8 +498,14 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
                     "`languages` is for symbols/file_name detectors; list languages in each [[query]]",
                 );
             }
-            let (queries, langs) =
-                compile_queries(&mut ctx, &spec.query, &mut captures, &mut fixed);
+            let (queries, langs) = compile_queries(
+                &mut ctx,
+                &spec.query,
+                &mut captures,
+                &mut fixed,
+                eager,
+                &mut lazy_blocks,
+            );
             captures.insert("match".to_string());
             (queries, langs, "match")
         }
@@ -481,7 +536,14 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
     let filter: Vec<Condition> = spec
         .filter
         .into_iter()
-        .filter_map(|c| compile_condition(&mut ctx, c, default_capture, &captures))
+        .filter_map(|c| {
+            compile_condition(
+                &mut ctx,
+                c,
+                default_capture,
+                validate_captures.then_some(&captures),
+            )
+        })
         .collect();
 
     let mut variants = Vec::new();
@@ -498,7 +560,14 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
         }
         let conditions: Vec<Condition> = conditions
             .into_iter()
-            .filter_map(|c| compile_condition(&mut ctx, c, default_capture, &captures))
+            .filter_map(|c| {
+                compile_condition(
+                    &mut ctx,
+                    c,
+                    default_capture,
+                    validate_captures.then_some(&captures),
+                )
+            })
             .collect();
         if !names.contains(name.get_ref()) {
             names.push(name.get_ref().clone());
@@ -534,6 +603,20 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
+    let query_cells = {
+        let mut compiled = queries;
+        languages
+            .iter()
+            .filter(|_| spec.source == SourceKind::Query)
+            .map(|lang| {
+                let cell = std::sync::OnceLock::new();
+                if eager {
+                    let _ = cell.set(compiled.remove(lang).unwrap_or_default());
+                }
+                (*lang, cell)
+            })
+            .collect()
+    };
     Ok(Detector {
         meta: DetectorMeta {
             id,
@@ -550,7 +633,8 @@ pub(crate) fn compile_rule(label: &str, text: &str) -> Result<Detector, Vec<Rule
             variant_descriptions,
             origin: label.to_string(),
         },
-        queries,
+        queries: query_cells,
+        blocks: lazy_blocks,
         filter,
         variants,
         default_variant: spec.default_variant,

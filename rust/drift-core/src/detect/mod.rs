@@ -124,6 +124,14 @@ struct CompiledQuery {
     block: usize,
 }
 
+/// A query block kept as text for lazy compilation.
+#[derive(Debug, Clone)]
+struct QueryBlock {
+    block: usize,
+    languages: Vec<Lang>,
+    pattern: String,
+}
+
 /// A synthetic or parsed test case from a rule file.
 #[derive(Debug, Clone)]
 pub struct TestCase {
@@ -140,7 +148,11 @@ pub struct TestCase {
 #[derive(Debug)]
 pub struct Detector {
     pub meta: DetectorMeta,
-    queries: HashMap<Lang, Vec<CompiledQuery>>,
+    /// Compiled queries per language: filled at load time (eager) or on
+    /// first use (lazy builtins), then shared by every thread.
+    queries: HashMap<Lang, std::sync::OnceLock<Vec<CompiledQuery>>>,
+    /// Query texts for lazy compilation (empty when eager).
+    blocks: Vec<QueryBlock>,
     filter: Vec<Condition>,
     variants: Vec<VariantRule>,
     default_variant: Option<String>,
@@ -153,9 +165,37 @@ impl Detector {
         &self.meta.id
     }
 
-    /// Number of compiled queries (one per block and language).
+    /// Number of compiled queries so far (one per block and language).
     pub fn query_count(&self) -> usize {
-        self.queries.values().map(Vec::len).sum()
+        self.queries
+            .values()
+            .filter_map(|cell| cell.get())
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// Compiles this detector's queries for `lang` (lazy sets). A query
+    /// that fails is logged and skipped; strict loading reports it instead.
+    fn compile_lang(&self, lang: Lang) -> Vec<CompiledQuery> {
+        let mut out = Vec::new();
+        let Some(grammar) = lang.grammar() else {
+            return out;
+        };
+        for block in self.blocks.iter().filter(|b| b.languages.contains(&lang)) {
+            let checked = tree_sitter::Query::new(&grammar, &block.pattern)
+                .map_err(|err| err.message)
+                .and_then(|q| compile::check_query(q, lang, block.block).map_err(|e| e.1));
+            match checked {
+                Ok(compiled) => out.push(compiled),
+                Err(message) => tracing::error!(
+                    detector = %self.meta.id,
+                    %lang,
+                    %message,
+                    "detector query failed to compile; skipped"
+                ),
+            }
+        }
+        out
     }
 
     fn run(
@@ -219,9 +259,10 @@ impl Detector {
         source: &[u8],
         out: &mut Vec<DetectorMatch>,
     ) {
-        let Some(queries) = self.queries.get(&lang) else {
+        let Some(cell) = self.queries.get(&lang) else {
             return;
         };
+        let queries = cell.get_or_init(|| self.compile_lang(lang));
         // (start byte, end byte, block, pattern, match)
         let mut hits: Vec<(usize, usize, usize, usize, DetectorMatch)> = Vec::new();
         for compiled in queries {
@@ -506,17 +547,20 @@ pub struct DetectorSet {
 }
 
 impl DetectorSet {
-    /// The builtin pack. Every builtin rule compiles (a test checks it); a
-    /// rule that failed anyway would be skipped and logged.
+    /// The builtin pack. Queries compile lazily, once per (detector,
+    /// language), the first time a file of that language is analysed, so
+    /// loading is cheap and a repository pays only for its languages. Every
+    /// builtin compiles (the strict loader below is tested); anything that
+    /// failed anyway would be logged and skipped.
     pub fn builtin() -> DetectorSet {
-        let (set, errors) = DetectorSet::builtin_with_errors();
+        let (set, errors) = DetectorSet::load(builtin::BUILTIN_RULES.iter().copied(), false);
         for error in &errors {
             tracing::error!(%error, "builtin detector failed to load");
         }
         set
     }
 
-    /// The builtin pack and any problems loading it (none expected).
+    /// The builtin pack compiled eagerly, with any problems (none expected).
     pub fn builtin_with_errors() -> (DetectorSet, Vec<RuleError>) {
         DetectorSet::from_rules(builtin::BUILTIN_RULES.iter().copied())
     }
@@ -532,10 +576,17 @@ impl DetectorSet {
     pub fn from_rules<'a>(
         rules: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> (DetectorSet, Vec<RuleError>) {
+        DetectorSet::load(rules, true)
+    }
+
+    fn load<'a>(
+        rules: impl IntoIterator<Item = (&'a str, &'a str)>,
+        eager: bool,
+    ) -> (DetectorSet, Vec<RuleError>) {
         let mut set = DetectorSet::default();
         let mut errors = Vec::new();
         for (label, text) in rules {
-            match compile::compile_rule(label, text) {
+            match compile::compile_rule(label, text, eager) {
                 Ok(detector) => {
                     if set.get(detector.id()).is_some() {
                         errors.push(RuleError {
@@ -555,14 +606,14 @@ impl DetectorSet {
         (set, errors)
     }
 
-    /// The builtin pack plus project rules (`.drift/rules/*.toml`, read by
-    /// the caller). A project rule with a builtin's id replaces it.
+    /// The builtin pack (lazy) plus project rules (`.drift/rules/*.toml`,
+    /// read by the caller, compiled and validated now). A project rule with
+    /// a builtin's id replaces it.
     pub fn with_project_rules<'a>(
         rules: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> (DetectorSet, Vec<RuleError>) {
-        let (mut set, mut errors) = DetectorSet::builtin_with_errors();
-        let (project, mut project_errors) = DetectorSet::from_rules(rules);
-        errors.append(&mut project_errors);
+        let mut set = DetectorSet::builtin();
+        let (project, errors) = DetectorSet::from_rules(rules);
         set.merge(project);
         (set, errors)
     }
