@@ -49,7 +49,11 @@ pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> F
     let mut cursor = root.walk();
     'outer: loop {
         let node = cursor.node();
-        visitor.enter(node, &mut cx);
+        // Keywords and punctuation carry no facts of their own (and some
+        // share a kind name with a named node, e.g. Ruby's `class`).
+        if node.is_named() {
+            visitor.enter(node, &mut cx);
+        }
         if cursor.goto_first_child() {
             continue;
         }
