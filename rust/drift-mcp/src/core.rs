@@ -219,10 +219,30 @@ impl Core {
         }
         let graph = self.read(|idx| {
             idx.with_conn(|c| {
-                drift_callgraph::store::load(c).map_err(|e| {
-                    ToolError::new("graph_error", e.to_string())
-                        .hint("rerun `drift scan` to rebuild the call graph")
-                })
+                let built_for: Option<String> = c
+                    .query_row(
+                        "SELECT value FROM cg_meta WHERE key = ?1",
+                        [crate::scan::GRAPH_MARKER_KEY],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                if built_for.is_some() && built_for == marker {
+                    return drift_callgraph::store::load(c).map_err(|e| {
+                        ToolError::new("graph_error", e.to_string())
+                            .hint("rerun `drift scan` to rebuild the call graph")
+                    });
+                }
+                // The stored graph is missing or from an older scan (the
+                // last scan did not rebuild it): build it from the facts.
+                tracing::info!("building the call graph from the index's facts");
+                let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
+                drift_index::read::for_each_file_facts(c, |row| {
+                    files.push((row.path, row.lang, row.facts));
+                    Ok::<(), drift_index::IndexError>(())
+                })?;
+                let refs: Vec<drift_callgraph::FileRef<'_>> =
+                    files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+                Ok(drift_callgraph::CallGraph::build(&refs))
             })
         })?;
         let graph = Arc::new(graph);
@@ -278,10 +298,7 @@ impl Core {
         query: &str,
         limit: usize,
     ) -> Result<Vec<drift_index::SymbolHit>, ToolError> {
-        match self.snapshot()? {
-            Some(s) => Ok(s.search(query, limit)),
-            None => self.read(|idx| Ok(idx.search_symbols(query, limit)?)),
-        }
+        self.read(|idx| Ok(idx.search_symbols(query, limit)?))
     }
 
     /// Loads the snapshot and the call graph ahead of the first request.

@@ -12,6 +12,9 @@ use drift_scan::{FinalizeContext, Phase, Progress, ScanConfig, ScanFinalizer, Sc
 
 use crate::core::{Core, ScanPhase, ScanStatus};
 
+/// `cg_meta` key holding the `last_scan` marker the stored graph was built for.
+pub const GRAPH_MARKER_KEY: &str = "drift_mcp_built_for";
+
 /// Stack of the scan thread.
 const SCAN_STACK: usize = 64 * 1024 * 1024;
 
@@ -42,6 +45,7 @@ pub fn scan_config(root: &Path) -> Result<ScanConfig, drift_config::ConfigError>
             .map(PathBuf::from)
             .filter(|d| *d != default_rules)
             .collect(),
+        builtin_rules: cfg.rules.builtin,
         learn: drift_scan::LearnSettings {
             min_occurrences: l.min_occurrences,
             min_files: l.min_files,
@@ -83,6 +87,14 @@ impl ScanFinalizer for CallGraphFinalizer {
             files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
         let graph = drift_callgraph::CallGraph::build(&refs);
         drift_callgraph::store::write(tx, &graph)?;
+        // Record which scan the stored graph belongs to (`last_scan` is
+        // already updated in this transaction), so readers can tell a graph
+        // left behind by a scan that did not rebuild it.
+        let marker = drift_index::read::meta(tx, "last_scan")?.unwrap_or_default();
+        tx.execute(
+            "INSERT OR REPLACE INTO cg_meta(key, value) VALUES (?1, ?2)",
+            (GRAPH_MARKER_KEY, marker),
+        )?;
         Ok(())
     }
 }

@@ -13,9 +13,6 @@ pub struct Snapshot {
     pub summary: IndexSummary,
     /// Most confident first (the index's order).
     pub patterns: std::sync::Arc<Vec<Pattern>>,
-    symbols: Vec<SymbolHit>,
-    lower_names: Vec<String>,
-    lower_qnames: Vec<String>,
 }
 
 /// `Some(marker)` when the index is stable (no scan in progress).
@@ -30,18 +27,24 @@ fn u32_at(row: &drift_index::rusqlite::Row<'_>, i: usize) -> drift_index::rusqli
     Ok(u32::try_from(row.get::<_, i64>(i)?).unwrap_or(0))
 }
 
-/// Every symbol, in path and declaration order.
-pub fn all_symbols(idx: &Index) -> Result<Vec<SymbolHit>, ToolError> {
+/// Symbols whose simple name is exactly `name` (uses the `symbols_name`
+/// index), in path and declaration order.
+pub fn symbols_named(idx: &Index, name: &str, limit: usize) -> Result<Vec<SymbolHit>, ToolError> {
     idx.with_conn(|c| {
         let mut stmt = c
             .prepare(
                 "SELECT f.path, f.lang, s.name, s.local_name, s.qualified_name, s.kind, s.exported, s.signature,
                         s.start_line, s.start_col, s.end_line, s.end_col
                    FROM symbols s JOIN files f ON f.id = s.file_id
-                  ORDER BY f.path, s.idx",
+                  WHERE s.name = ?1
+                  ORDER BY f.path, s.idx
+                  LIMIT ?2",
             )
             .map_err(drift_index::IndexError::from)?;
-        let mut rows = stmt.query([]).map_err(drift_index::IndexError::from)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = stmt
+            .query(drift_index::rusqlite::params![name, limit])
+            .map_err(drift_index::IndexError::from)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(drift_index::IndexError::from)? {
             let get = || -> drift_index::rusqlite::Result<Option<SymbolHit>> {
@@ -82,41 +85,6 @@ impl Snapshot {
     pub fn load(idx: &Index) -> Result<Snapshot, ToolError> {
         let summary = idx.summary()?;
         let patterns = std::sync::Arc::new(idx.patterns(&PatternFilter::default())?);
-        let symbols = all_symbols(idx)?;
-        let lower_names = symbols.iter().map(|s| s.name.to_lowercase()).collect();
-        let lower_qnames = symbols
-            .iter()
-            .map(|s| s.qualified_name.to_lowercase())
-            .collect();
-        Ok(Snapshot {
-            summary,
-            patterns,
-            symbols,
-            lower_names,
-            lower_qnames,
-        })
-    }
-
-    /// Same contract as `Index::search_symbols`: case-insensitive substring
-    /// of the simple or qualified name; exact name matches first, then
-    /// exact qualified matches, then shorter qualified names, then path.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<SymbolHit> {
-        let q = query.to_lowercase();
-        let mut hits: Vec<usize> = (0..self.symbols.len())
-            .filter(|&i| self.lower_names[i].contains(&q) || self.lower_qnames[i].contains(&q))
-            .collect();
-        hits.sort_by_key(|&i| {
-            let s = &self.symbols[i];
-            (
-                s.name != query,
-                s.qualified_name != query,
-                s.qualified_name.len(),
-                i,
-            )
-        });
-        hits.into_iter()
-            .take(limit)
-            .map(|i| self.symbols[i].clone())
-            .collect()
+        Ok(Snapshot { summary, patterns })
     }
 }

@@ -534,6 +534,24 @@ pub(crate) fn lookup_symbol(core: &Core, name: &str) -> Result<Vec<SymbolHit>, T
         return Err(ToolError::invalid("symbol must not be empty"));
     }
     let last = name.rsplit(['.', ':', '#']).next().unwrap_or(name);
+    // Exact simple-name matches through the name index first.
+    let named = core.read(|idx| crate::snapshot::symbols_named(idx, last, 500))?;
+    let exact: Vec<SymbolHit> = named
+        .iter()
+        .filter(|s| s.qualified_name == name || s.local_name == name || s.name == name)
+        .cloned()
+        .collect();
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let suffix: Vec<SymbolHit> = named
+        .iter()
+        .filter(|s| s.qualified_name.ends_with(&format!(".{name}")))
+        .cloned()
+        .collect();
+    if !suffix.is_empty() {
+        return Ok(suffix);
+    }
     let hits = core.search_symbols(last, 500)?;
     let exact: Vec<SymbolHit> = hits
         .iter()

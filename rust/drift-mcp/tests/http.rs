@@ -387,3 +387,40 @@ async fn concurrent_reads_during_a_scan_with_progress() {
     }
     server.stop().await.unwrap();
 }
+
+/// A scan by another process (the CLI) that does not rebuild the call
+/// graph: the server notices the stale graph and rebuilds it from facts;
+/// the snapshot (symbols, conventions) follows the new scan too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn external_scans_are_picked_up() {
+    let dir = common::fixture();
+    let server = start(dir.path(), opts()).await;
+    let c = client(&server, None).await;
+    common::wait_ready(&c).await;
+    let before = common::ok(&c, "drift_callers", json!({"symbol": "formatName"})).await;
+    assert!(!before.to_string().contains("shout"), "{before}");
+    std::fs::write(
+        dir.path().join("src/shout.ts"),
+        "import { formatName } from './util/format';\nexport function shout(a: string): string {\n  return formatName(a, a).toUpperCase();\n}\n",
+    )
+    .unwrap();
+    let root = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let project = drift_scan::Project::open(&root, drift_scan::ScanConfig::default()).unwrap();
+        project
+            .scan(
+                &drift_scan::ScanOptions::default(),
+                &|_| {},
+                &std::sync::atomic::AtomicBool::new(false),
+            )
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let after = common::ok(&c, "drift_callers", json!({"symbol": "formatName"})).await;
+    assert!(after.to_string().contains("shout"), "{after}");
+    let s = common::ok(&c, "drift_symbols", json!({"query": "shout"})).await;
+    assert_eq!(s["symbols"][0]["name"], "src.shout.shout", "{s}");
+    c.cancel().await.unwrap();
+    server.stop().await.unwrap();
+}
