@@ -245,6 +245,12 @@ pub(crate) struct FileResult {
     pub deps: BTreeSet<String>,
     /// Names defined in this file (symbols of any kind), for invalidation.
     pub defines: BTreeSet<String>,
+    /// Call sites resolved to at least one project definition.
+    #[serde(default)]
+    pub calls_resolved: u32,
+    /// Constructor calls of project classes without an explicit constructor.
+    #[serde(default)]
+    pub calls_implicit: u32,
 }
 
 /// The call graph: per-file resolution results plus an integer-id index

@@ -102,7 +102,9 @@ impl CallGraph {
                 to_resolve.insert(p.clone());
             }
         }
+        let t0 = std::time::Instant::now();
         let ix = Index::new(all);
+        let t_index = t0.elapsed();
         for p in &to_resolve {
             match ix.resolve_file(p) {
                 Some(r) => {
@@ -113,12 +115,17 @@ impl CallGraph {
                 }
             }
         }
+        let t_resolve = t0.elapsed();
+        self.finalize();
         tracing::debug!(
             resolved = to_resolve.len(),
             keys = affected.len(),
+            index = ?t_index,
+            resolve = ?(t_resolve - t_index),
+            finalize = ?(t0.elapsed() - t_resolve),
             "call graph update"
         );
-        self.finalize();
+
         to_resolve.len()
     }
 }

@@ -60,6 +60,8 @@ pub struct LangStats {
     pub resolved: usize,
     pub unresolved: usize,
     pub external: usize,
+    /// `new C()` of project classes without an explicit constructor.
+    pub implicit: usize,
     /// resolved / (resolved + unresolved); external calls are not counted as failures.
     pub resolution_rate: f64,
 }
@@ -73,6 +75,7 @@ pub struct Stats {
     pub resolved_call_sites: usize,
     pub unresolved_calls: usize,
     pub external_calls: usize,
+    pub implicit_constructor_calls: usize,
     pub entry_points: usize,
     pub by_strategy: BTreeMap<String, usize>,
     pub by_language: BTreeMap<String, LangStats>,
@@ -362,14 +365,14 @@ impl CallGraph {
         }
         for e in &self.edges {
             *by_strategy.entry(e.strategy).or_default() += 1;
-            if e.strategy == Strategy::Callback || e.strategy == Strategy::Decorator {
-                continue;
-            }
-            s.resolved_call_sites += e.sites as usize;
-            by_lang
-                .entry(self.nodes[e.caller as usize].lang)
-                .or_default()
-                .resolved += e.sites as usize;
+        }
+        for fr in self.files.values() {
+            let Some(lang) = fr.lang else { continue };
+            let ls = by_lang.entry(lang).or_default();
+            ls.resolved += fr.calls_resolved as usize;
+            ls.implicit += fr.calls_implicit as usize;
+            s.resolved_call_sites += fr.calls_resolved as usize;
+            s.implicit_constructor_calls += fr.calls_implicit as usize;
         }
         for u in &self.unresolved {
             let ls = by_lang
@@ -390,7 +393,7 @@ impl CallGraph {
             );
         }
         for (lang, mut ls) in by_lang {
-            ls.calls = ls.resolved + ls.unresolved + ls.external;
+            ls.calls = ls.resolved + ls.unresolved + ls.external + ls.implicit;
             let denom = ls.resolved + ls.unresolved;
             ls.resolution_rate = if denom == 0 {
                 0.0

@@ -1962,6 +1962,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
             let line = call.span.start_line;
             match self.resolve_call(call) {
                 Outcome::Targets(ts, strat) => {
+                    res.calls_resolved += 1;
                     for t in ts {
                         if t.f != f {
                             external_files.insert(t.f);
@@ -1977,7 +1978,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     line,
                     external: Some(m),
                 }),
-                Outcome::Implicit => {}
+                Outcome::Implicit => res.calls_implicit += 1,
                 Outcome::Unresolved => res.unresolved.push(UnresolvedRec {
                     caller: caller.clone(),
                     callee: call.callee.clone(),

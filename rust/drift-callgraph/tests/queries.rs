@@ -263,3 +263,30 @@ fn store_round_trip_then_incremental_update() {
     tx.commit().expect("commit");
     assert!(drift_callgraph::store::load(&conn).expect("load") == loaded);
 }
+
+#[test]
+fn stats_are_consistent() {
+    for lang in ["typescript", "python", "java", "go", "rust", "csharp"] {
+        let project = common::load(lang);
+        let g = project.build();
+        let s = g.stats();
+        let call_sites: usize = project.files.iter().map(|(_, _, f)| f.calls.len()).sum();
+        let ls: Vec<_> = s.by_language.values().collect();
+        let total: usize = ls.iter().map(|l| l.calls).sum();
+        // Every call site is exactly one of: resolved, unresolved, external,
+        // implicit constructor.
+        assert_eq!(total, call_sites, "{lang}");
+        assert!(s.functions > 0 && s.edges > 0 && s.modules == project.files.len());
+        println!(
+            "[{lang}] {} call sites: {} resolved, {} unresolved, {} external; rate {:?}",
+            call_sites,
+            s.resolved_call_sites,
+            s.unresolved_calls,
+            s.external_calls,
+            s.by_language
+                .iter()
+                .map(|(k, v)| (k.clone(), (v.resolution_rate * 1000.0).round() / 1000.0))
+                .collect::<Vec<_>>()
+        );
+    }
+}
