@@ -288,7 +288,10 @@ export const api = {
                 .any(|e| e.exported == "start" && e.local == "start")
         );
         assert_eq!(bindings(&f, "srv"), vec![&new("Server")]);
-        assert!(sym(&f, "start").exported, "exported through `exports.start`");
+        assert!(
+            sym(&f, "start").exported,
+            "exported through `exports.start`"
+        );
         assert_eq!(call(&f, "srv.listen").enclosing, sym_idx(&f, "start"));
         let api = sym(&f, "api");
         assert_eq!((api.kind, api.exported), (SymbolKind::Constant, true));
