@@ -124,10 +124,11 @@ pub fn run() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let term = Terminal::detect();
     init_tracing(&args, term.stderr_tty && !term.no_color);
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Unlocked handles: each write takes the lock briefly. Holding the
+    // stderr lock for the whole run would deadlock the progress bar's tick
+    // thread and log lines written from scan worker threads.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     run_inner(args, &mut out, &mut err, term, cancel)
 }
 
