@@ -104,7 +104,7 @@ ensure_pytest() {
 # --- Rust -----------------------------------------------------------------------
 check "cargo fmt" cargo fmt --all --check
 check "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
-suite "cargo test" parse_cargo cargo test --workspace
+suite "cargo test" parse_cargo cargo test --workspace --no-fail-fast
 
 # --- pnpm workspace ---------------------------------------------------------------
 if check "pnpm (pinned $PNPM_VERSION)" ensure_pnpm; then
