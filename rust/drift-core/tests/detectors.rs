@@ -334,3 +334,34 @@ fn the_lazy_builtin_set_matches_the_strict_one() {
     let all: usize = strict.detectors().iter().map(|d| d.query_count()).sum();
     assert!(compiled > 0 && compiled <= all);
 }
+
+/// Symbol-based detectors on facts from the real extractor.
+#[test]
+fn symbol_detectors_run_on_extracted_facts() {
+    let set = builtin();
+    let mut analyzer = FileAnalyzer::default();
+    let source = b"/** Loads a user. */\nexport function getUser(id: string): User { return db(id); }\nexport function load_user(id) { return 1; }\nexport class UserService {}\n";
+    let analysis = analyzer
+        .analyze(Lang::TypeScript, "src/user-service.ts", source, set, None)
+        .expect("analyze");
+    let of = |id: &str| -> Vec<String> {
+        analysis
+            .facts
+            .matches
+            .iter()
+            .filter(|m| m.detector == id)
+            .map(|m| m.variant.clone())
+            .collect()
+    };
+    assert_eq!(of("naming/function-naming"), ["camelCase", "snake_case"]);
+    assert_eq!(of("naming/type-naming"), ["PascalCase"]);
+    assert_eq!(of("naming/file-naming"), ["kebab-case"]);
+    assert_eq!(
+        of("typing/return-type-annotations"),
+        ["explicit", "inferred"]
+    );
+    assert_eq!(
+        of("documentation/doc-comments"),
+        ["documented", "undocumented", "undocumented"]
+    );
+}
