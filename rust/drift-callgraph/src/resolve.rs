@@ -794,6 +794,22 @@ impl<'i, 'a> Resolver<'i, 'a> {
         Vec::new()
     }
 
+    /// A declared type that is not a project class: a library type imported
+    /// from an external module, an opaque type, or nothing (dynamic).
+    fn declared_type_val(&self, f: usize, scope: Option<u32>, t: &str, depth: u32) -> Val {
+        if is_dynamic_type(t) {
+            return Val::Unknown;
+        }
+        let clean = clean_type(t);
+        if !clean.is_empty()
+            && depth <= MAX_DEPTH
+            && let Val::External(m) = self.resolve_expr(f, scope, &clean, depth + 1).0
+        {
+            return Val::External(m);
+        }
+        Val::Opaque
+    }
+
     /// Whether the class group declares a typed field `name` (whatever its type).
     fn field_declared(&self, classes: &[SymRef], name: &str) -> bool {
         classes.iter().any(|&c| {
@@ -837,11 +853,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         // `x = make()` misclassified as `New` when the callee looks like a type.
                         return self.call_result(f, scope, t, depth + 1);
                     }
-                    if is_dynamic_type(t) {
-                        Val::Unknown
-                    } else {
-                        Val::Opaque
-                    }
+                    self.declared_type_val(f, scope, t, depth + 1)
                 } else {
                     Val::Instance(c)
                 }
@@ -1526,11 +1538,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     .map(|t| self.resolve_type(f, sym.parent, t, depth + 1))
                     .unwrap_or_default();
                 return if t.is_empty() {
-                    let opaque = p.type_text.as_deref().is_some_and(|t| !is_dynamic_type(t));
-                    (
-                        if opaque { Val::Opaque } else { Val::Unknown },
-                        Strategy::TypeInference,
-                    )
+                    let v = p.type_text.as_deref().map_or(Val::Unknown, |t| {
+                        self.declared_type_val(f, sym.parent, t, depth + 1)
+                    });
+                    (v, Strategy::TypeInference)
                 } else {
                     (Val::Instance(t), Strategy::TypeInference)
                 };
