@@ -161,6 +161,44 @@ Examples:
   drift doctor
   drift doctor --json")]
     Doctor(JsonArg),
+
+    /// Serve the project's conventions, symbols and call graph to AI agents
+    /// over MCP (stdio by default, streamable HTTP with --http).
+    #[command(after_help = "\
+Examples:
+  drift mcp                                  # stdio, for an agent that spawns it
+  drift mcp --http                           # http://127.0.0.1:3917/mcp
+  DRIFT_MCP_TOKEN=... drift mcp --http --bind 0.0.0.0:3917
+
+Any non-loopback --bind requires a bearer token (DRIFT_MCP_TOKEN).")]
+    Mcp(McpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Serve streamable HTTP (at /mcp, plus GET /healthz) instead of stdio.
+    #[arg(long)]
+    pub http: bool,
+    /// Address to listen on with --http.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:3917",
+        requires = "http"
+    )]
+    pub bind: std::net::SocketAddr,
+    /// Bearer token required from HTTP clients.
+    #[arg(long, env = "DRIFT_MCP_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Extra allowed browser Origin (`scheme://host[:port]`, port `*` = any).
+    #[arg(long = "allow-origin", value_name = "ORIGIN", requires = "http")]
+    pub allow_origin: Vec<String>,
+    /// Per-tool-call time limit in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub tool_timeout: u64,
+    /// Do not scan a missing or stale index at start-up.
+    #[arg(long)]
+    pub no_scan: bool,
 }
 
 #[derive(Debug, Args)]

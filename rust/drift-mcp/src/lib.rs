@@ -90,13 +90,32 @@ pub async fn serve_stdio(project_root: &Path, opts: ServeOptions) -> Result<(), 
     let core = open_core(project_root, opts)?;
     let server = DriftServer::new(core.clone());
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve(stdio_transport()?)
         .await
         .map_err(|e| ServeError::Session(e.to_string()))?;
     let outcome = running.waiting().await;
     core.shutdown();
     outcome.map_err(|e| ServeError::Session(e.to_string()))?;
     Ok(())
+}
+
+/// stdin plus a duplicate of the stdout file descriptor. Writing through
+/// the duplicate bypasses `std::io::Stdout`'s lock, which a caller (the
+/// `drift` CLI holds `stdout().lock()` while a command runs) may hold for the
+/// whole session; tokio's own stdout would block on it forever.
+#[cfg(unix)]
+fn stdio_transport() -> Result<(tokio::io::Stdin, tokio::fs::File), ServeError> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+    Ok((
+        tokio::io::stdin(),
+        tokio::fs::File::from_std(std::fs::File::from(fd)),
+    ))
+}
+
+#[cfg(not(unix))]
+fn stdio_transport() -> Result<(tokio::io::Stdin, tokio::io::Stdout), ServeError> {
+    Ok(rmcp::transport::stdio())
 }
 
 /// A running HTTP server (see [`start_http`]).
@@ -208,6 +227,25 @@ pub fn serve_stdio_blocking(project_root: &Path, opts: ServeOptions) -> Result<(
 /// Blocking wrapper around [`serve_http`] (builds a runtime).
 pub fn serve_http_blocking(project_root: &Path, opts: HttpOptions) -> Result<(), ServeError> {
     runtime()?.block_on(serve_http(project_root, opts))
+}
+
+/// Like [`serve_http_blocking`], calling `on_listening` with the bound
+/// address once the server accepts connections (to print it).
+pub fn serve_http_blocking_notify(
+    project_root: &Path,
+    opts: HttpOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    runtime()?.block_on(async move {
+        let server = start_http(project_root, opts).await?;
+        on_listening(server.addr);
+        let token = server.cancel_token();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            token.cancel();
+        });
+        server.wait().await
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServeError> {

@@ -7,6 +7,7 @@ mod decide;
 mod doctor;
 mod export;
 mod init;
+mod mcp;
 mod scan;
 mod status;
 
@@ -28,6 +29,7 @@ pub fn run(ctx: &mut Ctx<'_>, command: Command) -> Result<u8> {
         Command::Check(a) => check::run(ctx, &a),
         Command::Export(a) => export::run(ctx, &a),
         Command::Doctor(a) => doctor::run(ctx, a.json),
+        Command::Mcp(a) => mcp::run(ctx, &a),
         Command::Callgraph(c) => match c {
             CallgraphCommand::Callers(a) => callgraph::neighborhood(ctx, &a, false),
             CallgraphCommand::Callees(a) => callgraph::neighborhood(ctx, &a, true),
