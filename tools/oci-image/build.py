@@ -9,7 +9,8 @@ Layers (both gzip, no timestamp/name in the gzip header):
   1. base: /etc/passwd + /etc/group (nonroot 65532), the host's CA bundle,
      /tmp (1777), /workspace and /var/lib/drift (65532), and the glibc shared
      libraries + ELF interpreter the binaries link (from `ldd` on the build host).
-  2. app:  /usr/local/bin/drift and /usr/local/bin/drift-mcp.
+  2. app:  /usr/local/bin/drift (and /usr/local/bin/drift-mcp when the CLI
+     has no `mcp` subcommand yet: then it is the entrypoint).
 
 Reproducible: every tar entry has mtime = SOURCE_DATE_EPOCH (else the commit
 time), uid/gid fixed, names sorted, no user/group names; JSON is written with
@@ -161,7 +162,7 @@ def workspace_version() -> str:
         return tomllib.load(f)["workspace"]["package"]["version"]
 
 
-def sbom(version: str, revision: str, epoch: int, created: str) -> bytes:
+def sbom(packages: list[str], version: str, revision: str, epoch: int, created: str) -> bytes:
     """CycloneDX 1.5 listing every crate linked into the binaries (normal
     dependencies for linux x86_64/aarch64 gnu, build/dev deps excluded)."""
     try:
@@ -176,7 +177,7 @@ def sbom(version: str, revision: str, epoch: int, created: str) -> bytes:
         raise BuildError(f"cargo metadata failed: {getattr(e, 'stderr', e)}") from e
     pkgs = {p["id"]: p for p in meta["packages"]}
     nodes = {n["id"]: n for n in meta["resolve"]["nodes"]}
-    roots = [p["id"] for p in meta["packages"] if p["name"] in BINARIES.values() and p["source"] is None]
+    roots = [p["id"] for p in meta["packages"] if p["name"] in packages and p["source"] is None]
     seen: set[str] = set()
     stack = list(roots)
     while stack:
@@ -229,13 +230,26 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--source", default="https://github.com/drift-dev/drift")
     ap.add_argument("--tag", default="latest", help="org.opencontainers.image.ref.name in index.json")
     ap.add_argument("--sbom", type=Path, default=None, help="default: <out>.cdx.json")
+    ap.add_argument("--entry", choices=["auto", "drift", "drift-mcp"], default="auto",
+                    help="server entrypoint: `drift mcp` or `drift-mcp` (auto: `drift mcp` if the CLI has it)")
     ap.add_argument("--no-sbom", action="store_true", help="skip the SBOM (no cargo metadata needed)")
     a = ap.parse_args(argv)
 
-    bins = {"drift": a.drift, "drift-mcp": a.drift_mcp}
-    for name, path in bins.items():
-        if not path.is_file():
-            raise BuildError(f"{name} binary not found at {path} (cargo build --release -p {BINARIES[name]})")
+    if not a.drift.is_file():
+        raise BuildError(f"drift binary not found at {a.drift} (cargo build --release -p drift-cli)")
+    # `drift mcp` when the CLI has it; else the stand-alone `drift-mcp`
+    # launcher (same flags), shipped beside `drift`.
+    if a.entry == "auto":
+        probe = subprocess.run([str(a.drift), "mcp", "--help"], capture_output=True)
+        a.entry = "drift" if probe.returncode == 0 else "drift-mcp"
+    bins = {"drift": a.drift}
+    if a.entry == "drift-mcp":
+        if not a.drift_mcp.is_file():
+            raise BuildError(f"drift-mcp binary not found at {a.drift_mcp} (cargo build --release -p drift-mcp)")
+        bins["drift-mcp"] = a.drift_mcp
+        entrypoint, sub = ["/usr/local/bin/drift-mcp"], []
+    else:
+        entrypoint, sub = ["/usr/local/bin/drift"], ["mcp"]
     version = a.version or workspace_version()
     revision = a.revision if a.revision is not None else git("rev-parse", "HEAD")
     epoch = a.epoch
@@ -285,8 +299,8 @@ def main(argv: list[str]) -> int:
         "created": created,
         "config": {
             "User": f"{NONROOT}:{NONROOT}",
-            "Entrypoint": ["/usr/local/bin/drift-mcp"],
-            "Cmd": ["--http", "--bind", "0.0.0.0:7777", "--root", "/workspace"],
+            "Entrypoint": entrypoint,
+            "Cmd": [*sub, "--http", "--bind", "0.0.0.0:7777", "--root", "/workspace"],
             "Env": [
                 "PATH=/usr/local/bin:/usr/bin:/bin",
                 "HOME=/home/nonroot",
@@ -302,7 +316,7 @@ def main(argv: list[str]) -> int:
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
         "history": [
             {"created": created, "created_by": "tools/oci-image/build.py: base (passwd, CA certificates, glibc)"},
-            {"created": created, "created_by": "tools/oci-image/build.py: drift, drift-mcp"},
+            {"created": created, "created_by": "tools/oci-image/build.py: " + ", ".join(bins)},
         ],
     }
     cfg_desc = layout.blob(canon(config), MT_CONFIG)
@@ -319,7 +333,7 @@ def main(argv: list[str]) -> int:
 
     sbom_path = None
     if not a.no_sbom:
-        doc = sbom(version, revision, epoch, created)
+        doc = sbom([BINARIES[b] for b in bins], version, revision, epoch, created)
         sbom_path = a.sbom or a.out.with_name(a.out.name + ".cdx.json")
         sbom_path.write_bytes(doc)
         empty = layout.blob(b"{}", MT_EMPTY)

@@ -14,6 +14,7 @@ Places (the "version sites"):
     (`workspace:X.Y.Z` keeps its `workspace:` prefix; `workspace:*` ranges are
     left alone)
   - MODULE.bazel module(version = ...)
+  - oci/BUILD.bazel: the image's org.opencontainers.image.version label
   - generated Rust BUILD files (`version = ...` of our crates): `bump`
     regenerates them with `tools/bazel-check/run.py --write`; `check` reads them.
 
@@ -35,6 +36,7 @@ from pathlib import Path
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 SCOPE = "@driftcode/"
+OCI_LABEL = r'("org\.opencontainers\.image\.version":\s*")([^"]*)(")'
 DEP_FIELDS = ("dependencies", "optionalDependencies", "devDependencies", "peerDependencies")
 SKIP_DIRS = {"node_modules", "target", ".git", "fixtures", "dist"}
 
@@ -106,6 +108,12 @@ def collect(root: Path) -> list[Site]:
         if not m:
             raise ReleaseError("MODULE.bazel: no module(version = ...)")
         sites.append(Site("MODULE.bazel", "module version", m.group(1)))
+    oci = root / "oci/BUILD.bazel"
+    if oci.is_file():
+        m = re.search(OCI_LABEL, oci.read_text())
+        if not m:
+            raise ReleaseError("oci/BUILD.bazel: no org.opencontainers.image.version label")
+        sites.append(Site("oci/BUILD.bazel", "image label org.opencontainers.image.version", m.group(2)))
     crates = workspace_crates(root)
     for build in sorted(root.glob("rust/*/BUILD.bazel")) + sorted(root.glob("benchmarks/*/BUILD.bazel")):
         text = build.read_text()
@@ -180,6 +188,11 @@ def bump(root: Path, version: str, regenerate: bool) -> None:
         text = _sub_once(text, r'(module\(\s*[^)]*?\bversion\s*=\s*")[^"]*(")',
                          lambda m: m.group(1) + version + m.group(2), "MODULE.bazel", re.S)
         module.write_text(text)
+
+    oci = root / "oci/BUILD.bazel"
+    if oci.is_file():
+        oci.write_text(_sub_once(oci.read_text(), OCI_LABEL, lambda m: m.group(1) + version + m.group(3),
+                                 "oci/BUILD.bazel"))
 
     if regenerate:
         runner = root / "tools/bazel-check/run.py"

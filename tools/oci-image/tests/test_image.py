@@ -79,10 +79,12 @@ def binaries() -> tuple[Path, Path]:
     bindir = Path(os.environ.get("DRIFT_OCI_BIN_DIR", ROOT / "target/release"))
     drift = bindir / "drift"
     mcp = bindir / "drift-mcp"
-    need = [("drift-cli", "drift", drift), ("drift-mcp", "drift-mcp", mcp)]
-    for pkg, binary, path in need:
-        if not path.is_file():
-            run("cargo", "build", "--release", "-p", pkg, "--bin", binary, cwd=ROOT, capture_output=False)
+    if not drift.is_file():
+        run("cargo", "build", "--release", "-p", "drift-cli", "--bin", "drift", cwd=ROOT, capture_output=False)
+    # the stand-alone drift-mcp is only needed while `drift mcp` does not exist
+    has_mcp = subprocess.run([str(drift), "mcp", "--help"], capture_output=True).returncode == 0
+    if not has_mcp and not mcp.is_file():
+        run("cargo", "build", "--release", "-p", "drift-mcp", "--bin", "drift-mcp", cwd=ROOT, capture_output=False)
     return drift, mcp
 
 
@@ -131,8 +133,9 @@ def test_skopeo_inspect_config(image):
         assert labels[f"org.opencontainers.image.{key}"], key
     cfg = json.loads(run("skopeo", "inspect", "--config", ref).stdout)["config"]
     assert cfg["User"] == "65532:65532"
-    assert cfg["Entrypoint"] == ["/usr/local/bin/drift-mcp"]
-    assert cfg["Cmd"] == ["--http", "--bind", "0.0.0.0:7777", "--root", "/workspace"]
+    assert cfg["Entrypoint"] in (["/usr/local/bin/drift"], ["/usr/local/bin/drift-mcp"])
+    sub = ["mcp"] if cfg["Entrypoint"] == ["/usr/local/bin/drift"] else []
+    assert cfg["Cmd"] == [*sub, "--http", "--bind", "0.0.0.0:7777", "--root", "/workspace"]
     assert cfg["WorkingDir"] == "/workspace"
     assert "/workspace" in cfg["Volumes"] and "7777/tcp" in cfg["ExposedPorts"]
 
@@ -150,7 +153,7 @@ def test_sbom_lists_linked_crates_with_licences(image):
     doc = json.loads(Path(image["a"]["sbom"]).read_text())
     assert doc["bomFormat"] == "CycloneDX"
     comps = {c["name"]: c for c in doc["components"]}
-    for name in ("drift-cli", "drift-mcp", "drift-core", "rmcp", "tokio", "tree-sitter", "rusqlite"):
+    for name in ("drift-cli", "drift-core", "rmcp", "tokio", "tree-sitter", "rusqlite"):
         assert name in comps, name
         assert comps[name]["version"]
         assert comps[name]["licenses"][0]["expression"]
@@ -184,6 +187,14 @@ def project(tmp_path: Path) -> Path:
     return p
 
 
+def server_argv(bundle: Path) -> list[str]:
+    """The image's server command without its flags: `drift mcp` or `drift-mcp`."""
+    cfg = json.loads((bundle / ("config.orig.json" if (bundle / "config.orig.json").exists()
+                                else "config.json")).read_text())
+    args = cfg["process"]["args"]
+    return args[: args.index("--http")]
+
+
 def container(bundle: Path, args: list[str], workspace: Path, *, host_net: bool = False,
               env: list[str] | None = None) -> Path:
     """Rewrite the bundle's runtime config for one run; return the bundle."""
@@ -213,9 +224,8 @@ def cleanup(name: str) -> None:
 
 
 def test_refuses_non_loopback_bind_without_token(bundle, project):
-    cfg = json.loads((bundle / "config.json").read_text())
-    args = cfg["process"]["args"] if not (bundle / "config.orig.json").exists() else json.loads(
-        (bundle / "config.orig.json").read_text())["process"]["args"]
+    orig = bundle / ("config.orig.json" if (bundle / "config.orig.json").exists() else "config.json")
+    args = json.loads(orig.read_text())["process"]["args"]  # the image's own command
     container(bundle, args, project)
     name = cid("refuse")
     try:
@@ -240,7 +250,7 @@ def check_session(out: str) -> dict:
 
 def test_mcp_over_stdio_in_runc(bundle, project):
     assert SDK.is_dir(), f"{SDK} missing: run pnpm install"
-    container(bundle, ["/usr/local/bin/drift-mcp", "--root", "/workspace"], project)
+    container(bundle, [*server_argv(bundle), "--root", "/workspace"], project)
     name = cid("stdio")
     try:
         res = run("node", str(CLIENT), "stdio", "runc", "run", "--bundle", str(bundle), name,
@@ -258,7 +268,7 @@ def test_mcp_over_http_in_runc(bundle, project):
     assert SDK.is_dir(), f"{SDK} missing: run pnpm install"
     port = free_port()
     token = hashlib.sha256(os.urandom(16)).hexdigest()
-    container(bundle, ["/usr/local/bin/drift-mcp", "--http", "--bind", f"127.0.0.1:{port}",
+    container(bundle, [*server_argv(bundle), "--http", "--bind", f"127.0.0.1:{port}",
                        "--root", "/workspace"], project, host_net=True,
               env=[f"DRIFT_MCP_TOKEN={token}"])
     name = cid("http")

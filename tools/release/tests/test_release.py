@@ -25,7 +25,7 @@ def tracked(*patterns: str) -> list[str]:
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
     files = tracked("Cargo.toml", "Cargo.lock", "MODULE.bazel", "*package.json",
-                    "rust/*/BUILD.bazel", "benchmarks/*/BUILD.bazel")
+                    "rust/*/BUILD.bazel", "benchmarks/*/BUILD.bazel", "oci/BUILD.bazel")
     for rel in files:
         dst = tmp_path / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +47,7 @@ def test_check_passes_on_the_repository():
 def test_sites_cover_every_place(repo):
     sites = release.collect(repo)
     files = {s.file for s in sites}
-    assert {"Cargo.toml", "Cargo.lock", "MODULE.bazel", "ts/drift/package.json",
+    assert {"Cargo.toml", "Cargo.lock", "MODULE.bazel", "oci/BUILD.bazel", "ts/drift/package.json",
             "ts/cli/package.json", "ts/cli/npm/linux-x64-gnu/package.json",
             "ts/npm/drift-win32-x64-msvc/package.json"} <= files
     whats = {s.what for s in sites}
@@ -63,14 +63,15 @@ def test_bump_updates_every_site(repo):
     # reports them (and nothing else) as stale
     assert res.returncode == 1
     stale = [line for line in res.stderr.splitlines() if "expected 1.2.3-rc.1" in line]
-    assert stale and all("BUILD.bazel" in line for line in stale), res.stderr
-    non_build = [s for s in release.collect(repo) if not s.file.endswith("BUILD.bazel")]
+    assert stale and all(line.startswith(("rust/", "benchmarks/")) and "BUILD.bazel" in line for line in stale), res.stderr
+    non_build = [s for s in release.collect(repo) if not s.file.startswith(("rust/", "benchmarks/"))]
     assert non_build and all(s.version == "1.2.3-rc.1" for s in non_build)
     cli_pkg = json.loads((repo / "ts/cli/package.json").read_text())
     assert cli_pkg["optionalDependencies"]["@driftcode/cli-linux-x64-gnu"] == "workspace:1.2.3-rc.1"
     drift_pkg = json.loads((repo / "ts/drift/package.json").read_text())
     assert drift_pkg["optionalDependencies"]["@driftcode/drift-linux-x64-gnu"] == "1.2.3-rc.1"
     assert 'version = "1.2.3-rc.1"' in (repo / "MODULE.bazel").read_text()
+    assert '"org.opencontainers.image.version": "1.2.3-rc.1"' in (repo / "oci/BUILD.bazel").read_text()
     # a third-party crate in Cargo.lock keeps its version
     lock = (repo / "Cargo.lock").read_text()
     assert 'name = "serde"\nversion = "1.2.3-rc.1"' not in lock
