@@ -129,6 +129,18 @@ if check "pytest (install)" ensure_pytest; then
   suite "bazel-check pytest" parse_pytest python3 -m pytest -q --color=no -p no:cacheprovider tools/bazel-check/tests
 fi
 
+# --- release tooling, workflows and the OCI image (tools/release, tools/oci-image) ---
+# The image suite uses target/release/drift when present (else builds it once),
+# and installs umoci/skopeo/runc/oci-image-tool/docker-registry with apt if missing.
+ensure_pyyaml() {
+  python3 -c 'import yaml' 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check 'pyyaml>=6,<7'
+}
+if python3 -m pytest --version >/dev/null 2>&1 && check "pyyaml (install)" ensure_pyyaml; then
+  suite "release+workflows pytest" parse_pytest python3 -m pytest -q --color=no -p no:cacheprovider tools/release/tests
+  suite "oci-image pytest" parse_pytest python3 -m pytest -q --color=no -p no:cacheprovider tools/oci-image/tests
+fi
+
 # --- summary ------------------------------------------------------------------------
 printf '\n=== summary (%ss)\n' $((SECONDS - START))
 printf '%s\n' "${SUMMARY[@]}"

@@ -221,7 +221,7 @@ def sbom(packages: list[str], version: str, revision: str, epoch: int, created: 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, required=True, help="OCI image layout directory (replaced)")
+    ap.add_argument("--out", type=Path, help="OCI image layout directory (replaced); required unless --sbom-only")
     ap.add_argument("--drift", type=Path, default=ROOT / "target/release/drift")
     ap.add_argument("--drift-mcp", type=Path, default=ROOT / "target/release/drift-mcp")
     ap.add_argument("--version", default=None, help="default: [workspace.package] version")
@@ -233,7 +233,21 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--entry", choices=["auto", "drift", "drift-mcp"], default="auto",
                     help="server entrypoint: `drift mcp` or `drift-mcp` (auto: `drift mcp` if the CLI has it)")
     ap.add_argument("--no-sbom", action="store_true", help="skip the SBOM (no cargo metadata needed)")
+    ap.add_argument("--sbom-only", type=Path, default=None, metavar="FILE",
+                    help="only write the SBOM of the drift CLI to FILE (no binaries needed)")
     a = ap.parse_args(argv)
+    if a.sbom_only is not None:
+        version = a.version or workspace_version()
+        revision = a.revision if a.revision is not None else git("rev-parse", "HEAD")
+        epoch = a.epoch if a.epoch is not None else int(os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct") or 0)
+        import datetime as dt
+
+        created = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        a.sbom_only.write_bytes(sbom(["drift-cli"], version, revision, epoch, created))
+        print(a.sbom_only)
+        return 0
+    if a.out is None:
+        raise BuildError("--out is required (or --sbom-only FILE)")
 
     if not a.drift.is_file():
         raise BuildError(f"drift binary not found at {a.drift} (cargo build --release -p drift-cli)")

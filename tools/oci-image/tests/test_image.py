@@ -80,8 +80,10 @@ def binaries() -> tuple[Path, Path]:
     drift = bindir / "drift"
     mcp = bindir / "drift-mcp"
     if not drift.is_file():
-        run("cargo", "build", "--release", "-p", "drift-cli", "--bin", "drift", cwd=ROOT, capture_output=False)
-    # the stand-alone drift-mcp is only needed while `drift mcp` does not exist
+        # one build for both (shared dependency graph); drift-mcp is only
+        # used while the CLI has no `mcp` subcommand
+        run("cargo", "build", "--release", "-p", "drift-cli", "-p", "drift-mcp", cwd=ROOT,
+            capture_output=False)
     has_mcp = subprocess.run([str(drift), "mcp", "--help"], capture_output=True).returncode == 0
     if not has_mcp and not mcp.is_file():
         run("cargo", "build", "--release", "-p", "drift-mcp", "--bin", "drift-mcp", cwd=ROOT, capture_output=False)
