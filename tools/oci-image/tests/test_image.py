@@ -327,3 +327,11 @@ def test_registry_push_pull_roundtrip(image, work: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_missing_binary_is_a_clear_error(tmp_path: Path):
+    res = run("python3", str(BUILD), "--out", str(tmp_path / "x"), "--drift", str(tmp_path / "nope"),
+              check=False)
+    assert res.returncode == 1
+    assert "drift binary not found" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x").exists()
