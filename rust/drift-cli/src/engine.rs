@@ -151,9 +151,15 @@ pub fn scan(ctx: &mut Ctx<'_>, project: &Project, options: &ScanOptions) -> Resu
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
         let style = indicatif::ProgressStyle::with_template(
-            "{spinner} {msg:<12} [{bar:30}] {pos}/{len} files ({per_sec}, {elapsed})",
+            "{spinner} {msg:<12} [{bar:30}] {pos}/{len} files ({rate}, {elapsed})",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", state.per_sec());
+            },
+        )
         .progress_chars("=> ");
         bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(120));
