@@ -297,6 +297,66 @@ def test_mcp_over_http_in_runc(bundle, project):
             proc.wait()
 
 
+HEALTH_PROBE = """
+import json, sys, urllib.request, urllib.error, time
+base = sys.argv[1]
+for _ in range(300):
+    try:
+        health = json.loads(urllib.request.urlopen(base + "/healthz", timeout=2).read())
+        break
+    except (urllib.error.URLError, OSError):
+        time.sleep(0.2)
+else:
+    sys.exit("no /healthz")
+req = urllib.request.Request(base + "/mcp", method="POST", data=b"{}",
+                             headers={"Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(req, timeout=5)
+    sys.exit("unauthenticated /mcp was accepted")
+except urllib.error.HTTPError as e:
+    print(json.dumps({"health": health, "unauthenticated": e.code}))
+"""
+
+
+def test_default_command_in_private_netns(bundle, project):
+    """The image's own Entrypoint+Cmd (0.0.0.0:7777, token from the env) in
+    runc's private network namespace; the probes and the MCP client join that
+    namespace with nsenter, so nothing listens on the host."""
+    assert SDK.is_dir(), f"{SDK} missing: run pnpm install"
+    orig = json.loads((bundle / ("config.orig.json" if (bundle / "config.orig.json").exists()
+                                 else "config.json")).read_text())
+    token = hashlib.sha256(os.urandom(16)).hexdigest()
+    container(bundle, orig["process"]["args"], project, env=[f"DRIFT_MCP_TOKEN={token}"])
+    name = cid("netns")
+    proc = subprocess.Popen(["runc", "run", "--bundle", str(bundle), name],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = None
+        for _ in range(100):
+            st = subprocess.run(["runc", "state", name], capture_output=True, text=True)
+            if st.returncode == 0 and json.loads(st.stdout).get("pid"):
+                pid = str(json.loads(st.stdout)["pid"])
+                break
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(0.1)
+        assert pid, "container did not start"
+        netns = ["nsenter", "-t", pid, "-n"]
+        probe = run(*netns, "python3", "-c", HEALTH_PROBE, "http://127.0.0.1:7777", check=False, timeout=90)
+        assert probe.returncode == 0, probe.stdout + probe.stderr
+        assert json.loads(probe.stdout)["unauthenticated"] == 401
+        res = run(*netns, "node", str(CLIENT), "http", "http://127.0.0.1:7777/mcp", token,
+                  env={**os.environ, "MCP_SDK_DIR": str(SDK)}, check=False, timeout=180)
+        assert res.returncode == 0, res.stderr[-4000:]
+        check_session(res.stdout)
+    finally:
+        cleanup(name)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+
+
 def test_registry_push_pull_roundtrip(image, work: Path):
     port = free_port()
     store = work / "registry"
