@@ -217,6 +217,13 @@ fn compile_queries(
         }
         let langs = parse_langs(ctx, &spec.languages);
         let pattern = spec.pattern.get_ref();
+        // The text is kept either way: the set's combined per-language
+        // query is built from it.
+        lazy_blocks.push(QueryBlock {
+            block,
+            languages: langs.clone(),
+            pattern: pattern.clone(),
+        });
         if !eager {
             textual_fixed_variants(pattern, fixed);
             for lang in &langs {
@@ -224,11 +231,6 @@ fn compile_queries(
                     all_langs.push(*lang);
                 }
             }
-            lazy_blocks.push(QueryBlock {
-                block,
-                languages: langs,
-                pattern: pattern.clone(),
-            });
             continue;
         }
         let content_start = string_content_start(ctx.text, spec.pattern.span().start);

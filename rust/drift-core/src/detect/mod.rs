@@ -12,6 +12,7 @@
 
 mod builtin;
 pub(crate) mod classify;
+mod combined;
 mod compile;
 mod docs;
 mod spec;
@@ -151,7 +152,8 @@ pub struct Detector {
     /// Compiled queries per language: filled at load time (eager) or on
     /// first use (lazy builtins), then shared by every thread.
     queries: HashMap<Lang, std::sync::OnceLock<Vec<CompiledQuery>>>,
-    /// Query texts for lazy compilation (empty when eager).
+    /// Query texts: compiled lazily per detector (lazy sets) and always
+    /// used for the set's combined per-language query.
     blocks: Vec<QueryBlock>,
     filter: Vec<Condition>,
     variants: Vec<VariantRule>,
@@ -263,77 +265,132 @@ impl Detector {
             return;
         };
         let queries = cell.get_or_init(|| self.compile_lang(lang));
-        // (start byte, end byte, block, pattern, match)
-        let mut hits: Vec<(usize, usize, usize, usize, DetectorMatch)> = Vec::new();
+        let mut hits: Vec<Hit<'_, '_>> = Vec::new();
+        let mut cursor = tree_sitter::QueryCursor::new();
         for compiled in queries {
             let query = &compiled.query;
             let names = query.capture_names();
-            let mut cursor = tree_sitter::QueryCursor::new();
             let mut matches = cursor.matches(query, root, source);
             while let Some(m) = matches.next() {
-                let captures = m.captures();
-                let Some(first) = captures.first() else {
-                    continue;
-                };
-                let span_node = compiled
-                    .match_capture
-                    .and_then(|idx| captures.iter().find(|c| c.index == idx))
-                    .unwrap_or(first)
-                    .node;
-                let subject = QuerySubject {
+                let fixed = compiled
+                    .fixed_variants
+                    .get(m.pattern_index)
+                    .and_then(Option::as_deref);
+                if let Some(hit) = self.hit(
                     lang,
                     source,
                     names,
-                    captures,
-                    span_node,
-                };
-                let variant = match compiled.fixed_variants.get(m.pattern_index) {
-                    Some(Some(fixed)) => {
-                        if self.filter.iter().all(|c| c.admits(&subject)) {
-                            Some(fixed.as_str())
-                        } else {
-                            None
-                        }
-                    }
-                    _ => self.classify(&subject),
-                };
-                let Some(variant) = variant else { continue };
-                let text = span_node.utf8_text(source).unwrap_or("");
-                hits.push((
-                    span_node.start_byte(),
-                    span_node.end_byte(),
+                    m.captures(),
+                    compiled.match_capture,
+                    fixed,
                     compiled.block,
                     m.pattern_index,
-                    DetectorMatch {
-                        detector: self.meta.id.clone(),
-                        variant: variant.to_string(),
-                        span: Span::from_node(&span_node),
-                        snippet: snippet_of(text),
-                    },
-                ));
+                ) {
+                    hits.push(hit);
+                }
             }
         }
-        // One hit per node: the earliest block/pattern wins, so specific
-        // patterns can be listed before catch-alls.
-        hits.sort_by_key(|h| (h.0, h.1, h.2, h.3));
-        hits.dedup_by_key(|h| (h.0, h.1));
+        self.finish_hits(hits, source, out);
+    }
+
+    /// Classifies one query match; `None` when filtered out or unclassified.
+    #[allow(clippy::too_many_arguments)]
+    fn hit<'s, 'tree>(
+        &'s self,
+        lang: Lang,
+        source: &[u8],
+        names: &[&str],
+        captures: &[tree_sitter::QueryCapture<'tree>],
+        match_capture: Option<u32>,
+        fixed: Option<&'s str>,
+        block: usize,
+        pattern: usize,
+    ) -> Option<Hit<'s, 'tree>> {
+        let first = captures.first()?;
+        let span_node = match_capture
+            .and_then(|idx| captures.iter().find(|c| c.index == idx))
+            .unwrap_or(first)
+            .node;
+        let subject = QuerySubject {
+            lang,
+            source,
+            names,
+            captures,
+            span_node,
+        };
+        let variant = match fixed {
+            Some(fixed) => {
+                if self.filter.iter().all(|c| c.admits(&subject)) {
+                    Some(fixed)
+                } else {
+                    None
+                }
+            }
+            None => self.classify(&subject),
+        }?;
+        Some(Hit {
+            start: span_node.start_byte(),
+            end: span_node.end_byte(),
+            block,
+            pattern,
+            variant,
+            node: span_node,
+        })
+    }
+
+    /// Dedups one detector's hits (one per node, the earliest block/pattern
+    /// wins, so specific patterns can be listed before catch-alls), applies
+    /// `outermost_only`, and emits matches in position order.
+    fn finish_hits(&self, mut hits: Vec<Hit<'_, '_>>, source: &[u8], out: &mut Vec<DetectorMatch>) {
+        hits.sort_by_key(|h| (h.start, h.end, h.block, h.pattern));
+        hits.dedup_by_key(|h| (h.start, h.end));
         if self.outermost_only {
             // Outer nodes first (start ascending, end descending); drop any
             // hit inside the last kept one.
-            hits.sort_by_key(|h| (h.0, std::cmp::Reverse(h.1)));
+            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
             let mut kept_end = 0usize;
             let mut any = false;
             hits.retain(|h| {
-                if any && h.1 <= kept_end {
+                if any && h.end <= kept_end {
                     return false;
                 }
                 any = true;
-                kept_end = h.1;
+                kept_end = h.end;
                 true
             });
         }
-        out.extend(hits.into_iter().map(|h| h.4));
+        out.extend(hits.into_iter().map(|h| {
+            let text = h.node.utf8_text(source).unwrap_or("");
+            DetectorMatch {
+                detector: self.meta.id.clone(),
+                variant: h.variant.to_string(),
+                span: Span::from_node(&h.node),
+                snippet: snippet_of(text),
+            }
+        }));
     }
+}
+
+/// One classified query match, before dedup (the snippet is built only for
+/// the hits that survive).
+struct Hit<'s, 'tree> {
+    start: usize,
+    end: usize,
+    block: usize,
+    pattern: usize,
+    variant: &'s str,
+    node: tree_sitter::Node<'tree>,
+}
+
+/// Position, then detector id (stable: a detector's own order is kept).
+fn sort_matches(out: &mut [DetectorMatch]) {
+    out.sort_by(|a, b| {
+        (a.span.start_line, a.span.start_col, &a.detector).cmp(&(
+            b.span.start_line,
+            b.span.start_col,
+            &b.detector,
+        ))
+    });
 }
 
 /// The matched text trimmed to its first line (at most 120 characters).
@@ -544,6 +601,9 @@ impl Subject for FileSubject<'_> {
 pub struct DetectorSet {
     detectors: Vec<Detector>,
     by_lang: HashMap<Lang, Vec<usize>>,
+    /// Every query detector's patterns for a language in one query,
+    /// compiled on first use of the language.
+    combined: HashMap<Lang, std::sync::OnceLock<Option<combined::CombinedQuery>>>,
 }
 
 impl DetectorSet {
@@ -637,6 +697,11 @@ impl DetectorSet {
                 self.by_lang.entry(lang).or_default().push(i);
             }
         }
+        self.combined = self
+            .by_lang
+            .keys()
+            .map(|&lang| (lang, std::sync::OnceLock::new()))
+            .collect();
     }
 
     /// Every detector, sorted by id.
@@ -661,9 +726,83 @@ impl DetectorSet {
         self.detectors.is_empty()
     }
 
-    /// Runs every detector for `lang` over one tree. Matches are sorted by
+    /// Runs every detector for `lang` over one tree: all query detectors
+    /// in one pass of the language's combined query. Matches are sorted by
     /// position, then detector id.
     pub fn run(
+        &self,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+    ) -> Vec<DetectorMatch> {
+        let mut out = Vec::new();
+        let Some(indices) = self.by_lang.get(&lang) else {
+            return out;
+        };
+        let combined = self.combined.get(&lang).and_then(|cell| {
+            cell.get_or_init(|| self.build_combined(lang, indices))
+                .as_ref()
+        });
+        // Hits per detector index.
+        let mut hits: HashMap<usize, Vec<Hit<'_, '_>>> = HashMap::new();
+        if let Some(combined) = combined {
+            let names = combined.query.capture_names();
+            let mut cursor = tree_sitter::QueryCursor::new();
+            let mut matches = cursor.matches(&combined.query, root, source);
+            while let Some(m) = matches.next() {
+                let Some(origin) = combined.patterns.get(m.pattern_index) else {
+                    continue;
+                };
+                let Some(detector) = self.detectors.get(origin.detector) else {
+                    continue;
+                };
+                if let Some(hit) = detector.hit(
+                    lang,
+                    source,
+                    names,
+                    m.captures(),
+                    combined.match_capture,
+                    origin.fixed.as_deref(),
+                    origin.block,
+                    origin.local,
+                ) {
+                    hits.entry(origin.detector).or_default().push(hit);
+                }
+            }
+        }
+        for &i in indices {
+            let d = &self.detectors[i];
+            if d.meta.source == SourceKind::Query {
+                if let Some(h) = hits.remove(&i) {
+                    d.finish_hits(h, source, &mut out);
+                }
+            } else {
+                d.run(lang, path, root, source, facts, &mut out);
+            }
+        }
+        sort_matches(&mut out);
+        out
+    }
+
+    fn build_combined(&self, lang: Lang, indices: &[usize]) -> Option<combined::CombinedQuery> {
+        let started = std::time::Instant::now();
+        let built = combined::build(lang, &self.detectors, indices);
+        tracing::debug!(
+            %lang,
+            patterns = built.as_ref().map_or(0, |c| c.patterns.len()),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "combined detector query compiled"
+        );
+        built
+    }
+
+    /// Reference path: every query detector walks the tree with its own
+    /// cursor, one query per block (compiled once per detector and
+    /// language). Same result as [`DetectorSet::run`], much slower; kept
+    /// to check the combined pass and to benchmark against it.
+    pub fn run_per_detector(
         &self,
         lang: Lang,
         path: &str,
@@ -677,13 +816,7 @@ impl DetectorSet {
                 self.detectors[i].run(lang, path, root, source, facts, &mut out);
             }
         }
-        out.sort_by(|a, b| {
-            (a.span.start_line, a.span.start_col, &a.detector).cmp(&(
-                b.span.start_line,
-                b.span.start_col,
-                &b.detector,
-            ))
-        });
+        sort_matches(&mut out);
         out
     }
 

@@ -136,5 +136,18 @@ fn run_case(
         code.as_bytes(),
         &facts,
     );
+    // The set's combined one-pass run must agree with the detector alone.
+    let combined: Vec<_> = set
+        .run(case.lang, path, root, code.as_bytes(), &facts)
+        .into_iter()
+        .filter(|m| m.detector == detector.meta.id)
+        .collect();
+    if combined != matches {
+        return Err(format!(
+            "combined pass differs from the detector alone: {:?} vs {:?}",
+            combined.iter().map(|m| &m.variant).collect::<Vec<_>>(),
+            matches.iter().map(|m| &m.variant).collect::<Vec<_>>()
+        ));
+    }
     Ok(matches.into_iter().map(|m| m.variant).collect())
 }

@@ -1,0 +1,148 @@
+//! One tree-sitter query per language holding every query detector's
+//! patterns, so a file is walked by a single `QueryCursor` pass instead of
+//! one pass per detector and block.
+//!
+//! The pattern sources are concatenated in detector order; each combined
+//! pattern maps back to its detector, block and pattern index within the
+//! block (via `Query::start_byte_for_pattern`), so dedup order, `#set!
+//! variant`, captures by name and predicates keep their per-detector
+//! meaning. Capture names are shared by all patterns, which is harmless:
+//! a match only holds its own pattern's captures.
+
+use std::ops::Range;
+
+use super::{Detector, compile};
+use crate::lang::Lang;
+
+/// Where one combined pattern came from.
+#[derive(Debug)]
+pub(super) struct PatternOrigin {
+    /// Index into the set's detectors.
+    pub detector: usize,
+    /// Block index within the detector.
+    pub block: usize,
+    /// Pattern index within the block's own query.
+    pub local: usize,
+    /// `(#set! variant "...")` of the pattern.
+    pub fixed: Option<String>,
+}
+
+/// The compiled combined query of one language.
+#[derive(Debug)]
+pub(super) struct CombinedQuery {
+    pub query: tree_sitter::Query,
+    pub match_capture: Option<u32>,
+    pub patterns: Vec<PatternOrigin>,
+}
+
+struct Segment {
+    detector: usize,
+    block: usize,
+    bytes: Range<usize>,
+}
+
+/// Builds the combined query for `lang` from the detectors at `indices`
+/// (query detectors only). A block that does not compile is logged and
+/// left out, like the per-detector path does; the rest still runs.
+pub(super) fn build(
+    lang: Lang,
+    detectors: &[Detector],
+    indices: &[usize],
+) -> Option<CombinedQuery> {
+    let grammar = lang.grammar()?;
+    let mut candidates: Vec<(usize, usize, &str)> = Vec::new();
+    for &i in indices {
+        let Some(d) = detectors.get(i) else { continue };
+        if d.meta.source != super::SourceKind::Query {
+            continue;
+        }
+        for b in d.blocks.iter().filter(|b| b.languages.contains(&lang)) {
+            candidates.push((i, b.block, b.pattern.as_str()));
+        }
+    }
+    // Each failure removes one block, so this ends.
+    loop {
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut segments = Vec::with_capacity(candidates.len());
+        for &(detector, block, pattern) in &candidates {
+            let start = text.len();
+            text.push_str(pattern);
+            text.push('\n');
+            segments.push(Segment {
+                detector,
+                block,
+                bytes: start..text.len(),
+            });
+        }
+        let seg_at = |offset: usize| {
+            segments
+                .iter()
+                .position(|s| s.bytes.contains(&offset))
+                .unwrap_or(segments.len().saturating_sub(1))
+        };
+        let query = match tree_sitter::Query::new(&grammar, &text) {
+            Ok(q) => q,
+            Err(err) => {
+                let bad = seg_at(err.offset);
+                drop_block(&mut candidates, bad, detectors, lang, &err.message);
+                continue;
+            }
+        };
+        let checked = compile::check_query(query, lang, 0);
+        let compiled = match checked {
+            Ok(c) => c,
+            Err((offset, message)) => {
+                let bad = seg_at(offset);
+                drop_block(&mut candidates, bad, detectors, lang, &message);
+                continue;
+            }
+        };
+        let mut patterns = Vec::with_capacity(compiled.query.pattern_count());
+        let mut current = usize::MAX;
+        let mut first_of_segment = 0;
+        for (i, fixed) in compiled.fixed_variants.into_iter().enumerate() {
+            let seg = seg_at(compiled.query.start_byte_for_pattern(i));
+            if seg != current {
+                current = seg;
+                first_of_segment = i;
+            }
+            let s = &segments[seg];
+            patterns.push(PatternOrigin {
+                detector: s.detector,
+                block: s.block,
+                local: i - first_of_segment,
+                fixed,
+            });
+        }
+        return Some(CombinedQuery {
+            match_capture: compiled.match_capture,
+            query: compiled.query,
+            patterns,
+        });
+    }
+}
+
+fn drop_block(
+    candidates: &mut Vec<(usize, usize, &str)>,
+    bad: usize,
+    detectors: &[Detector],
+    lang: Lang,
+    message: &str,
+) {
+    if bad < candidates.len() {
+        let (detector, block, _) = candidates.remove(bad);
+        let id = detectors.get(detector).map_or("?", |d| d.meta.id.as_str());
+        tracing::error!(
+            detector = %id,
+            block,
+            %lang,
+            message = %message.trim(),
+            "detector query failed to compile; skipped"
+        );
+    } else {
+        candidates.clear();
+    }
+}
