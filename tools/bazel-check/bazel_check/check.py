@@ -349,6 +349,22 @@ class Checker:
                 )
                 return
             pkg.targets[name] = Target(name, rule_name, ln, kwargs, rule)
+            if rule_name == "rust_test_suite":
+                # The macro also declares one rust_test per src: `<name>_<src minus .rs>`.
+                shared = kwargs.get("shared_srcs") or []
+                for src in kwargs.get("srcs") or []:
+                    if not isinstance(src, str) or src in shared:
+                        continue
+                    if not src.endswith(".rs"):
+                        checker.findings.add(display, ln, f"{name}.srcs: '{src}' does not end in .rs")
+                        continue
+                    test = f"{name}_{src[:-3]}"
+                    if test in pkg.targets:
+                        checker.findings.add(
+                            display, ln, f"duplicate target '{test}' (first defined at line {pkg.targets[test].line})"
+                        )
+                    else:
+                        pkg.targets[test] = Target(test, "rust_test", ln, {}, None)
             if rule_name == "ts_project":
                 pkg.outputs |= _ts_outputs(kwargs)
 
@@ -601,7 +617,7 @@ class Checker:
         rust_targets = [t for t in build.targets.values() if t.rule.startswith("rust_") or t.rule == "cargo_build_script"]
         used: dict[str, dict[str, int]] = {"normal": {}, "dev": {}, "build": {}}
         for t in rust_targets:
-            role = "build" if t.rule == "cargo_build_script" else ("dev" if t.rule == "rust_test" or t.attrs.get("testonly") else "normal")
+            role = "build" if t.rule == "cargo_build_script" else ("dev" if t.rule in ("rust_test", "rust_test_suite") or t.attrs.get("testonly") else "normal")
             for attr in ("deps", "proc_macro_deps"):
                 for value in flatten_values(t.attrs.get(attr, [])):
                     if not isinstance(value, str):
@@ -634,7 +650,7 @@ class Checker:
                 label = f"@crates//:{dep.package}" if dep.path_dir is None else f"//{dep.path_dir}"
                 wanted = {
                     "normal": ("rust_library", "rust_shared_library", "rust_proc_macro", "rust_binary"),
-                    "dev": ("rust_test",),
+                    "dev": ("rust_test", "rust_test_suite"),
                     "build": ("cargo_build_script",),
                 }[dep.kind]
                 line = min((t.line for t in rust_targets if t.rule in wanted), default=1)

@@ -15,6 +15,7 @@ HEADER = (
 )
 
 UNIT_TEST = "unit_test"
+INTEGRATION_TESTS = "integration_tests"
 BUILD_SCRIPT = "build_script"
 
 _INCLUDE_RX = re.compile(
@@ -270,6 +271,7 @@ class Generator:
             rules |= {rule, "rust_test"}
 
         taken = {c.attrs["name"] for c in calls}
+        integration_tests = [t for t in pkg.targets if set(t.kinds) == {"test"}]
         base_deps = sorted(set(deps + local + ([lib_label] if lib_label else [])))
         test_deps = sorted(set(dev_all + local + ([lib_label] if lib_label else [])))
         for target in pkg.targets:
@@ -316,7 +318,9 @@ class Generator:
                     )
                     taken.add(calls[-1].attrs["name"])
                     rules.add("rust_test")
-            elif kinds & {"test", "bench", "example"}:
+            elif kinds == {"test"}:
+                continue  # all of them go into one rust_test_suite below
+            elif kinds & {"bench", "example"}:
                 name = target.name if target.name not in taken else f"{target.name}_{sorted(kinds)[0]}"
                 top = target.src_path.split("/", 1)[0]
                 srcs: list = [target.src_path]
@@ -333,14 +337,42 @@ class Generator:
                     **common,
                 )
                 del srcs
-                if "test" in kinds:
-                    calls.append(Call("rust_test", **attrs))
-                    rules.add("rust_test")
-                else:
-                    attrs.pop("data")
-                    calls.append(Call("rust_binary", testonly=True, tags=["manual"], **attrs))
-                    rules.add("rust_binary")
+                attrs.pop("data")
+                calls.append(Call("rust_binary", testonly=True, tags=["manual"], **attrs))
+                rules.add("rust_binary")
                 taken.add(name)
+
+        if integration_tests:
+            # rules_rust's rust_test_suite macro declares one rust_test per src, named
+            # `<suite>_<src without .rs>` (e.g. integration_tests_tests/learn), with
+            # crate_root = src and srcs = [src] + shared_srcs, plus a test_suite `<suite>`.
+            test_srcs = sorted(t.src_path for t in integration_tests)
+            suite = INTEGRATION_TESTS if INTEGRATION_TESTS not in taken else f"{main}_{INTEGRATION_TESTS}"
+            tops = sorted({src.split("/", 1)[0] for src in test_srcs})
+            calls.append(
+                Call(
+                    "rust_test_suite",
+                    name=suite,
+                    srcs=test_srcs,
+                    shared_srcs=_glob(
+                        [f"{top}/*/**/*.rs" for top in tops],
+                        exclude=[s for s in test_srcs if s.count("/") > 1],
+                        allow_empty=True,
+                    ),
+                    aliases=dev_aliases,
+                    crate_features=features,
+                    data=_glob(
+                        [f"{top}/**" for top in tops],
+                        exclude=[f"{top}/**/*.rs" for top in tops],
+                        allow_empty=True,
+                    ),
+                    proc_macro_deps=dev_macros,
+                    deps=test_deps,
+                    **common,
+                )
+            )
+            rules.add("rust_test_suite")
+            taken.add(suite)
 
         loads = []
         rust_rules = sorted(r for r in rules if r.startswith("rust_"))

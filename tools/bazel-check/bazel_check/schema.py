@@ -133,6 +133,20 @@ RUST_TEST = _rule(
     kind="test",
     labels=_RUST_LABELS,
 )
+# A macro: `def rust_test_suite(name, srcs, shared_srcs = [], **kwargs)`; for each src not in
+# shared_srcs it declares rust_test(name = name + "_" + src[:-3], crate_root = src,
+# srcs = [src] + shared_srcs, tags = ["restrict_" + name] + tags, **kwargs), then a
+# native.test_suite(name). So kwargs are rust_test's attributes except crate_root/srcs.
+RUST_TEST_SUITE = _rule(
+    "rust_test_suite",
+    "srcs shared_srcs deps data aliases alwayslink compile_data crate crate_features crate_name "
+    "edition env env_inherit experimental_use_cc_common_link malloc platform proc_macro_deps "
+    "rustc_env rustc_env_files rustc_flags stamp use_libtest_harness version",
+    "bazelbuild/rules_rust rust/private/rust.bzl (rust_test_suite macro; **kwargs go to rust_test) "
+    "+ docs/src/rust.md @3bf3de5a",
+    kind="test",
+    labels=_RUST_LABELS + ("shared_srcs",),
+)
 CARGO_BUILD_SCRIPT = _rule(
     "cargo_build_script",
     "edition crate_name crate_root srcs crate_features version deps link_deps proc_macro_deps "
@@ -242,7 +256,7 @@ NATIVE_RULES.pop("exports_files_stub")
 EXTERNAL_BZL: dict[str, dict[str, Rule | None]] = {
     "@rules_rust//rust:defs.bzl": {
         r.name: r
-        for r in (RUST_LIBRARY, RUST_PROC_MACRO, RUST_SHARED_LIBRARY, RUST_BINARY, RUST_TEST)
+        for r in (RUST_LIBRARY, RUST_PROC_MACRO, RUST_SHARED_LIBRARY, RUST_BINARY, RUST_TEST, RUST_TEST_SUITE)
     },
     "@rules_rust//cargo:defs.bzl": {"cargo_build_script": CARGO_BUILD_SCRIPT},
     "@aspect_rules_js//js:defs.bzl": {r.name: r for r in (JS_LIBRARY, JS_BINARY, JS_TEST)},

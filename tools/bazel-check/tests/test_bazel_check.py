@@ -82,6 +82,26 @@ def test_generated_build_has_expected_targets(tmp_path: Path) -> None:
     assert '"//crates/gamma:Cargo.toml"' in (root / "tools/rust.MODULE.bazel").read_text()
 
 
+def test_integration_tests_are_one_rust_test_suite(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    (root / "crates/alpha/tests/more.rs").write_text("#[test]\nfn more() {}\n")
+    write_rust_builds(root)
+    text = (root / "crates/alpha/BUILD.bazel").read_text()
+    assert text.count("rust_test_suite(") == 1
+    assert 'srcs = [\n        "tests/more.rs",\n        "tests/smoke.rs",\n    ]' in text
+    assert 'name = "smoke"' not in text
+    assert findings(root) == []
+    # crate_root is set by the macro itself; the macro's per-src rust_test names clash-check.
+    build = root / "crates/alpha/BUILD.bazel"
+    build.write_text(
+        text.replace('    name = "integration_tests",\n', '    name = "integration_tests",\n    crate_root = "tests/smoke.rs",\n')
+        + 'rust_test(\n    name = "integration_tests_tests/smoke",\n    srcs = ["tests/smoke.rs"],\n)\n'
+    )
+    result = findings(root)
+    assert any("unknown attribute 'crate_root' for rust_test_suite" in f for f in result), result
+    assert any("duplicate target 'integration_tests_tests/smoke'" in f for f in result), result
+
+
 def test_parse_label() -> None:
     assert parse_label("//a/b:c", "x").package == "a/b"
     assert parse_label("//a/b", "x").name == "b"
