@@ -114,6 +114,13 @@ if check "pnpm (pinned $PNPM_VERSION)" ensure_pnpm; then
   suite "pnpm test" parse_node pnpm -r --workspace-concurrency=1 run test
 fi
 
+# --- npm packaging: one release build of the addon and the CLI, the tarballs
+# installed offline into a fresh project (also leaves target/release/drift for
+# the image suite below).
+if [ -x "$(command -v pnpm)" ]; then
+  suite "npm pack" parse_node pnpm --filter @driftcode/drift run test:pack
+fi
+
 # --- Bazel files (offline) ------------------------------------------------------------
 bazel_files() {
   find . \( -name node_modules -o -name target -o -name .git -o -name 'bazel-*' \

@@ -13,6 +13,7 @@
 //!   paths, dead code, stats, lookup, JSON export).
 //! - [`store`] persists the graph to SQLite.
 
+pub mod finalizer;
 mod graph;
 pub mod query;
 mod resolve;
@@ -20,6 +21,7 @@ pub mod store;
 
 use std::collections::BTreeSet;
 
+pub use finalizer::{CallGraphFinalizer, attach};
 pub use graph::{
     CallGraph, Edge, EntryPoint, EntryReason, Node, NodeId, NodeKind, Strategy, UnresolvedCall,
 };

@@ -904,7 +904,12 @@ impl<'i, 'a> Resolver<'i, 'a> {
     // Modules and imports
     // ------------------------------------------------------------------
 
-    fn module_files(&self, from: usize, imp: &Import) -> Result<Vec<usize>, Option<String>> {
+    fn module_files(
+        &self,
+        from: usize,
+        imp: &Import,
+        depth: u32,
+    ) -> Result<Vec<usize>, Option<String>> {
         let fc = self.fc(from);
         let src = imp.source.as_str();
         match fc.lang {
@@ -965,7 +970,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 {
                     segs.push(imp.imported.as_str());
                 }
-                match self.rust_path(from, &segs) {
+                match self.rust_path(from, &segs, depth + 1) {
                     (Val::Modules(m), _) => Ok(m),
                     (Val::External(e), _) => Err(Some(e)),
                     _ => Err(None),
@@ -1127,7 +1132,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     /// Resolves a Rust path (`crate::a::b::C::new`, `super::x`, `self::y`, `m::f`).
-    fn rust_path(&self, f: usize, segs: &[&str]) -> (Val, Strategy) {
+    fn rust_path(&self, f: usize, segs: &[&str], depth: u32) -> (Val, Strategy) {
+        if depth > MAX_DEPTH {
+            return (Val::Unknown, Strategy::Import);
+        }
         let Some(first) = segs.first() else {
             return (Val::Unknown, Strategy::Import);
         };
@@ -1180,7 +1188,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         let mut val = Val::Modules(vec![file]);
         let mut strategy = Strategy::Import;
         for seg in &rest[i..] {
-            let (v, s) = self.member(val, seg, None, 0);
+            let (v, s) = self.member(val, seg, None, depth + 1);
             if s == Strategy::Reexport {
                 strategy = Strategy::Reexport;
             }
@@ -1203,11 +1211,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
             {
                 segs.push(imp.imported.as_str());
             }
-            let r = self.rust_path(from, &segs);
+            let r = self.rust_path(from, &segs, depth + 1);
             self.note_import(&r.0);
             return r;
         }
-        let files = match self.module_files(from, imp) {
+        let files = match self.module_files(from, imp, depth + 1) {
             Ok(f) => f,
             Err(Some(ext)) => return (Val::External(ext), Strategy::Import),
             Err(None) => return (Val::Unknown, Strategy::Import),
@@ -1390,7 +1398,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         .iter()
                         .filter(|i| i.imported == "*" && (i.reexport || i.local == "*"))
                     {
-                        if let Ok(sub) = self.module_files(fi, imp) {
+                        if let Ok(sub) = self.module_files(fi, imp, depth + 1) {
                             if sub.contains(&fi) {
                                 continue;
                             }
@@ -1714,7 +1722,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
             && rust_like
             && matches!(segs.first(), Some(&("crate" | "super" | "self")))
         {
-            return self.rust_path(f, &segs);
+            return self.rust_path(f, &segs, depth + 1);
         }
         // Longest dotted prefix bound by an import (`import a.b` → local `a.b`).
         let mut start = 1;
@@ -1779,7 +1787,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         };
                         if module_decl {
                             // `mod x;` declarations and crate paths live in other files.
-                            return self.rust_path(f, &segs);
+                            return self.rust_path(f, &segs, depth + 1);
                         }
                         head
                     }

@@ -27,6 +27,8 @@ pub enum StoreError {
         "call-graph schema version {found} is not supported (expected {expected}); rebuild the graph"
     )]
     SchemaVersion { found: i64, expected: i64 },
+    #[error("index: {0}")]
+    Index(#[from] drift_scan::IndexError),
 }
 
 const SCHEMA: &str = "

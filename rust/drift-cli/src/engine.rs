@@ -7,42 +7,14 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use drift_config::Config;
-use drift_scan::{
-    LearnSettings, Phase, Progress, Project, ScanConfig, ScanError, ScanOptions, ScanReport,
-};
+use drift_scan::{Phase, Progress, Project, ScanConfig, ScanError, ScanOptions, ScanReport};
 
 use crate::Ctx;
 use crate::error::CliError;
 
 /// Maps `.drift/drift.toml` onto the engine's configuration.
 pub fn scan_config(config: &Config) -> ScanConfig {
-    let scan = &config.scan;
-    ScanConfig {
-        include: scan.include_globs(),
-        exclude: scan.exclude_globs(),
-        languages: if scan.languages.is_empty() {
-            Vec::new()
-        } else {
-            scan.langs()
-        },
-        max_file_size: scan.max_file_size.0,
-        builtin_excludes: scan.builtin_excludes,
-        skip_generated: scan.skip_generated,
-        respect_ignore_files: scan.respect_ignore_files,
-        skip_hidden: scan.skip_hidden,
-        follow_symlinks: scan.follow_symlinks,
-        rule_dirs: config.rules.dirs.iter().map(PathBuf::from).collect(),
-        builtin_rules: config.rules.builtin,
-        learn: LearnSettings {
-            min_occurrences: config.learn.min_occurrences,
-            min_files: config.learn.min_files,
-            violation_min_confidence: config.learn.violation_min_confidence.0,
-            established_confidence: config.learn.established.0,
-            emerging_confidence: config.learn.emerging.0,
-            max_examples: config.learn.max_examples,
-        },
-        ..ScanConfig::default()
-    }
+    ScanConfig::from_project_config(config)
 }
 
 /// Loads the configuration (strictly) for an initialised project.
@@ -56,37 +28,8 @@ pub fn load_config(ctx: &Ctx<'_>) -> Result<Config> {
 /// server and the Node addon do, so all front ends see the same graph.
 pub fn open(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
     let mut project = Project::open(&ctx.root, scan_config(config)).map_err(map_scan_error)?;
-    project.add_finalizer(Box::new(CallGraphFinalizer));
-    project.index().with_conn(|c| {
-        drift_callgraph::store::ensure_schema(c).map_err(|e| anyhow::anyhow!("call graph: {e}"))
-    })?;
+    drift_callgraph::attach(&mut project).map_err(|e| anyhow::anyhow!("call graph: {e}"))?;
     Ok(project)
-}
-
-/// Rebuilds the call graph from the committed facts.
-struct CallGraphFinalizer;
-
-impl drift_scan::ScanFinalizer for CallGraphFinalizer {
-    fn name(&self) -> &str {
-        "callgraph"
-    }
-
-    fn finalize(
-        &self,
-        tx: &drift_scan::rusqlite::Transaction<'_>,
-        _ctx: &drift_scan::FinalizeContext<'_>,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
-        drift_scan::drift_index::read::for_each_file_facts(tx, |row| {
-            files.push((row.path, row.lang, row.facts));
-            Ok::<(), drift_scan::IndexError>(())
-        })?;
-        let refs: Vec<drift_callgraph::FileRef<'_>> =
-            files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
-        let graph = drift_callgraph::CallGraph::build(&refs);
-        drift_callgraph::store::write(tx, &graph)?;
-        Ok(())
-    }
 }
 
 /// Turns engine errors that are the user's doing into [`CliError`]s.

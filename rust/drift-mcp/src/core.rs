@@ -132,12 +132,10 @@ impl Core {
             crate::scan::scan_config(root.path()).map_err(|e| ServeError::Config(e.to_string()))?;
         let mut project = drift_scan::Project::open(root.path(), config)
             .map_err(|e| ServeError::Project(e.to_string()))?;
-        project.add_finalizer(Box::new(crate::scan::CallGraphFinalizer));
+        // Every scan keeps the stored call graph current; its tables exist
+        // from here on, before any read-only load.
+        drift_callgraph::attach(&mut project).map_err(|e| ServeError::Project(e.to_string()))?;
         let db_path = project.index().path().to_path_buf();
-        // The call-graph tables must exist before read-only loads.
-        project.index().with_conn(|c| {
-            drift_callgraph::store::ensure_schema(c).map_err(|e| ServeError::Project(e.to_string()))
-        })?;
         let (scan_tx, _) = watch::channel(ScanStatus::idle());
         Ok(Arc::new(Core {
             root,
@@ -222,7 +220,7 @@ impl Core {
                 let built_for: Option<String> = c
                     .query_row(
                         "SELECT value FROM cg_meta WHERE key = ?1",
-                        [crate::scan::GRAPH_MARKER_KEY],
+                        [drift_callgraph::finalizer::BUILT_FOR_KEY],
                         |r| r.get(0),
                     )
                     .ok();

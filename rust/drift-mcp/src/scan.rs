@@ -4,99 +4,29 @@
 //! scan's final transaction (a [`ScanFinalizer`]) so readers never see a
 //! graph that disagrees with the facts.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use drift_scan::{FinalizeContext, Phase, Progress, ScanConfig, ScanFinalizer, ScanOptions};
+use drift_scan::{Phase, Progress, ScanConfig, ScanOptions};
 
 use crate::core::{Core, ScanPhase, ScanStatus};
-
-/// `cg_meta` key holding the `last_scan` marker the stored graph was built for.
-pub const GRAPH_MARKER_KEY: &str = "drift_mcp_built_for";
 
 /// Stack of the scan thread.
 const SCAN_STACK: usize = 64 * 1024 * 1024;
 
-/// Maps `.drift/drift.toml` to the engine's scan configuration.
+/// Maps `.drift/drift.toml` to the engine's scan configuration, leaving a
+/// core for the request handlers.
 pub fn scan_config(root: &Path) -> Result<ScanConfig, drift_config::ConfigError> {
-    let cfg = drift_config::Config::load_or_default(root)?;
-    let s = &cfg.scan;
-    let l = &cfg.learn;
-    let default_rules = PathBuf::from(".drift/rules");
+    let config = drift_config::Config::load_or_default(root)?;
     Ok(ScanConfig {
-        include: s.include_globs(),
-        exclude: s.exclude_globs(),
-        languages: if s.languages.is_empty() {
-            Vec::new()
-        } else {
-            s.langs()
-        },
-        max_file_size: s.max_file_size.0,
-        builtin_excludes: s.builtin_excludes,
-        skip_generated: s.skip_generated,
-        respect_ignore_files: s.respect_ignore_files,
-        skip_hidden: s.skip_hidden,
-        follow_symlinks: s.follow_symlinks,
-        rule_dirs: cfg
-            .rules
-            .dirs
-            .iter()
-            .map(PathBuf::from)
-            .filter(|d| *d != default_rules)
-            .collect(),
-        builtin_rules: cfg.rules.builtin,
-        learn: drift_scan::LearnSettings {
-            min_occurrences: l.min_occurrences,
-            min_files: l.min_files,
-            violation_min_confidence: l.violation_min_confidence.0,
-            established_confidence: l.established.0,
-            emerging_confidence: l.emerging.0,
-            max_examples: l.max_examples,
-        },
-        // Leave a core for the request handlers.
         threads: Some(
             std::thread::available_parallelism()
                 .map(|n| n.get().saturating_sub(1).max(1))
                 .unwrap_or(1),
         ),
-        ..ScanConfig::default()
+        ..ScanConfig::from_project_config(&config)
     })
-}
-
-/// Rebuilds and stores the call graph from the committed facts, inside the
-/// scan's final transaction.
-pub struct CallGraphFinalizer;
-
-impl ScanFinalizer for CallGraphFinalizer {
-    fn name(&self) -> &str {
-        "callgraph"
-    }
-
-    fn finalize(
-        &self,
-        tx: &drift_scan::rusqlite::Transaction<'_>,
-        _ctx: &FinalizeContext<'_>,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
-        drift_index::read::for_each_file_facts(tx, |row| {
-            files.push((row.path, row.lang, row.facts));
-            Ok::<(), drift_index::IndexError>(())
-        })?;
-        let refs: Vec<drift_callgraph::FileRef<'_>> =
-            files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
-        let graph = drift_callgraph::CallGraph::build(&refs);
-        drift_callgraph::store::write(tx, &graph)?;
-        // Record which scan the stored graph belongs to (`last_scan` is
-        // already updated in this transaction), so readers can tell a graph
-        // left behind by a scan that did not rebuild it.
-        let marker = drift_index::read::meta(tx, "last_scan")?.unwrap_or_default();
-        tx.execute(
-            "INSERT OR REPLACE INTO cg_meta(key, value) VALUES (?1, ?2)",
-            (GRAPH_MARKER_KEY, marker),
-        )?;
-        Ok(())
-    }
 }
 
 fn phase_name(p: Phase) -> &'static str {

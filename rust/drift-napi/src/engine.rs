@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use drift_callgraph::{CallGraph, Lookup, NodeId};
 use drift_core::Lang;
 use drift_index::{Index, IndexError, PatternFilter, Severity, ViolationFilter};
-use drift_scan::{FinalizeContext, Progress, Project, ScanConfig, ScanError, ScanFinalizer};
+use drift_scan::{Progress, Project, ScanConfig, ScanError};
 
 use crate::error::{DriftError, DriftResult, ErrorCode};
 use crate::types as js;
@@ -58,40 +58,7 @@ pub fn scan_config(root: &Path, options: &js::ScanOptions) -> DriftResult<ScanCo
     let mut config = if options.use_config.unwrap_or(true) {
         let cfg = drift_config::Config::load_or_default(root)
             .map_err(|err| DriftError::new(ErrorCode::Config, err.to_string()))?;
-        let s = &cfg.scan;
-        let l = &cfg.learn;
-        let default_rules = PathBuf::from(".drift/rules");
-        ScanConfig {
-            include: s.include_globs(),
-            exclude: s.exclude_globs(),
-            languages: if s.languages.is_empty() {
-                Vec::new()
-            } else {
-                s.langs()
-            },
-            max_file_size: s.max_file_size.0,
-            builtin_excludes: s.builtin_excludes,
-            skip_generated: s.skip_generated,
-            respect_ignore_files: s.respect_ignore_files,
-            skip_hidden: s.skip_hidden,
-            follow_symlinks: s.follow_symlinks,
-            rule_dirs: cfg
-                .rules
-                .dirs
-                .iter()
-                .map(PathBuf::from)
-                .filter(|d| *d != default_rules)
-                .collect(),
-            learn: drift_scan::LearnSettings {
-                min_occurrences: l.min_occurrences,
-                min_files: l.min_files,
-                violation_min_confidence: l.violation_min_confidence.0,
-                established_confidence: l.established.0,
-                emerging_confidence: l.emerging.0,
-                max_examples: l.max_examples,
-            },
-            ..ScanConfig::default()
-        }
+        ScanConfig::from_project_config(&cfg)
     } else {
         ScanConfig::default()
     };
@@ -156,40 +123,10 @@ impl From<IndexError> for DriftError {
     }
 }
 
-/// Rebuilds and stores the call graph from the committed facts inside the
-/// scan's final transaction, so the graph never disagrees with the facts.
-struct CallGraphFinalizer;
-
-impl ScanFinalizer for CallGraphFinalizer {
-    fn name(&self) -> &str {
-        "callgraph"
-    }
-
-    fn finalize(
-        &self,
-        tx: &drift_scan::rusqlite::Transaction<'_>,
-        _ctx: &FinalizeContext<'_>,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let mut files: Vec<(String, Lang, drift_core::FileFacts)> = Vec::new();
-        drift_index::read::for_each_file_facts(tx, |row| {
-            files.push((row.path, row.lang, row.facts));
-            Ok::<(), IndexError>(())
-        })?;
-        let refs: Vec<drift_callgraph::FileRef<'_>> =
-            files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
-        let graph = CallGraph::build(&refs);
-        drift_callgraph::store::write(tx, &graph)?;
-        Ok(())
-    }
-}
-
 fn open_project(root: &Path, config: ScanConfig) -> DriftResult<Project> {
     let mut project = Project::open(root, config).map_err(scan_error)?;
-    project.add_finalizer(Box::new(CallGraphFinalizer));
-    project.index().with_conn(|c| {
-        drift_callgraph::store::ensure_schema(c)
-            .map_err(|e| DriftError::new(ErrorCode::Index, e.to_string()))
-    })?;
+    drift_callgraph::attach(&mut project)
+        .map_err(|e| DriftError::new(ErrorCode::Index, e.to_string()))?;
     Ok(project)
 }
 

@@ -153,3 +153,47 @@ impl Default for ScanConfig {
         }
     }
 }
+
+impl ScanConfig {
+    /// Maps a project's `.drift/drift.toml` onto the engine's configuration:
+    /// the one mapping every front end (CLI, MCP server, Node addon) uses.
+    /// `.drift/rules` is always loaded by [`crate::Project::open`], so it is
+    /// not repeated in `rule_dirs`.
+    pub fn from_project_config(config: &drift_config::Config) -> ScanConfig {
+        let scan = &config.scan;
+        let learn = &config.learn;
+        let default_rules = PathBuf::from(".drift/rules");
+        ScanConfig {
+            include: scan.include_globs(),
+            exclude: scan.exclude_globs(),
+            languages: if scan.languages.is_empty() {
+                Vec::new()
+            } else {
+                scan.langs()
+            },
+            max_file_size: scan.max_file_size.0,
+            builtin_excludes: scan.builtin_excludes,
+            skip_generated: scan.skip_generated,
+            respect_ignore_files: scan.respect_ignore_files,
+            skip_hidden: scan.skip_hidden,
+            follow_symlinks: scan.follow_symlinks,
+            rule_dirs: config
+                .rules
+                .dirs
+                .iter()
+                .map(PathBuf::from)
+                .filter(|dir| *dir != default_rules)
+                .collect(),
+            builtin_rules: config.rules.builtin,
+            learn: LearnSettings {
+                min_occurrences: learn.min_occurrences,
+                min_files: learn.min_files,
+                violation_min_confidence: learn.violation_min_confidence.0,
+                established_confidence: learn.established.0,
+                emerging_confidence: learn.emerging.0,
+                max_examples: learn.max_examples,
+            },
+            ..ScanConfig::default()
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Keeps the stored call graph current: a [`drift_scan::ScanFinalizer`] that
+//! runs inside every scan's final transaction, so the CLI, the MCP server
+//! and the Node addon all see the same graph.
+//!
+//! The graph remembers the content hash of every file it was resolved from
+//! (`cg_sources`). At the end of a scan, files whose hash differs from the
+//! index (or that appeared or disappeared) are the change set: the stored
+//! graph is loaded and [`CallGraph::update`]d with them. Anything else — no
+//! stored graph, a full scan — builds from scratch. Because the change set
+//! comes from the hashes rather than from the scan that is running, a graph
+//! left behind by an older scan is repaired, never trusted.
+
+use std::collections::BTreeMap;
+
+use drift_core::{FileFacts, Lang};
+use drift_scan::rusqlite::{Connection, Transaction};
+use drift_scan::{FinalizeContext, Project, ScanFinalizer};
+
+use crate::store::{self, StoreError};
+use crate::{CallGraph, FileRef};
+
+const SOURCES_TABLE: &str = "CREATE TABLE IF NOT EXISTS cg_sources (
+    path TEXT PRIMARY KEY,
+    hash TEXT NOT NULL
+)";
+
+/// `cg_meta` key naming the scan (the index's `last_scan` value) the stored
+/// graph is current for; readers compare it to tell a stale graph.
+pub const BUILT_FOR_KEY: &str = "built_for_scan";
+
+/// Registers the call graph with a project: its tables exist from now on and
+/// every scan of the project updates them.
+pub fn attach(project: &mut Project) -> Result<(), StoreError> {
+    project.index().with_conn(store::ensure_schema)?;
+    project.add_finalizer(Box::new(CallGraphFinalizer));
+    Ok(())
+}
+
+/// The scan finalizer; see the module docs.
+pub struct CallGraphFinalizer;
+
+/// What one finalize did (for logs and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphRefresh {
+    Unchanged,
+    Rebuilt,
+    Updated { files_resolved: usize },
+}
+
+impl ScanFinalizer for CallGraphFinalizer {
+    fn name(&self) -> &str {
+        "callgraph"
+    }
+
+    fn finalize(
+        &self,
+        tx: &Transaction<'_>,
+        ctx: &FinalizeContext<'_>,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let refresh = refresh(tx, ctx.full)?;
+        tracing::debug!(?refresh, "call graph");
+        // `last_scan` is already updated in this transaction.
+        let scan = drift_scan::drift_index::read::meta(tx, "last_scan")?.unwrap_or_default();
+        tx.execute(
+            "INSERT OR REPLACE INTO cg_meta(key, value) VALUES (?1, ?2)",
+            (BUILT_FOR_KEY, scan),
+        )?;
+        Ok(())
+    }
+}
+
+/// Brings the stored graph in line with the stored facts.
+pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh, StoreError> {
+    store::ensure_schema(tx)?;
+    tx.execute_batch(SOURCES_TABLE)?;
+    let current = hashes(
+        tx,
+        "SELECT path, hash FROM files WHERE status != 'skipped' AND hash IS NOT NULL",
+    )?;
+    let stored = hashes(tx, "SELECT path, hash FROM cg_sources")?;
+    if !force_rebuild && !stored.is_empty() && stored == current {
+        return Ok(GraphRefresh::Unchanged);
+    }
+
+    let mut files: Vec<(String, Lang, FileFacts)> = Vec::new();
+    drift_scan::drift_index::read::for_each_file_facts(tx, |row| {
+        files.push((row.path, row.lang, row.facts));
+        Ok::<(), StoreError>(())
+    })?;
+    let all: Vec<FileRef<'_>> = files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+
+    let (graph, refresh) = if force_rebuild || stored.is_empty() {
+        (CallGraph::build(&all), GraphRefresh::Rebuilt)
+    } else {
+        let changed: Vec<FileRef<'_>> = all
+            .iter()
+            .filter(|(p, _, _)| stored.get(*p) != current.get(*p))
+            .copied()
+            .collect();
+        let removed: Vec<&str> = stored
+            .keys()
+            .filter(|p| !current.contains_key(*p))
+            .map(String::as_str)
+            .collect();
+        let mut graph = store::load(tx)?;
+        let files_resolved = graph.update(&changed, &removed, &all);
+        (graph, GraphRefresh::Updated { files_resolved })
+    };
+    store::write(tx, &graph)?;
+    tx.execute("DELETE FROM cg_sources", [])?;
+    let mut insert = tx.prepare("INSERT INTO cg_sources(path, hash) VALUES (?1, ?2)")?;
+    for (path, hash) in &current {
+        insert.execute((path, hash))?;
+    }
+    Ok(refresh)
+}
+
+fn hashes(conn: &Connection, sql: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (path, hash) = row?;
+        out.insert(path, hash);
+    }
+    Ok(out)
+}
