@@ -297,7 +297,8 @@ impl DriftServer {
         loop {
             let status = rx.borrow_and_update().clone();
             if let Some(token) = &token {
-                let progress = status.done as f64;
+                // MCP requires progress to increase, also across phase changes.
+                let progress = (status.done as f64).max(last);
                 if progress > last || !status.is_running() {
                     last = progress;
                     let mut p = ProgressNotificationParam::new(token.clone(), progress)
