@@ -89,6 +89,7 @@ Examples:
   drift scan --verbose       # also list every skipped file with its reason
   drift scan src/ lib/a.ts   # report on these paths (the index stays whole)
   drift scan --json
+  drift scan --init --root path/to/project   # first run: create .drift/ too
 
 Ctrl-C stops the scan cleanly; the index stays consistent.")]
     Scan(ScanArgs),
@@ -222,6 +223,9 @@ pub struct ScanArgs {
     /// Rebuild the whole index instead of re-parsing changed files only.
     #[arg(long)]
     pub full: bool,
+    /// Create `.drift/` first (as `drift init` does) if the project has none.
+    #[arg(long)]
+    pub init: bool,
     /// Print machine-readable JSON on stdout.
     #[arg(long)]
     pub json: bool,

@@ -33,6 +33,20 @@ fn not_initialised() {
 }
 
 #[test]
+fn scan_init_initialises_a_fresh_project() {
+    let f = Fixture::throws();
+    std::fs::remove_dir_all(f.path(".drift")).expect("rm .drift");
+    let r = f.drift(&["scan", "--init"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(f.path(".drift/drift.toml").is_file());
+    assert!(r.stderr.contains("initialised"), "{}", r.stderr);
+    // Already initialised: `--init` changes nothing and the scan still runs.
+    let again = f.drift(&["scan", "--init"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(!again.stderr.contains("initialised"), "{}", again.stderr);
+}
+
+#[test]
 fn not_scanned_yet() {
     let f = Fixture::throws();
     assert_eq!(f.drift(&["init"]).code, 0);

@@ -11,6 +11,11 @@ use crate::model::{Catalog, State};
 use crate::{Ctx, engine};
 
 pub fn run(ctx: &mut Ctx<'_>, args: &ScanArgs) -> Result<u8> {
+    if args.init && !drift_config::paths::is_initialised(&ctx.root) {
+        drift_config::init(&ctx.root)?;
+        let note = format!("initialised {}", ctx.root.join(".drift").display());
+        ctx.note(&note);
+    }
     let config = engine::load_config(ctx)?;
     let paths = engine::project_paths(ctx, &args.paths)?;
     let project = engine::open(ctx, &config)?;
