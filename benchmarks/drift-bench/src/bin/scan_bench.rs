@@ -168,6 +168,36 @@ fn main() -> anyhow::Result<()> {
         secs(full_time) / secs(parse_time),
         secs(full_time) / secs(analyze_time)
     );
+    // Call graph from the stored facts, as the scan's finalizer builds it.
+    let mut stored: Vec<(String, Lang, drift_core::FileFacts)> = Vec::new();
+    project
+        .index()
+        .for_each_file_facts(|row| -> Result<(), drift_scan::IndexError> {
+            stored.push((row.path, row.lang, row.facts));
+            Ok(())
+        })?;
+    let refs: Vec<drift_callgraph::FileRef<'_>> =
+        stored.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let t = Instant::now();
+    let graph = drift_callgraph::CallGraph::build(&refs);
+    let graph_time = t.elapsed();
+    let stats = graph.stats();
+    println!(
+        "call graph       {:>8.3} s  = {:.1} % of the full scan ({} functions, {} edges)",
+        secs(graph_time),
+        100.0 * secs(graph_time) / secs(full_time),
+        stats.functions,
+        stats.edges
+    );
+    for (lang, l) in &stats.by_language {
+        println!(
+            "  resolution     {lang:<10} {:>5.1} %  ({} resolved, {} unresolved, {} external)",
+            100.0 * l.resolution_rate,
+            l.resolved,
+            l.unresolved,
+            l.external
+        );
+    }
     println!(
         "patterns         {} patterns, {} violations",
         full.patterns, full.violations
