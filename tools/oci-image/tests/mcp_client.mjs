@@ -15,9 +15,15 @@ const [mode, ...rest] = process.argv.slice(2);
 let transport;
 if (mode === "stdio") {
   const { StdioClientTransport } = await load("client/stdio.js");
-  transport = new StdioClientTransport({ command: rest[0], args: rest.slice(1), stderr: "inherit" });
+  transport = new StdioClientTransport({
+    command: rest[0],
+    args: rest.slice(1),
+    stderr: "inherit",
+  });
 } else if (mode === "http") {
-  const { StreamableHTTPClientTransport } = await load("client/streamableHttp.js");
+  const { StreamableHTTPClientTransport } = await load(
+    "client/streamableHttp.js",
+  );
   transport = new StreamableHTTPClientTransport(new URL(rest[0]), {
     requestInit: { headers: { Authorization: `Bearer ${rest[1]}` } },
   });
@@ -28,6 +34,9 @@ const client = new Client({ name: "drift-oci-image-test", version: "0.1.0" });
 await client.connect(transport);
 const server = client.getServerVersion();
 const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-const status = await client.callTool({ name: "drift_status", arguments: { wait_for_scan: true } });
+const status = await client.callTool({
+  name: "drift_status",
+  arguments: { wait_for_scan: true },
+});
 await client.close();
 console.log(JSON.stringify({ server, tools, status }));

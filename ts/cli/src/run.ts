@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 /** How the child ended: exactly one of `code` and `signal` is non-null. */
 export interface ChildExit {
@@ -21,18 +21,31 @@ export function runBinary(
   args: readonly string[],
 ): Promise<ChildExit> {
   return new Promise((resolve, reject) => {
+    // Relays are installed before the spawn: a signal that arrives while the
+    // child starts is delivered to it as soon as it exists, instead of
+    // killing the launcher with the default action.
+    const started: { child?: ChildProcess } = {};
+    const pending: NodeJS.Signals[] = [];
+    const relays = new Map<NodeJS.Signals, () => void>();
+    for (const signal of FORWARDED_SIGNALS) {
+      const relay = (): void => {
+        if (started.child === undefined) {
+          pending.push(signal);
+          return;
+        }
+        // The child may already be gone; a failed kill is not an error here.
+        started.child.kill(signal);
+      };
+      relays.set(signal, relay);
+      process.on(signal, relay);
+    }
     const child = spawn(binary, args, {
       stdio: "inherit",
       windowsHide: false,
     });
-    const relays = new Map<NodeJS.Signals, () => void>();
-    for (const signal of FORWARDED_SIGNALS) {
-      const relay = (): void => {
-        // The child may already be gone; a failed kill is not an error here.
-        child.kill(signal);
-      };
-      relays.set(signal, relay);
-      process.on(signal, relay);
+    started.child = child;
+    for (const signal of pending) {
+      child.kill(signal);
     }
     const cleanup = (): void => {
       for (const [signal, relay] of relays) {
