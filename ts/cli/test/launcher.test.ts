@@ -68,7 +68,9 @@ describe("launcher", { skip: posixOnly }, () => {
   it("forwards SIGINT to the binary and exits with its code", async () => {
     const bin = fakeBinary(
       "trap-int",
-      "trap 'echo \"got INT\"; exit 7' INT\necho ready\nwhile :; do sleep 0.05; done",
+      // Bounded loop: if the signal is lost the fake binary still ends (≈10 s),
+      // so a failure cannot leave an orphan holding the test's stdout open.
+      "trap 'echo \"got INT\"; exit 7' INT\necho ready\ni=0\nwhile [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\nexit 9",
     );
     const child = spawn(process.execPath, [launcher], {
       env: { ...process.env, DRIFT_BINARY: bin },
