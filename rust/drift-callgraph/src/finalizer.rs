@@ -82,12 +82,8 @@ pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh
         return Ok(GraphRefresh::Unchanged);
     }
 
-    let mut files: Vec<(String, Lang, FileFacts)> = Vec::new();
-    drift_scan::drift_index::read::for_each_file_facts(tx, |row| {
-        files.push((row.path, row.lang, row.facts));
-        Ok::<(), StoreError>(())
-    })?;
-    let all: Vec<FileRef<'_>> = files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let files = stored_facts(tx)?;
+    let all = file_refs(&files);
 
     let (graph, refresh) = if force_rebuild || stored.is_empty() {
         (CallGraph::build(&all), GraphRefresh::Rebuilt)
@@ -113,6 +109,27 @@ pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh
         insert.execute((path, hash))?;
     }
     Ok(refresh)
+}
+
+/// Every analysed file's stored facts, as the call graph is built from them.
+pub fn stored_facts(conn: &Connection) -> Result<Vec<(String, Lang, FileFacts)>, StoreError> {
+    let mut files = Vec::new();
+    drift_scan::drift_index::read::for_each_file_facts(conn, |row| {
+        files.push((row.path, row.lang, row.facts));
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(files)
+}
+
+/// Borrowed views of [`stored_facts`] for [`CallGraph::build`] / `update`.
+pub fn file_refs(files: &[(String, Lang, FileFacts)]) -> Vec<FileRef<'_>> {
+    files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect()
+}
+
+/// Builds the whole graph from the facts in the index (no stored graph
+/// needed; nothing is written).
+pub fn build_from_index(conn: &Connection) -> Result<CallGraph, StoreError> {
+    Ok(CallGraph::build(&file_refs(&stored_facts(conn)?)))
 }
 
 fn hashes(conn: &Connection, sql: &str) -> Result<BTreeMap<String, String>, StoreError> {

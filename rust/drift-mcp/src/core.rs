@@ -233,14 +233,10 @@ impl Core {
                 // The stored graph is missing or from an older scan (the
                 // last scan did not rebuild it): build it from the facts.
                 tracing::info!("building the call graph from the index's facts");
-                let mut files: Vec<(String, drift_core::Lang, drift_core::FileFacts)> = Vec::new();
-                drift_index::read::for_each_file_facts(c, |row| {
-                    files.push((row.path, row.lang, row.facts));
-                    Ok::<(), drift_index::IndexError>(())
-                })?;
-                let refs: Vec<drift_callgraph::FileRef<'_>> =
-                    files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
-                Ok(drift_callgraph::CallGraph::build(&refs))
+                drift_callgraph::finalizer::build_from_index(c).map_err(|e| {
+                    ToolError::new("graph_error", e.to_string())
+                        .hint("rerun `drift scan` to rebuild the call graph")
+                })
             })
         })?;
         let graph = Arc::new(graph);

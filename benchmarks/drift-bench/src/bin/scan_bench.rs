@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use drift_core::{AnalyzeOptions, FileAnalyzer, Lang};
-use drift_scan::drift_index::FileStatus;
 use drift_scan::{Project, ScanConfig, ScanOptions};
 use rayon::prelude::*;
 
@@ -54,16 +53,15 @@ fn main() -> anyhow::Result<()> {
     let noop = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
     let noop_time = t.elapsed();
 
-    // Bare parse of exactly the files the scan analysed (read + parse).
-    let mut files: Vec<(PathBuf, Lang)> = Vec::new();
-    project
+    // The stored facts: the call graph is built from them below, and the bare
+    // parse reads exactly the files the scan analysed.
+    let stored = project
         .index()
-        .for_each_file_facts(|row| -> Result<(), drift_scan::IndexError> {
-            if row.status != FileStatus::Skipped {
-                files.push((project.root().join(&row.path), row.lang));
-            }
-            Ok(())
-        })?;
+        .with_conn(drift_callgraph::finalizer::stored_facts)?;
+    let files: Vec<(PathBuf, Lang)> = stored
+        .iter()
+        .map(|(path, lang, _)| (project.root().join(path), *lang))
+        .collect();
     let bytes: u64 = files
         .iter()
         .filter_map(|(p, _)| std::fs::metadata(p).ok())
@@ -169,15 +167,7 @@ fn main() -> anyhow::Result<()> {
         secs(full_time) / secs(analyze_time)
     );
     // Call graph from the stored facts, as the scan's finalizer builds it.
-    let mut stored: Vec<(String, Lang, drift_core::FileFacts)> = Vec::new();
-    project
-        .index()
-        .for_each_file_facts(|row| -> Result<(), drift_scan::IndexError> {
-            stored.push((row.path, row.lang, row.facts));
-            Ok(())
-        })?;
-    let refs: Vec<drift_callgraph::FileRef<'_>> =
-        stored.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let refs = drift_callgraph::finalizer::file_refs(&stored);
     let t = Instant::now();
     let graph = drift_callgraph::CallGraph::build(&refs);
     let graph_time = t.elapsed();

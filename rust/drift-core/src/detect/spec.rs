@@ -89,6 +89,11 @@ impl ConditionSpec {
 }
 
 /// `[[variant]]`: a name plus one inline condition and/or `all = [...]`.
+///
+/// The inline condition repeats [`ConditionSpec`]'s fields rather than
+/// `#[serde(flatten)]`ing it: serde does not support `flatten` together with
+/// `deny_unknown_fields`, and flattened values lose the `toml` spans that rule
+/// errors point at.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VariantSpec {
