@@ -310,8 +310,12 @@ impl DriftServer {
                                 .unwrap_or_default(),
                             status.step.clone().unwrap_or_default()
                         ));
-                    if let Some(total) = status.total {
-                        p = p.with_total(total as f64);
+                    // A total below the carried-over progress (a later, smaller
+                    // phase) would be meaningless: leave it out.
+                    if let Some(total) = status.total.map(|t| t as f64)
+                        && total >= progress
+                    {
+                        p = p.with_total(total);
                     }
                     let _ = ctx.peer.notify_progress(p).await;
                 }

@@ -374,9 +374,15 @@ async fn concurrent_reads_during_a_scan_with_progress() {
                 .any(|p| p.message.as_deref().unwrap_or("").contains("scan")),
             "{progress:?}"
         );
+        // rmcp's client runs each notification handler on its own task, so
+        // the order they are recorded in is not the order they were sent:
+        // the server's monotonic guarantee cannot be observed here. What is
+        // observable: sane values, bounded by their total.
         assert!(
-            progress.windows(2).all(|w| w[0].progress <= w[1].progress),
-            "monotonic progress"
+            progress.iter().all(|p| p.progress.is_finite()
+                && p.progress >= 0.0
+                && p.total.is_none_or(|t| p.progress <= t)),
+            "{progress:?}"
         );
     }
     waiter.cancel().await.unwrap();
