@@ -16,8 +16,9 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 Environment:
-  DRIFT_LOG   tracing filter for logs on stderr (e.g. `debug`, `drift_scan=trace`)
-  NO_COLOR    disables colour (like --color never)";
+  DRIFT_LOG        tracing filter for logs on stderr (e.g. `debug`, `drift_scan=trace`)
+  DRIFT_INDEX_DIR  keep the index in this directory (like --index-dir)
+  NO_COLOR         disables colour (like --color never)";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -51,6 +52,10 @@ pub struct GlobalArgs {
     /// containing `.drift/`, else the current directory.
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Keep the index (drift.db) in this directory instead of `.drift/`, for
+    /// read-only checkouts and containers. One directory per project.
+    #[arg(long, global = true, env = "DRIFT_INDEX_DIR", value_name = "DIR")]
+    pub index_dir: Option<PathBuf>,
     /// When to use colour (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -27,7 +27,11 @@ pub fn load_config(ctx: &Ctx<'_>) -> Result<Config> {
 /// stored call graph (inside the scan's final transaction), like the MCP
 /// server and the Node addon do, so all front ends see the same graph.
 pub fn open(ctx: &Ctx<'_>, config: &Config) -> Result<Project> {
-    let mut project = Project::open(&ctx.root, scan_config(config)).map_err(map_scan_error)?;
+    let config = ScanConfig {
+        db_path: Some(ctx.index_file()),
+        ..scan_config(config)
+    };
+    let mut project = Project::open(&ctx.root, config).map_err(map_scan_error)?;
     drift_callgraph::attach(&mut project).map_err(|e| anyhow::anyhow!("call graph: {e}"))?;
     Ok(project)
 }
@@ -43,6 +47,7 @@ pub fn map_scan_error(e: ScanError) -> anyhow::Error {
             "invalid glob `{glob}` in the configuration: {message}"
         ))
         .into(),
+        e @ ScanError::IndexOwner { .. } => CliError::Usage(e.to_string()).into(),
         ScanError::Config(message) => {
             CliError::Usage(format!("invalid configuration: {message}")).into()
         }
@@ -170,7 +175,7 @@ impl IndexHandle {
 /// Opens the index of a scanned project for reading (fast path for
 /// `conventions`, `approve`, `ignore`, `export`).
 pub fn open_index(ctx: &Ctx<'_>, config: &Config) -> Result<IndexHandle> {
-    let db = drift_config::paths::db_file(&ctx.root);
+    let db = ctx.index_file();
     if !db.is_file() {
         return Err(CliError::NotScanned.into());
     }

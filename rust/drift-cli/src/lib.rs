@@ -89,6 +89,13 @@ impl Ctx<'_> {
         }
     }
 
+    /// The index file: `drift.db` in `--index-dir` (relative to the working
+    /// directory) when given, else `.drift/drift.db`.
+    pub fn index_file(&self) -> PathBuf {
+        let dir = self.global.index_dir.as_ref().map(|d| self.cwd.join(d));
+        drift_config::paths::index_file(&self.root, dir.as_deref())
+    }
+
     /// A log line on stderr (suppressed by `-q`).
     pub fn note(&mut self, msg: &str) {
         if !self.global.quiet {

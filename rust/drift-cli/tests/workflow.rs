@@ -286,3 +286,30 @@ fn in_process_entry_point() {
     let code = drift_cli::main_with_args(["drift", "frobnicate"], &mut out, &mut err);
     assert_eq!(code, std::process::ExitCode::from(2));
 }
+
+#[test]
+fn index_dir_keeps_the_project_untouched_and_belongs_to_one_project() {
+    let f = Fixture::throws();
+    let store = tempfile::tempdir().expect("tempdir");
+    let dir = store.path().join("a");
+    let dir = dir.to_str().expect("utf-8 temp path");
+    let r = f.drift(&["scan", "--index-dir", dir]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(store.path().join("a/drift.db").is_file());
+    assert!(!f.root().join(".drift/drift.db").exists());
+    let r = f.drift(&["conventions", "list", "--json", "--index-dir", dir]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("errors/throw-style"), "{}", r.stdout);
+    // Without the flag the project has no index yet.
+    assert_eq!(f.drift(&["conventions", "list"]).code, 2);
+
+    // A second project pointed at the same directory is refused.
+    let other = Fixture::throws();
+    let r = other.drift(&["scan", "--index-dir", dir]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("belongs to the project at"),
+        "{}",
+        r.stderr
+    );
+}

@@ -44,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
         std::path::Path::new(&root),
         ServeOptions {
             tool_timeout: Duration::from_secs(60),
-            scan_on_start: true,
+            ..ServeOptions::default()
         },
     )?;
     let t = Instant::now();

@@ -76,6 +76,10 @@ pub struct ServeOptions {
     /// Start an incremental scan in the background when the index is
     /// missing or stale.
     pub scan_on_start: bool,
+    /// Keep the index in this directory instead of `<root>/.drift/`
+    /// (relative paths are taken from the root), so the project can be
+    /// mounted read-only.
+    pub index_dir: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -83,6 +87,7 @@ impl Default for ServeOptions {
         ServeOptions {
             tool_timeout: crate::DEFAULT_TOOL_TIMEOUT,
             scan_on_start: true,
+            index_dir: None,
         }
     }
 }
@@ -128,8 +133,14 @@ impl Core {
                 std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
             ));
         }
-        let config =
-            crate::scan::scan_config(root.path()).map_err(|e| ServeError::Config(e.to_string()))?;
+        let config = drift_scan::ScanConfig {
+            db_path: Some(drift_config::paths::index_file(
+                root.path(),
+                opts.index_dir.as_deref(),
+            )),
+            ..crate::scan::scan_config(root.path())
+                .map_err(|e| ServeError::Config(e.to_string()))?
+        };
         let mut project = drift_scan::Project::open(root.path(), config)
             .map_err(|e| ServeError::Project(e.to_string()))?;
         // Every scan keeps the stored call graph current; its tables exist

@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 use tokio_util::sync::CancellationToken;
 
 use crate::ServeError;
-use crate::core::Core;
+use crate::core::{Core, ServeOptions};
 use crate::server::DriftServer;
 
 /// Environment variable holding the bearer token.
@@ -38,11 +38,9 @@ pub struct HttpOptions {
     pub allowed_origins: Vec<String>,
     /// Maximum request body in bytes (larger → 413).
     pub max_body: usize,
-    /// Per-tool-call time limit (→ a structured `timeout` tool error).
-    pub tool_timeout: Duration,
-    /// Start an incremental scan in the background when the index is
-    /// missing or stale.
-    pub scan_on_start: bool,
+    /// What both transports share: tool time limit (→ a structured
+    /// `timeout` tool error), start-up scan, index location.
+    pub serve: ServeOptions,
 }
 
 impl Default for HttpOptions {
@@ -52,8 +50,7 @@ impl Default for HttpOptions {
             token: None,
             allowed_origins: Vec::new(),
             max_body: 1024 * 1024,
-            tool_timeout: crate::DEFAULT_TOOL_TIMEOUT,
-            scan_on_start: true,
+            serve: ServeOptions::default(),
         }
     }
 }

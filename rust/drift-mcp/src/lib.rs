@@ -157,13 +157,7 @@ impl HttpServer {
 /// Validates the options, binds, and serves in a background task.
 pub async fn start_http(project_root: &Path, opts: HttpOptions) -> Result<HttpServer, ServeError> {
     opts.validate()?;
-    let core = open_core(
-        project_root,
-        ServeOptions {
-            tool_timeout: opts.tool_timeout,
-            scan_on_start: opts.scan_on_start,
-        },
-    )?;
+    let core = open_core(project_root, opts.serve.clone())?;
     let listener = tokio::net::TcpListener::bind(opts.bind)
         .await
         .map_err(|e| ServeError::Bind(opts.bind, e))?;

@@ -2,7 +2,7 @@
 //! manual use; end users run `drift mcp`).
 //!
 //! ```text
-//! drift-mcp [--root DIR] [--http] [--bind ADDR] [--no-scan] [--tool-timeout-ms N]
+//! drift-mcp [--root DIR] [--index-dir DIR] [--http] [--bind ADDR] [--no-scan] [--tool-timeout-ms N]
 //! ```
 
 use std::path::PathBuf;
@@ -26,10 +26,16 @@ fn main() -> anyhow::Result<()> {
     let mut scan = true;
     let mut timeout = drift_mcp::DEFAULT_TOOL_TIMEOUT;
     let mut origins = Vec::new();
+    let mut index_dir = drift_config::paths::index_dir_from_env();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--root" => root = PathBuf::from(args.next().context("--root needs a directory")?),
+            "--index-dir" => {
+                index_dir = Some(PathBuf::from(
+                    args.next().context("--index-dir needs a directory")?,
+                ))
+            }
             "--http" => http = true,
             "--bind" => bind = Some(args.next().context("--bind needs an address")?),
             "--no-scan" => scan = false,
@@ -45,19 +51,23 @@ fn main() -> anyhow::Result<()> {
             }
             "-h" | "--help" => {
                 eprintln!(
-                    "usage: drift-mcp [--root DIR] [--http] [--bind ADDR] [--allow-origin ORIGIN] [--no-scan] [--tool-timeout-ms N]"
+                    "usage: drift-mcp [--root DIR] [--index-dir DIR] [--http] [--bind ADDR] [--allow-origin ORIGIN] [--no-scan] [--tool-timeout-ms N]"
                 );
                 return Ok(());
             }
             other => bail!("unknown argument {other:?} (see --help)"),
         }
     }
+    let serve = ServeOptions {
+        tool_timeout: timeout,
+        scan_on_start: scan,
+        index_dir,
+    };
     if http {
         let mut opts = HttpOptions {
             token: std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()),
             allowed_origins: origins,
-            tool_timeout: timeout,
-            scan_on_start: scan,
+            serve,
             ..HttpOptions::default()
         };
         if let Some(b) = bind {
@@ -80,13 +90,7 @@ fn main() -> anyhow::Result<()> {
             server.wait().await
         })?;
     } else {
-        drift_mcp::serve_stdio_blocking(
-            &root,
-            ServeOptions {
-                tool_timeout: timeout,
-                scan_on_start: scan,
-            },
-        )?;
+        drift_mcp::serve_stdio_blocking(&root, serve)?;
     }
     Ok(())
 }

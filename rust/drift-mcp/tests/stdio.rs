@@ -124,3 +124,25 @@ async fn stdio_survives_malformed_json_rpc() {
     drop(stdin);
     let _ = child.wait().await;
 }
+
+/// With `DRIFT_INDEX_DIR` the project is only read: the index lives in the
+/// given directory (the container runs with `/workspace` mounted read-only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdio_keeps_the_index_outside_the_project() {
+    let dir = common::fixture();
+    let index_dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_drift-mcp");
+    let child = TokioChildProcess::new(tokio::process::Command::new(bin).configure(|cmd| {
+        cmd.arg("--root")
+            .arg(dir.path())
+            .env(drift_config::paths::INDEX_DIR_ENV, index_dir.path());
+    }))
+    .unwrap();
+    let client = ().serve(child).await.unwrap();
+    let status = common::wait_ready(&client).await;
+    assert_eq!(status["scan"]["phase"], "done", "{status}");
+    assert!(status["index"]["files"].as_u64().unwrap() >= 10, "{status}");
+    client.cancel().await.unwrap();
+    assert!(index_dir.path().join("drift.db").is_file());
+    assert!(!dir.path().join(".drift").join("drift.db").exists());
+}

@@ -47,9 +47,10 @@ pub fn resolve_root(root: &str) -> DriftResult<PathBuf> {
     Ok(canonical)
 }
 
-/// The index file of a project (`<root>/.drift/drift.db`).
+/// The index file of a project: `<root>/.drift/drift.db`, or `drift.db` in
+/// the directory named by `DRIFT_INDEX_DIR`.
 pub fn db_path(root: &Path) -> PathBuf {
-    root.join(".drift").join("drift.db")
+    drift_config::paths::index_file(root, drift_config::paths::index_dir_from_env().as_deref())
 }
 
 /// Maps `.drift/drift.toml` (when `use_config`) and the call's options to the
@@ -62,6 +63,7 @@ pub fn scan_config(root: &Path, options: &js::ScanOptions) -> DriftResult<ScanCo
     } else {
         ScanConfig::default()
     };
+    config.db_path = Some(db_path(root));
     if let Some(include) = &options.include {
         config.include.extend(include.iter().cloned());
     }
@@ -102,7 +104,7 @@ fn scan_error(err: ScanError) -> DriftError {
     let code = match &err {
         ScanError::Root { .. } | ScanError::OutsideRoot(_) => ErrorCode::InvalidRoot,
         ScanError::Glob { .. } | ScanError::UnknownLanguage(_) => ErrorCode::InvalidArgument,
-        ScanError::Config(_) => ErrorCode::Config,
+        ScanError::Config(_) | ScanError::IndexOwner { .. } => ErrorCode::Config,
         ScanError::Index(_) | ScanError::Finalizer { .. } => ErrorCode::Index,
         ScanError::Cancelled => ErrorCode::Cancelled,
         ScanError::Analyze { .. } => ErrorCode::Internal,

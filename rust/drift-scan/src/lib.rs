@@ -61,6 +61,10 @@ pub enum ScanError {
     Config(String),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(
+        "the index {index} belongs to the project at {owner}; give each project its own index directory"
+    )]
+    IndexOwner { index: PathBuf, owner: PathBuf },
     #[error("cannot tell the language of {0}")]
     UnknownLanguage(String),
     #[error("analysing {path}: {message}")]

@@ -29,6 +29,8 @@ const BINARY_PROBE: usize = 8 * 1024;
 const FACTS_FORMAT: &str = "facts-v1";
 const META_FINGERPRINT: &str = "config_fingerprint";
 const META_LEARN_SETTINGS: &str = "learn_settings";
+/// The canonical root the index was last scanned for.
+const META_PROJECT_ROOT: &str = "project_root";
 
 /// Context passed to [`ScanFinalizer`]s.
 #[derive(Debug)]
@@ -127,11 +129,30 @@ fn read_rule_dir(
     }
 }
 
+/// An index kept outside its project (an index directory shared by mistake)
+/// must not be scanned over by another project: its incremental state would
+/// mix two trees. An index inside the root follows the project when the
+/// directory is moved, so it is not checked.
+fn check_index_owner(index: &Index, root: &Path) -> Result<(), ScanError> {
+    let dir = index.path().parent().and_then(|p| p.canonicalize().ok());
+    if dir.is_some_and(|d| d.starts_with(root)) {
+        return Ok(());
+    }
+    match index.meta(META_PROJECT_ROOT)? {
+        Some(owner) if Path::new(&owner) != root => Err(ScanError::IndexOwner {
+            index: index.path().to_path_buf(),
+            owner: PathBuf::from(owner),
+        }),
+        _ => Ok(()),
+    }
+}
+
 impl Project {
     /// Opens the project at `root` (which must be a directory), loading
     /// detectors (builtin pack + `.drift/rules` + `config.rule_dirs`) and
     /// opening or creating the index (`<root>/.drift/drift.db` unless
-    /// `config.db_path` says otherwise). Rule file problems do not fail:
+    /// `config.db_path` says otherwise; an index outside the root that was
+    /// scanned for another project is refused with [`ScanError::IndexOwner`]). Rule file problems do not fail:
     /// they are reported in every [`ScanReport::rule_errors`].
     pub fn open(root: impl AsRef<Path>, config: ScanConfig) -> Result<Project, ScanError> {
         let root_in = root.as_ref();
@@ -208,6 +229,7 @@ impl Project {
             None => root.join(".drift").join("drift.db"),
         };
         let index = Index::open(&db_path)?;
+        check_index_owner(&index, &root)?;
         let pool = match config.threads {
             Some(n) => Some(
                 rayon::ThreadPoolBuilder::new()
@@ -612,6 +634,7 @@ impl Project {
                 .finish_scan(&finish, |tx| -> Result<(), ScanError> {
                     drift_index::set_meta(tx, META_FINGERPRINT, &self.fingerprint)?;
                     drift_index::set_meta(tx, META_LEARN_SETTINGS, &learn_key)?;
+                    drift_index::set_meta(tx, META_PROJECT_ROOT, &self.root.to_string_lossy())?;
                     for f in &self.finalizers {
                         let _s = tracing::info_span!("finalizer", name = f.name()).entered();
                         f.finalize(tx, &ctx)

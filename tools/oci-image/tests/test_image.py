@@ -140,6 +140,7 @@ def test_skopeo_inspect_config(image):
     assert cfg["Cmd"] == [*sub, "--http", "--bind", "0.0.0.0:7777", "--root", "/workspace"]
     assert cfg["WorkingDir"] == "/workspace"
     assert "/workspace" in cfg["Volumes"] and "7777/tcp" in cfg["ExposedPorts"]
+    assert "/var/lib/drift" in cfg["Volumes"] and "DRIFT_INDEX_DIR=/var/lib/drift" in cfg["Env"]
 
 
 def test_oci_image_tool_validates_layout(image):
@@ -184,9 +185,16 @@ def project(tmp_path: Path) -> Path:
         (p / "src" / f"mod{i}.ts").write_text(
             f"export function loadUser{i}(id: string): string {{\n  return fetchUser{i}(id);\n}}\n"
             f"function fetchUser{i}(id: string): string {{\n  return id;\n}}\n")
-    for d in [p, *p.rglob("*")]:
-        os.chown(d, 65532, 65532)
+    # owned by root and mounted read-only: the server must not need to write here
     return p
+
+
+@pytest.fixture()
+def index_volume(tmp_path: Path) -> Path:
+    v = tmp_path / "index"
+    v.mkdir()
+    os.chown(v, 65532, 65532)
+    return v
 
 
 def server_argv(bundle: Path) -> list[str]:
@@ -198,7 +206,7 @@ def server_argv(bundle: Path) -> list[str]:
 
 
 def container(bundle: Path, args: list[str], workspace: Path, *, host_net: bool = False,
-              env: list[str] | None = None) -> Path:
+              env: list[str] | None = None, index: Path | None = None) -> Path:
     """Rewrite the bundle's runtime config for one run; return the bundle."""
     cfg_path = bundle / "config.json"
     orig = bundle / "config.orig.json"
@@ -209,7 +217,10 @@ def container(bundle: Path, args: list[str], workspace: Path, *, host_net: bool 
     cfg["process"]["args"] = args
     cfg["process"]["env"] = cfg["process"]["env"] + (env or [])
     cfg["mounts"].append({"destination": "/workspace", "type": "bind", "source": str(workspace),
-                          "options": ["rbind", "rw"]})
+                          "options": ["rbind", "ro"]})
+    if index is not None:
+        cfg["mounts"].append({"destination": "/var/lib/drift", "type": "bind", "source": str(index),
+                              "options": ["rbind", "rw"]})
     if host_net:
         cfg["linux"]["namespaces"] = [n for n in cfg["linux"]["namespaces"] if n["type"] != "network"]
     cfg_path.write_text(json.dumps(cfg))
@@ -250,9 +261,9 @@ def check_session(out: str) -> dict:
     return got
 
 
-def test_mcp_over_stdio_in_runc(bundle, project):
+def test_mcp_over_stdio_in_runc(bundle, project, index_volume):
     assert SDK.is_dir(), f"{SDK} missing: run pnpm install"
-    container(bundle, [*server_argv(bundle), "--root", "/workspace"], project)
+    container(bundle, [*server_argv(bundle), "--root", "/workspace"], project, index=index_volume)
     name = cid("stdio")
     try:
         res = run("node", str(CLIENT), "stdio", "runc", "run", "--bundle", str(bundle), name,
@@ -261,18 +272,20 @@ def test_mcp_over_stdio_in_runc(bundle, project):
         cleanup(name)
     assert res.returncode == 0, res.stderr[-4000:]
     check_session(res.stdout)
-    # the index was written by uid 65532 into the mounted workspace
-    db = project / ".drift"
-    assert db.is_dir() and db.stat().st_uid == 65532
+    # the index was written by uid 65532 into the volume; the read-only
+    # workspace is untouched
+    db = index_volume / "drift.db"
+    assert db.is_file() and db.stat().st_uid == 65532
+    assert not (project / ".drift").exists()
 
 
-def test_mcp_over_http_in_runc(bundle, project):
+def test_mcp_over_http_in_runc(bundle, project, index_volume):
     assert SDK.is_dir(), f"{SDK} missing: run pnpm install"
     port = free_port()
     token = hashlib.sha256(os.urandom(16)).hexdigest()
     container(bundle, [*server_argv(bundle), "--http", "--bind", f"127.0.0.1:{port}",
                        "--root", "/workspace"], project, host_net=True,
-              env=[f"DRIFT_MCP_TOKEN={token}"])
+              env=[f"DRIFT_MCP_TOKEN={token}"], index=index_volume)
     name = cid("http")
     proc = subprocess.Popen(["runc", "run", "--bundle", str(bundle), name],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -318,7 +331,7 @@ except urllib.error.HTTPError as e:
 """
 
 
-def test_default_command_in_private_netns(bundle, project):
+def test_default_command_in_private_netns(bundle, project, index_volume):
     """The image's own Entrypoint+Cmd (0.0.0.0:7777, token from the env) in
     runc's private network namespace; the probes and the MCP client join that
     namespace with nsenter, so nothing listens on the host."""
@@ -326,7 +339,8 @@ def test_default_command_in_private_netns(bundle, project):
     orig = json.loads((bundle / ("config.orig.json" if (bundle / "config.orig.json").exists()
                                  else "config.json")).read_text())
     token = hashlib.sha256(os.urandom(16)).hexdigest()
-    container(bundle, orig["process"]["args"], project, env=[f"DRIFT_MCP_TOKEN={token}"])
+    container(bundle, orig["process"]["args"], project, env=[f"DRIFT_MCP_TOKEN={token}"],
+              index=index_volume)
     name = cid("netns")
     proc = subprocess.Popen(["runc", "run", "--bundle", str(bundle), name],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

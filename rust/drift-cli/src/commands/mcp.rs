@@ -9,14 +9,17 @@ use crate::cli::McpArgs;
 use crate::error::exit;
 
 pub fn run(ctx: &mut Ctx<'_>, args: &McpArgs) -> Result<u8> {
-    let tool_timeout = Duration::from_secs(args.tool_timeout.max(1));
+    let serve = drift_mcp::ServeOptions {
+        tool_timeout: Duration::from_secs(args.tool_timeout.max(1)),
+        scan_on_start: !args.no_scan,
+        index_dir: ctx.global.index_dir.as_ref().map(|d| ctx.cwd.join(d)),
+    };
     if args.http {
         let opts = drift_mcp::HttpOptions {
             bind: args.bind,
             token: args.token.clone().filter(|t| !t.is_empty()),
             allowed_origins: args.allow_origin.clone(),
-            tool_timeout,
-            scan_on_start: !args.no_scan,
+            serve,
             ..drift_mcp::HttpOptions::default()
         };
         let err = &mut *ctx.err;
@@ -24,13 +27,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &McpArgs) -> Result<u8> {
             let _ = writeln!(err, "drift mcp: listening on http://{addr}/mcp");
         })?;
     } else {
-        drift_mcp::serve_stdio_blocking(
-            &ctx.root,
-            drift_mcp::ServeOptions {
-                tool_timeout,
-                scan_on_start: !args.no_scan,
-            },
-        )?;
+        drift_mcp::serve_stdio_blocking(&ctx.root, serve)?;
     }
     Ok(exit::OK)
 }

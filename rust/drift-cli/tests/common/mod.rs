@@ -119,6 +119,7 @@ impl Fixture {
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
+            .env_remove("DRIFT_INDEX_DIR")
             .output()
             .expect("run drift");
         Run {
