@@ -13,8 +13,10 @@
 use std::collections::BTreeMap;
 
 use drift_core::{FileFacts, Lang};
+use drift_scan::drift_index::read::RawFactsRow;
 use drift_scan::rusqlite::{Connection, Transaction};
 use drift_scan::{FinalizeContext, Project, ScanFinalizer};
+use rayon::prelude::*;
 
 use crate::store::{self, StoreError};
 use crate::{CallGraph, FileRef};
@@ -57,7 +59,7 @@ impl ScanFinalizer for CallGraphFinalizer {
         tx: &Transaction<'_>,
         ctx: &FinalizeContext<'_>,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let refresh = refresh(tx, ctx.full)?;
+        let refresh = refresh(tx, ctx)?;
         tracing::debug!(?refresh, "call graph");
         // `last_scan` is already updated in this transaction.
         let scan = drift_scan::drift_index::read::meta(tx, "last_scan")?.unwrap_or_default();
@@ -69,8 +71,13 @@ impl ScanFinalizer for CallGraphFinalizer {
     }
 }
 
-/// Brings the stored graph in line with the stored facts.
-pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh, StoreError> {
+/// Brings the stored graph in line with the stored facts (resolution runs
+/// on the scan's thread pool).
+pub fn refresh(
+    tx: &Transaction<'_>,
+    ctx: &FinalizeContext<'_>,
+) -> Result<GraphRefresh, StoreError> {
+    let force_rebuild = ctx.full;
     store::ensure_schema(tx)?;
     tx.execute_batch(SOURCES_TABLE)?;
     let current = hashes(
@@ -82,11 +89,15 @@ pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh
         return Ok(GraphRefresh::Unchanged);
     }
 
-    let files = stored_facts(tx)?;
+    let raw = drift_scan::drift_index::read::file_facts_raw(tx)?;
+    let files = ctx.install(|| decode_all(raw))?;
     let all = file_refs(&files);
 
     let (graph, refresh) = if force_rebuild || stored.is_empty() {
-        (CallGraph::build(&all), GraphRefresh::Rebuilt)
+        (
+            ctx.install(|| CallGraph::build(&all)),
+            GraphRefresh::Rebuilt,
+        )
     } else {
         let changed: Vec<FileRef<'_>> = all
             .iter()
@@ -99,10 +110,11 @@ pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh
             .map(String::as_str)
             .collect();
         let mut graph = store::load(tx)?;
-        let files_resolved = graph.update(&changed, &removed, &all);
+        let files_resolved = ctx.install(|| graph.update(&changed, &removed, &all));
         (graph, GraphRefresh::Updated { files_resolved })
     };
-    store::write(tx, &graph)?;
+    let records = ctx.install(|| store::file_records(&graph))?;
+    store::write_records(tx, &graph, &records)?;
     tx.execute("DELETE FROM cg_sources", [])?;
     let mut insert = tx.prepare("INSERT INTO cg_sources(path, hash) VALUES (?1, ?2)")?;
     for (path, hash) in &current {
@@ -111,14 +123,17 @@ pub fn refresh(tx: &Transaction<'_>, force_rebuild: bool) -> Result<GraphRefresh
     Ok(refresh)
 }
 
-/// Every analysed file's stored facts, as the call graph is built from them.
+/// Every analysed file's stored facts, as the call graph is built from them
+/// (decoded on the current rayon pool).
 pub fn stored_facts(conn: &Connection) -> Result<Vec<(String, Lang, FileFacts)>, StoreError> {
-    let mut files = Vec::new();
-    drift_scan::drift_index::read::for_each_file_facts(conn, |row| {
-        files.push((row.path, row.lang, row.facts));
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(files)
+    decode_all(drift_scan::drift_index::read::file_facts_raw(conn)?)
+}
+
+fn decode_all(raw: Vec<RawFactsRow>) -> Result<Vec<(String, Lang, FileFacts)>, StoreError> {
+    raw.into_par_iter()
+        .map(|r| r.decode().map(|row| (row.path, row.lang, row.facts)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(StoreError::from)
 }
 
 /// Borrowed views of [`stored_facts`] for [`CallGraph::build`] / `update`.

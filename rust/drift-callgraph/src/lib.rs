@@ -21,6 +21,8 @@ pub mod store;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 pub use finalizer::{CallGraphFinalizer, attach};
 pub use graph::{
     CallGraph, Edge, EntryPoint, EntryReason, Node, NodeId, NodeKind, Strategy, UnresolvedCall,
@@ -35,13 +37,14 @@ impl CallGraph {
     /// (with `/`), their language and their extracted facts.
     pub fn build(files: &[FileRef<'_>]) -> CallGraph {
         let ix = Index::new(files);
-        let mut g = CallGraph::default();
         let paths: Vec<&str> = ix.paths().collect();
-        for p in paths {
-            if let Some(r) = ix.resolve_file(p) {
-                g.files.insert(p.to_string(), r);
-            }
-        }
+        let mut g = CallGraph {
+            files: paths
+                .par_iter()
+                .filter_map(|&p| Some((p.to_string(), ix.resolve_file(p)?)))
+                .collect(),
+            ..CallGraph::default()
+        };
         g.finalize();
         g
     }
@@ -107,8 +110,12 @@ impl CallGraph {
         let t0 = std::time::Instant::now();
         let ix = Index::new(all);
         let t_index = t0.elapsed();
-        for p in &to_resolve {
-            match ix.resolve_file(p) {
+        let resolved: Vec<(&String, Option<_>)> = to_resolve
+            .par_iter()
+            .map(|p| (p, ix.resolve_file(p)))
+            .collect();
+        for (p, r) in resolved {
+            match r {
                 Some(r) => {
                     self.files.insert(p.clone(), r);
                 }

@@ -289,6 +289,7 @@ impl<'a> Index<'a> {
             f,
             deps: RefCell::new(BTreeSet::new()),
             imported: RefCell::new(BTreeSet::new()),
+            bases: RefCell::new(HashMap::new()),
         };
         Some(r.run())
     }
@@ -479,7 +480,13 @@ struct Resolver<'i, 'a> {
     f: usize,
     deps: RefCell<BTreeSet<String>>,
     imported: RefCell<BTreeSet<usize>>,
+    /// [`Resolver::bases_of`] results: a pure function of the index and
+    /// its arguments (its dependencies are recorded on the first call).
+    bases: RefCell<HashMap<(SymRef, u32), Bases>>,
 }
+
+/// Resolved base classes, and whether some base could not be resolved.
+type Bases = (Vec<SymRef>, bool);
 
 /// A resolution outcome for one call.
 enum Outcome {
@@ -661,6 +668,15 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     /// Base classes of a class group, resolved in their own files.
     fn bases_of(&self, c: SymRef, depth: u32) -> (Vec<SymRef>, bool) {
+        if let Some(hit) = self.bases.borrow().get(&(c, depth)) {
+            return hit.clone();
+        }
+        let computed = self.compute_bases(c, depth);
+        self.bases.borrow_mut().insert((c, depth), computed.clone());
+        computed
+    }
+
+    fn compute_bases(&self, c: SymRef, depth: u32) -> (Vec<SymRef>, bool) {
         let mut out = Vec::new();
         let mut unresolved = false;
         for g in self.class_group(c) {

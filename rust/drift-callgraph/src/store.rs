@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, params};
 
 use crate::graph::{CallGraph, FileResult};
@@ -111,6 +112,32 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
 
 /// Replaces the stored graph with `graph` inside the caller's transaction.
 pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> {
+    write_records(tx, graph, &file_records(graph)?)
+}
+
+/// The `cg_files` rows of `graph` (path, JSON), serialised on the current
+/// rayon pool.
+pub fn file_records(graph: &CallGraph) -> Result<Vec<(&str, String)>, StoreError> {
+    graph
+        .files
+        .par_iter()
+        .map(|(path, fr)| {
+            serde_json::to_string(fr)
+                .map(|data| (path.as_str(), data))
+                .map_err(|source| StoreError::Record {
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect()
+}
+
+/// [`write`] with the `cg_files` rows already serialised ([`file_records`]).
+pub fn write_records(
+    tx: &Transaction<'_>,
+    graph: &CallGraph,
+    records: &[(&str, String)],
+) -> Result<(), StoreError> {
     ensure_schema(tx)?;
     tx.execute_batch(
         "DELETE FROM cg_files; DELETE FROM cg_nodes; DELETE FROM cg_edges;
@@ -118,11 +145,7 @@ pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> 
     )?;
     {
         let mut st = tx.prepare("INSERT INTO cg_files(path, data) VALUES (?1, ?2)")?;
-        for (path, fr) in &graph.files {
-            let data = serde_json::to_string(fr).map_err(|source| StoreError::Record {
-                path: path.clone(),
-                source,
-            })?;
+        for (path, data) in records {
             st.execute(params![path, data])?;
         }
     }

@@ -501,6 +501,46 @@ pub fn for_each_match<E: From<IndexError>>(
     Ok(())
 }
 
+/// One `file_facts` row before decoding: decode many on several threads
+/// with [`RawFactsRow::decode`] (see [`file_facts_raw`]).
+#[derive(Debug, Clone)]
+pub struct RawFactsRow {
+    pub path: String,
+    lang: String,
+    status: String,
+    blob: Vec<u8>,
+}
+
+impl RawFactsRow {
+    /// Decompresses and parses the facts.
+    pub fn decode(self) -> Result<FactsRow, IndexError> {
+        Ok(FactsRow {
+            facts: decode_facts(&self.path, &self.blob)?,
+            lang: lang_from(&self.lang)?,
+            status: status_from(&self.status)?,
+            path: self.path,
+        })
+    }
+}
+
+/// Every file's stored facts, undecoded, in path order.
+pub fn file_facts_raw(conn: &Connection) -> Result<Vec<RawFactsRow>, IndexError> {
+    let mut stmt = conn.prepare(
+        "SELECT f.path, f.lang, f.status, ff.facts
+           FROM files f JOIN file_facts ff ON ff.file_id = f.id
+          ORDER BY f.path",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(RawFactsRow {
+            path: row.get(0)?,
+            lang: row.get(1)?,
+            status: row.get(2)?,
+            blob: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
 pub fn for_each_file_facts<E: From<IndexError>>(
     conn: &Connection,
     mut f: impl FnMut(FactsRow) -> Result<(), E>,
@@ -514,20 +554,13 @@ pub fn for_each_file_facts<E: From<IndexError>>(
         .map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
-        let item = (|| -> Result<FactsRow, IndexError> {
-            let path: String = row.get(0)?;
-            let lang: String = row.get(1)?;
-            let status: String = row.get(2)?;
-            let blob: Vec<u8> = row.get(3)?;
-            let facts = decode_facts(&path, &blob)?;
-            Ok(FactsRow {
-                lang: lang_from(&lang)?,
-                status: status_from(&status)?,
-                path,
-                facts,
-            })
-        })()?;
-        f(item)?;
+        let raw = RawFactsRow {
+            path: row.get(0).map_err(IndexError::from)?,
+            lang: row.get(1).map_err(IndexError::from)?,
+            status: row.get(2).map_err(IndexError::from)?,
+            blob: row.get(3).map_err(IndexError::from)?,
+        };
+        f(raw.decode()?)?;
     }
     Ok(())
 }

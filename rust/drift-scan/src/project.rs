@@ -42,6 +42,18 @@ pub struct FinalizeContext<'a> {
     pub changed: &'a [String],
     /// Paths removed from the index by this scan.
     pub removed: &'a [String],
+    pool: Option<&'a rayon::ThreadPool>,
+}
+
+impl FinalizeContext<'_> {
+    /// Runs `f` on the scan's thread pool (the `threads` setting), so a
+    /// finalizer's rayon work stays within the threads the scan was given.
+    pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
 }
 
 /// Extra work run inside the scan's final write transaction (e.g. the call
@@ -629,6 +641,7 @@ impl Project {
                 full,
                 changed: &changed,
                 removed: &removed,
+                pool: self.pool.as_ref(),
             };
             self.index
                 .finish_scan(&finish, |tx| -> Result<(), ScanError> {

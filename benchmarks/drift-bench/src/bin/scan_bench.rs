@@ -1,8 +1,9 @@
 //! Scan benchmark: full scan, no-op rescan and a bare parallel tree-sitter
 //! parse of the same files, side by side, from one run.
 //!
-//! Usage: `scan_bench <repo> [--threads N]`. The index is written to a
-//! temporary directory, never into the corpus.
+//! Usage: `scan_bench <repo> [--threads N] [--full-only]`. The index is
+//! written to a temporary directory, never into the corpus. `--full-only`
+//! stops after the first full scan (for profiling it, e.g. under `perf`).
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -21,17 +22,19 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut repo: Option<PathBuf> = None;
     let mut threads: Option<usize> = None;
+    let mut full_only = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--threads" => {
                 threads = Some(args.next().context("--threads needs a value")?.parse()?);
             }
+            "--full-only" => full_only = true,
             _ if repo.is_none() => repo = Some(PathBuf::from(a)),
             other => bail!("unexpected argument {other:?}"),
         }
     }
     let Some(repo) = repo else {
-        bail!("usage: scan_bench <repo> [--threads N]");
+        bail!("usage: scan_bench <repo> [--threads N] [--full-only]");
     };
     let tmp = std::env::temp_dir().join(format!("drift-scan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
@@ -48,10 +51,57 @@ fn main() -> anyhow::Result<()> {
     let full = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
     let full_time = t.elapsed();
     let rss_after_full = drift_bench::peak_rss_kib();
+    if full_only {
+        println!(
+            "full scan        {:>8.3} s  ({} files)",
+            secs(full_time),
+            full.parsed
+        );
+        drop(project);
+        std::fs::remove_dir_all(&tmp)?;
+        return Ok(());
+    }
 
     let t = Instant::now();
     let noop = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
     let noop_time = t.elapsed();
+
+    // Full scans into fresh indexes without and with the call graph
+    // attached (as every front end runs it), alternated so both see the same
+    // cache and load; medians of PAIRS runs.
+    const PAIRS: usize = 3;
+    let fresh_scan = |name: &str, with_graph: bool| -> anyhow::Result<Duration> {
+        let db = tmp.join(name);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let mut p = Project::open(
+            &repo,
+            ScanConfig {
+                db_path: Some(db),
+                threads,
+                ..ScanConfig::default()
+            },
+        )?;
+        if with_graph {
+            drift_callgraph::attach(&mut p)?;
+        }
+        let t = Instant::now();
+        p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
+        Ok(t.elapsed())
+    };
+    let mut plain_runs = Vec::new();
+    let mut cg_runs = Vec::new();
+    for _ in 0..PAIRS {
+        plain_runs.push(fresh_scan("plain.db", false)?);
+        cg_runs.push(fresh_scan("cg.db", true)?);
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let plain_time = median(&mut plain_runs);
+    let full_cg_time = median(&mut cg_runs);
 
     // The stored facts: the call graph is built from them below, and the bare
     // parse reads exactly the files the scan analysed.
@@ -169,13 +219,18 @@ fn main() -> anyhow::Result<()> {
     // Call graph from the stored facts, as the scan's finalizer builds it.
     let refs = drift_callgraph::finalizer::file_refs(&stored);
     let t = Instant::now();
-    let graph = drift_callgraph::CallGraph::build(&refs);
+    let graph = pool.install(|| drift_callgraph::CallGraph::build(&refs));
     let graph_time = t.elapsed();
     let stats = graph.stats();
     println!(
-        "call graph       {:>8.3} s  = {:.1} % of the full scan ({} functions, {} edges)",
+        "full + call graph {:>7.3} s  vs {:.3} s without = +{:.1} % (medians of {PAIRS} alternated fresh scans; load facts, resolve, store the graph)",
+        secs(full_cg_time),
+        secs(plain_time),
+        100.0 * (secs(full_cg_time) - secs(plain_time)) / secs(plain_time)
+    );
+    println!(
+        "call graph build {:>8.3} s  in memory ({} functions, {} edges)",
         secs(graph_time),
-        100.0 * secs(graph_time) / secs(full_time),
         stats.functions,
         stats.edges
     );
