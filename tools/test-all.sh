@@ -106,6 +106,25 @@ check "cargo fmt" cargo fmt --all --check
 check "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 suite "cargo test" parse_cargo cargo test --workspace --no-fail-fast
 
+# --- one release build of the addon and the CLI (what ships): the Node API
+# tests load this addon, the npm packaging suite packs it, and the image suite
+# puts target/release/drift in the image. Same package selection as
+# tools/npm-pack/pack.mjs, so its own cargo build finds nothing to do.
+release_addon() {
+  cargo build --release -p drift-napi -p drift-cli || return 1
+  local lib
+  for lib in libdrift_napi.so libdrift_napi.dylib; do
+    if [ -f "target/release/$lib" ]; then
+      # Node loads native addons by the .node extension
+      cp "target/release/$lib" "$LOG_DIR/drift.node" && export DRIFT_NATIVE_PATH="$LOG_DIR/drift.node"
+      return
+    fi
+  done
+  echo "no addon library in target/release" >&2
+  return 1
+}
+check "cargo build --release" release_addon
+
 # --- pnpm workspace ---------------------------------------------------------------
 if check "pnpm (pinned $PNPM_VERSION)" ensure_pnpm; then
   check "pnpm install" pnpm install --frozen-lockfile --prefer-offline
@@ -114,9 +133,8 @@ if check "pnpm (pinned $PNPM_VERSION)" ensure_pnpm; then
   suite "pnpm test" parse_node pnpm -r --workspace-concurrency=1 run test
 fi
 
-# --- npm packaging: one release build of the addon and the CLI, the tarballs
-# installed offline into a fresh project (also leaves target/release/drift for
-# the image suite below).
+# --- npm packaging: the release build above packed into tarballs, installed
+# offline into a fresh project.
 if [ -x "$(command -v pnpm)" ]; then
   suite "npm pack" parse_node pnpm --filter @driftcode/drift run test:pack
 fi
