@@ -54,7 +54,8 @@ pub struct GlobalArgs {
     pub root: Option<PathBuf>,
     /// Keep the index (drift.db) in this directory instead of `.drift/`, for
     /// read-only checkouts and containers. One directory per project.
-    #[arg(long, global = true, env = "DRIFT_INDEX_DIR", value_name = "DIR")]
+    /// Default: $DRIFT_INDEX_DIR when set and not empty.
+    #[arg(long, global = true, value_name = "DIR")]
     pub index_dir: Option<PathBuf>,
     /// When to use colour (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

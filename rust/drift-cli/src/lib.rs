@@ -89,11 +89,20 @@ impl Ctx<'_> {
         }
     }
 
-    /// The index file: `drift.db` in `--index-dir` (relative to the working
-    /// directory) when given, else `.drift/drift.db`.
+    /// The index directory: `--index-dir`, else `$DRIFT_INDEX_DIR` (an
+    /// empty value counts as unset), relative to the working directory.
+    pub fn index_dir(&self) -> Option<PathBuf> {
+        self.global
+            .index_dir
+            .clone()
+            .or_else(drift_config::paths::index_dir_from_env)
+            .map(|d| self.cwd.join(d))
+    }
+
+    /// The index file: `drift.db` in [`Ctx::index_dir`] when set, else
+    /// `.drift/drift.db`.
     pub fn index_file(&self) -> PathBuf {
-        let dir = self.global.index_dir.as_ref().map(|d| self.cwd.join(d));
-        drift_config::paths::index_file(&self.root, dir.as_deref())
+        drift_config::paths::index_file(&self.root, self.index_dir().as_deref())
     }
 
     /// A log line on stderr (suppressed by `-q`).

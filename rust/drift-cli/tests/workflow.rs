@@ -303,6 +303,21 @@ fn index_dir_keeps_the_project_untouched_and_belongs_to_one_project() {
     // Without the flag the project has no index yet.
     assert_eq!(f.drift(&["conventions", "list"]).code, 2);
 
+    // The environment variable names the same directory; empty means unset.
+    let r = f.drift_with_env(
+        f.root(),
+        &["conventions", "list", "--json"],
+        &[("DRIFT_INDEX_DIR", dir)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = f.drift_with_env(
+        f.root(),
+        &["conventions", "list"],
+        &[("DRIFT_INDEX_DIR", "")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("drift scan"), "{}", r.stderr);
+
     // A second project pointed at the same directory is refused.
     let other = Fixture::throws();
     let r = other.drift(&["scan", "--index-dir", dir]);

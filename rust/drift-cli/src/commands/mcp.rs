@@ -12,7 +12,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &McpArgs) -> Result<u8> {
     let serve = drift_mcp::ServeOptions {
         tool_timeout: Duration::from_secs(args.tool_timeout.max(1)),
         scan_on_start: !args.no_scan,
-        index_dir: ctx.global.index_dir.as_ref().map(|d| ctx.cwd.join(d)),
+        index_dir: ctx.index_dir(),
     };
     if args.http {
         let opts = drift_mcp::HttpOptions {

@@ -109,6 +109,12 @@ impl Fixture {
     }
 
     pub fn drift_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        self.drift_with_env(cwd, args, &[])
+    }
+
+    /// [`Fixture::drift_in`] with extra environment variables (set after
+    /// the test defaults, so they win).
+    pub fn drift_with_env(&self, cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_drift"))
             .args(args)
             .current_dir(cwd)
@@ -120,6 +126,7 @@ impl Fixture {
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
             .env_remove("DRIFT_INDEX_DIR")
+            .envs(env.iter().copied())
             .output()
             .expect("run drift");
         Run {
