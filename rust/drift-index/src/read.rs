@@ -501,6 +501,11 @@ pub fn for_each_match<E: From<IndexError>>(
     Ok(())
 }
 
+/// Every file's stored facts with its path, language and status, in path order.
+const FACTS_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts
+                           FROM files f JOIN file_facts ff ON ff.file_id = f.id
+                          ORDER BY f.path";
+
 /// One `file_facts` row before decoding: decode many on several threads
 /// with [`RawFactsRow::decode`] (see [`file_facts_raw`]).
 #[derive(Debug, Clone)]
@@ -525,11 +530,7 @@ impl RawFactsRow {
 
 /// Every file's stored facts, undecoded, in path order.
 pub fn file_facts_raw(conn: &Connection) -> Result<Vec<RawFactsRow>, IndexError> {
-    let mut stmt = conn.prepare(
-        "SELECT f.path, f.lang, f.status, ff.facts
-           FROM files f JOIN file_facts ff ON ff.file_id = f.id
-          ORDER BY f.path",
-    )?;
+    let mut stmt = conn.prepare(FACTS_SQL)?;
     let rows = stmt.query_map([], |row| {
         Ok(RawFactsRow {
             path: row.get(0)?,
@@ -545,13 +546,7 @@ pub fn for_each_file_facts<E: From<IndexError>>(
     conn: &Connection,
     mut f: impl FnMut(FactsRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT f.path, f.lang, f.status, ff.facts
-               FROM files f JOIN file_facts ff ON ff.file_id = f.id
-              ORDER BY f.path",
-        )
-        .map_err(IndexError::from)?;
+    let mut stmt = conn.prepare(FACTS_SQL).map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
         let raw = RawFactsRow {

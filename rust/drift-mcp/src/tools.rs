@@ -528,6 +528,18 @@ pub fn symbols(core: &Core, args: &SymbolsArgs) -> Result<Value, ToolError> {
 
 /// Finds symbols named exactly `name` (simple, in-file qualified or project
 /// qualified). Errors with suggestions when there is none.
+/// The hits named exactly `name` (qualified, local or simple name), else
+/// those whose qualified name ends with `.name` (`svc.Service.run`).
+fn exact_or_suffix(hits: &[SymbolHit], name: &str) -> Option<Vec<SymbolHit>> {
+    let pick = |keep: &dyn Fn(&SymbolHit) -> bool| -> Option<Vec<SymbolHit>> {
+        let found: Vec<SymbolHit> = hits.iter().filter(|s| keep(s)).cloned().collect();
+        (!found.is_empty()).then_some(found)
+    };
+    let dotted = format!(".{name}");
+    pick(&|s| s.qualified_name == name || s.local_name == name || s.name == name)
+        .or_else(|| pick(&|s| s.qualified_name.ends_with(&dotted)))
+}
+
 pub(crate) fn lookup_symbol(core: &Core, name: &str) -> Result<Vec<SymbolHit>, ToolError> {
     let name = name.trim();
     if name.is_empty() {
@@ -536,39 +548,12 @@ pub(crate) fn lookup_symbol(core: &Core, name: &str) -> Result<Vec<SymbolHit>, T
     let last = name.rsplit(['.', ':', '#']).next().unwrap_or(name);
     // Exact simple-name matches through the name index first.
     let named = core.read(|idx| crate::snapshot::symbols_named(idx, last, 500))?;
-    let exact: Vec<SymbolHit> = named
-        .iter()
-        .filter(|s| s.qualified_name == name || s.local_name == name || s.name == name)
-        .cloned()
-        .collect();
-    if !exact.is_empty() {
-        return Ok(exact);
-    }
-    let suffix: Vec<SymbolHit> = named
-        .iter()
-        .filter(|s| s.qualified_name.ends_with(&format!(".{name}")))
-        .cloned()
-        .collect();
-    if !suffix.is_empty() {
-        return Ok(suffix);
+    if let Some(found) = exact_or_suffix(&named, name) {
+        return Ok(found);
     }
     let hits = core.search_symbols(last, 500)?;
-    let exact: Vec<SymbolHit> = hits
-        .iter()
-        .filter(|s| s.qualified_name == name || s.local_name == name || s.name == name)
-        .cloned()
-        .collect();
-    if !exact.is_empty() {
-        return Ok(exact);
-    }
-    // Suffix match on the qualified name (`svc.Service.run`).
-    let suffix: Vec<SymbolHit> = hits
-        .iter()
-        .filter(|s| s.qualified_name.ends_with(&format!(".{name}")))
-        .cloned()
-        .collect();
-    if !suffix.is_empty() {
-        return Ok(suffix);
+    if let Some(found) = exact_or_suffix(&hits, name) {
+        return Ok(found);
     }
     let mut pool: Vec<String> = hits.iter().map(|s| s.qualified_name.clone()).collect();
     if pool.is_empty() && last.len() > 3 {

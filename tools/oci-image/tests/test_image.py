@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -231,9 +230,29 @@ def cid(name: str) -> str:
     return f"drift-oci-test-{name}-{os.getpid()}"
 
 
-def cleanup(name: str) -> None:
+def reap(proc: subprocess.Popen) -> None:
+    """Wait for a process that was told to stop; kill it if it does not."""
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def cleanup(name: str, proc: subprocess.Popen | None = None) -> None:
+    """Kill and delete container `name`, then reap the `runc run` that ran it."""
     subprocess.run(["runc", "kill", name, "KILL"], capture_output=True)
     subprocess.run(["runc", "delete", "--force", name], capture_output=True)
+    if proc is not None:
+        reap(proc)
+
+
+def mcp_session_over_http(url: str, token: str, prefix: tuple[str, ...] = ()) -> None:
+    """The TypeScript SDK client (run under `prefix`, e.g. nsenter) against `url`."""
+    res = run(*prefix, "node", str(CLIENT), "http", url, token,
+              env={**os.environ, "MCP_SDK_DIR": str(SDK)}, check=False, timeout=180)
+    assert res.returncode == 0, res.stderr[-4000:]
+    check_session(res.stdout)
 
 
 def test_refuses_non_loopback_bind_without_token(bundle, project):
@@ -297,17 +316,9 @@ def test_mcp_over_http_in_runc(bundle, project, index_volume):
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(req, timeout=5)
         assert e.value.code == 401
-        res = run("node", str(CLIENT), "http", f"http://127.0.0.1:{port}/mcp", token,
-                  env={**os.environ, "MCP_SDK_DIR": str(SDK)}, check=False, timeout=180)
-        assert res.returncode == 0, res.stderr[-4000:]
-        check_session(res.stdout)
+        mcp_session_over_http(f"http://127.0.0.1:{port}/mcp", token)
     finally:
-        cleanup(name)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        cleanup(name, proc)
 
 
 HEALTH_PROBE = """
@@ -358,17 +369,9 @@ def test_default_command_in_private_netns(bundle, project, index_volume):
         probe = run(*netns, "python3", "-c", HEALTH_PROBE, "http://127.0.0.1:7777", check=False, timeout=90)
         assert probe.returncode == 0, probe.stdout + probe.stderr
         assert json.loads(probe.stdout)["unauthenticated"] == 401
-        res = run(*netns, "node", str(CLIENT), "http", "http://127.0.0.1:7777/mcp", token,
-                  env={**os.environ, "MCP_SDK_DIR": str(SDK)}, check=False, timeout=180)
-        assert res.returncode == 0, res.stderr[-4000:]
-        check_session(res.stdout)
+        mcp_session_over_http("http://127.0.0.1:7777/mcp", token, tuple(netns))
     finally:
-        cleanup(name)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        cleanup(name, proc)
 
 
 def test_registry_push_pull_roundtrip(image, work: Path):
@@ -396,11 +399,7 @@ def test_registry_push_pull_roundtrip(image, work: Path):
         assert info["Digest"] == image["a"]["manifest"]
     finally:
         proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        reap(proc)
 
 
 def test_missing_binary_is_a_clear_error(tmp_path: Path):
