@@ -2,7 +2,9 @@
 //! module nodes), resolved edges, unresolved/external call sites and entry
 //! points, plus the per-file resolution results the graph is assembled from.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use drift_core::Lang;
 use serde::{Deserialize, Serialize};

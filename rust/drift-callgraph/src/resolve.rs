@@ -7,7 +7,9 @@
 //! incremental updates re-resolve exactly the files whose keys were touched.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use drift_core::naming;
 use drift_core::{BindingValue, Call, FileFacts, Import, ImportKind, Lang, Symbol, SymbolKind};
@@ -169,6 +171,8 @@ struct FileCtx<'a> {
     imports: HashMap<&'a str, Vec<usize>>,
     /// (scope, name) → binding indices, in source order.
     bindings: HashMap<(Option<u32>, &'a str), Vec<usize>>,
+    /// Field name (`self.`/`this.` stripped) → binding indices, in source order.
+    fields: HashMap<&'a str, Vec<usize>>,
 }
 
 /// Project-wide lookup tables built from all files' facts.
@@ -187,11 +191,11 @@ impl<'a> Index<'a> {
     pub(crate) fn new(files: &[FileRef<'a>]) -> Index<'a> {
         let mut ix = Index {
             files: Vec::with_capacity(files.len()),
-            by_path: HashMap::new(),
-            by_dir: HashMap::new(),
-            by_suffix: HashMap::new(),
-            by_name: HashMap::new(),
-            interface_methods: HashSet::new(),
+            by_path: HashMap::default(),
+            by_dir: HashMap::default(),
+            by_suffix: HashMap::default(),
+            by_name: HashMap::default(),
+            interface_methods: HashSet::default(),
         };
         let mut sorted: Vec<&FileRef<'a>> = files.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
@@ -203,17 +207,19 @@ impl<'a> Index<'a> {
                 facts,
                 module: naming::module_path(path),
                 dir: dir_of(path),
-                by_qn: HashMap::new(),
-                top: HashMap::new(),
-                children: HashMap::new(),
-                imports: HashMap::new(),
-                bindings: HashMap::new(),
+                by_qn: HashMap::default(),
+                top: HashMap::default(),
+                children: HashMap::default(),
+                imports: HashMap::default(),
+                bindings: HashMap::default(),
+                fields: HashMap::default(),
             };
             for (bi, b) in facts.bindings.iter().enumerate() {
                 fc.bindings
                     .entry((b.scope, b.name.as_str()))
                     .or_default()
                     .push(bi);
+                fc.fields.entry(field_name(&b.name)).or_default().push(bi);
             }
             for (si, s) in facts.symbols.iter().enumerate() {
                 let si = si as u32;
@@ -287,12 +293,21 @@ impl<'a> Index<'a> {
         let r = Resolver {
             ix: self,
             f,
-            deps: RefCell::new(BTreeSet::new()),
+            deps: RefCell::new(HashSet::default()),
+            dep_key: RefCell::new(String::new()),
             imported: RefCell::new(BTreeSet::new()),
-            bases: RefCell::new(HashMap::new()),
+            bases: RefCell::new(HashMap::default()),
         };
         Some(r.run())
     }
+}
+
+/// A binding's field name: `self.x` / `this.x` → `x` (else the name itself).
+fn field_name(binding: &str) -> &str {
+    binding
+        .strip_prefix("self.")
+        .or_else(|| binding.strip_prefix("this."))
+        .unwrap_or(binding)
 }
 
 /// `naming::qualified_name(path, s.qualified_name)` with the module path precomputed.
@@ -478,7 +493,9 @@ fn clean_type(text: &str) -> String {
 struct Resolver<'i, 'a> {
     ix: &'i Index<'a>,
     f: usize,
-    deps: RefCell<BTreeSet<String>>,
+    deps: RefCell<HashSet<String>>,
+    /// Scratch buffer for dependency keys (most are recorded many times).
+    dep_key: RefCell<String>,
     imported: RefCell<BTreeSet<usize>>,
     /// [`Resolver::bases_of`] results: a pure function of the index and
     /// its arguments (its dependencies are recorded on the first call).
@@ -502,34 +519,43 @@ impl<'i, 'a> Resolver<'i, 'a> {
         &self.ix.files[f]
     }
 
-    fn dep(&self, key: String) {
-        self.deps.borrow_mut().insert(key);
+    /// Records the lookup key `kind:value` (see `Deps`).
+    fn dep(&self, kind: &str, value: &str) {
+        let mut key = self.dep_key.borrow_mut();
+        key.clear();
+        key.push_str(kind);
+        key.push(':');
+        key.push_str(value);
+        let mut deps = self.deps.borrow_mut();
+        if !deps.contains(key.as_str()) {
+            deps.insert(key.clone());
+        }
     }
 
     /// Records that file `f`'s content was consulted.
     fn touch(&self, f: usize) {
         if f != self.f {
-            self.dep(format!("p:{}", self.fc(f).path));
+            self.dep("p", self.fc(f).path);
         }
     }
 
     fn file_at(&self, path: &str) -> Option<usize> {
-        self.dep(format!("p:{path}"));
+        self.dep("p", path);
         self.ix.by_path.get(path).copied()
     }
 
     fn dir_files(&self, dir: &str) -> Vec<usize> {
-        self.dep(format!("d:{dir}"));
+        self.dep("d", dir);
         self.ix.by_dir.get(dir).cloned().unwrap_or_default()
     }
 
     fn suffix_files(&self, suffix: &str) -> Vec<usize> {
-        self.dep(format!("s:{suffix}"));
+        self.dep("s", suffix);
         self.ix.by_suffix.get(suffix).cloned().unwrap_or_default()
     }
 
     fn global_name(&self, name: &str) -> Vec<SymRef> {
-        self.dep(format!("n:{name}"));
+        self.dep("n", name);
         let fam = family(self.fc(self.f).lang);
         self.ix
             .by_name
@@ -697,7 +723,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
     /// Method lookup through the hierarchy; the flag says whether it was inherited.
     fn find_method(&self, classes: &[SymRef], name: &str, depth: u32) -> (Vec<SymRef>, bool) {
         let mut frontier: Vec<SymRef> = classes.to_vec();
-        let mut seen: HashSet<SymRef> = HashSet::new();
+        let mut seen: HashSet<SymRef> = HashSet::default();
         let mut level = 0;
         while !frontier.is_empty() && level < MAX_DEPTH {
             let mut found = Vec::new();
@@ -763,7 +789,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
     /// in the class scope or any of its methods).
     fn field_type(&self, classes: &[SymRef], name: &str, depth: u32) -> Vec<SymRef> {
         let mut frontier = classes.to_vec();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut level = 0;
         while !frontier.is_empty() && level < 6 {
             for &c in &frontier {
@@ -774,15 +800,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     let fc = self.fc(g.f);
                     let Some(gs) = self.sym(g) else { continue };
                     let prefix = format!("{}.", gs.qualified_name);
-                    for b in &fc.facts.bindings {
-                        let field = b
-                            .name
-                            .strip_prefix("self.")
-                            .or_else(|| b.name.strip_prefix("this."))
-                            .unwrap_or(&b.name);
-                        if field != name {
-                            continue;
-                        }
+                    let same_field = fc.fields.get(name).map_or(&[][..], Vec::as_slice);
+                    for b in same_field.iter().filter_map(|&i| fc.facts.bindings.get(i)) {
+                        let field = field_name(&b.name);
                         let Some(scope) = b.scope else { continue };
                         let in_class = scope == g.s
                             || fc.facts.symbols.get(scope as usize).is_some_and(|s| {
@@ -955,7 +975,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     .filter(|(d, _)| **d == dir || d.ends_with(&format!("/{dir}")))
                     .flat_map(|(_, v)| v.iter().copied())
                     .collect();
-                self.dep(format!("ds:{dir}"));
+                self.dep("ds", &dir);
                 if files.is_empty() {
                     Err(Some(src.to_string()))
                 } else {
@@ -1926,7 +1946,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
             lang: Some(fc.lang),
             ..FileResult::default()
         };
-        self.dep(format!("p:{}", fc.path));
+        self.dep("p", fc.path);
 
         // Nodes.
         let mod_name = fc
@@ -2160,7 +2180,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     let overrides =
                         unresolved_base || !self.find_method(&bases, name, 0).0.is_empty();
                     let go_iface = fc.lang == Lang::Go && {
-                        self.dep(format!("n:{name}"));
+                        self.dep("n", name);
                         self.ix.interface_methods.contains(name) || GO_IFACE_METHODS.contains(&name)
                     };
                     if overrides || go_iface {
@@ -2185,7 +2205,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
             .filter(|&&i| i != f)
             .map(|&i| self.fc(i).path.to_string())
             .collect();
-        res.deps = std::mem::take(&mut *self.deps.borrow_mut());
+        res.deps = std::mem::take(&mut *self.deps.borrow_mut())
+            .into_iter()
+            .collect();
         res
     }
 }

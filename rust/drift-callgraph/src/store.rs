@@ -1,8 +1,10 @@
 //! SQLite persistence. The graph owns its tables (`cg_*`), created
-//! idempotently. `cg_nodes`/`cg_edges`/`cg_unresolved`/`cg_entry_points` are
-//! the flat, queryable form; `cg_files` keeps each file's resolution result
-//! (including its dependency keys) so a loaded graph can be updated
-//! incrementally and is identical to the one written.
+//! idempotently. `cg_nodes`/`cg_edges`/`cg_entry_points` are the flat,
+//! queryable form of the graph; `cg_files` keeps each file's resolution
+//! result (including its unresolved calls and dependency keys, as
+//! lz4-compressed JSON) so a loaded graph can be updated incrementally and
+//! is identical to the one written. Tables of an older layout are dropped
+//! and rebuilt: the graph is a cache of the facts.
 
 use std::collections::BTreeMap;
 
@@ -12,20 +14,26 @@ use rusqlite::{Connection, Transaction, params};
 use crate::graph::{CallGraph, FileResult};
 
 /// Bumped whenever the tables or the `cg_files` payload change shape.
-pub const SCHEMA_VERSION: i64 = 1;
+/// 2: `cg_files.data` compressed; no `cg_unresolved` table.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Every table the graph has ever had (dropped on a layout change).
+const ALL_TABLES: &[&str] = &[
+    "cg_meta",
+    "cg_files",
+    "cg_nodes",
+    "cg_edges",
+    "cg_unresolved",
+    "cg_entry_points",
+    "cg_sources",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("stored call-graph record for {path} is unreadable: {source}")]
-    Record {
-        path: String,
-        #[source]
-        source: serde_json::Error,
-    },
     #[error(
-        "call-graph schema version {found} is not supported (expected {expected}); rebuild the graph"
+        "call-graph schema version {found} is newer than this build supports ({expected}); upgrade drift or delete the index"
     )]
     SchemaVersion { found: i64, expected: i64 },
     #[error("index: {0}")]
@@ -39,7 +47,7 @@ CREATE TABLE IF NOT EXISTS cg_meta (
 );
 CREATE TABLE IF NOT EXISTS cg_files (
     path TEXT PRIMARY KEY,
-    data TEXT NOT NULL
+    data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cg_nodes (
     id             INTEGER PRIMARY KEY,
@@ -64,13 +72,6 @@ CREATE TABLE IF NOT EXISTS cg_edges (
     PRIMARY KEY (caller, callee)
 );
 CREATE INDEX IF NOT EXISTS cg_edges_callee ON cg_edges(callee);
-CREATE TABLE IF NOT EXISTS cg_unresolved (
-    caller   INTEGER NOT NULL,
-    callee   TEXT NOT NULL,
-    line     INTEGER NOT NULL,
-    external TEXT
-);
-CREATE INDEX IF NOT EXISTS cg_unresolved_caller ON cg_unresolved(caller);
 CREATE TABLE IF NOT EXISTS cg_entry_points (
     node   INTEGER NOT NULL,
     reason TEXT NOT NULL,
@@ -78,9 +79,9 @@ CREATE TABLE IF NOT EXISTS cg_entry_points (
 );
 ";
 
-/// Creates the tables if needed and checks the schema version.
+/// Creates the tables if needed. Tables of an older layout are dropped
+/// first (the next scan rebuilds the graph); a newer layout is refused.
 pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch(SCHEMA)?;
     let found: Option<String> = conn
         .query_row(
             "SELECT value FROM cg_meta WHERE key = 'schema_version'",
@@ -88,26 +89,28 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
             |r| r.get(0),
         )
         .ok();
-    match found {
-        None => {
-            conn.execute(
-                "INSERT INTO cg_meta(key, value) VALUES ('schema_version', ?1)",
-                params![SCHEMA_VERSION.to_string()],
-            )?;
-            Ok(())
+    match found.map(|v| v.parse::<i64>().unwrap_or(-1)) {
+        Some(found) if found == SCHEMA_VERSION => return Ok(()),
+        Some(found) if found > SCHEMA_VERSION => {
+            return Err(StoreError::SchemaVersion {
+                found,
+                expected: SCHEMA_VERSION,
+            });
         }
-        Some(v) => {
-            let found = v.parse::<i64>().unwrap_or(-1);
-            if found == SCHEMA_VERSION {
-                Ok(())
-            } else {
-                Err(StoreError::SchemaVersion {
-                    found,
-                    expected: SCHEMA_VERSION,
-                })
+        Some(found) => {
+            tracing::info!(found, "call-graph tables of an older layout: rebuilding");
+            for table in ALL_TABLES {
+                conn.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
             }
         }
+        None => {}
     }
+    conn.execute_batch(SCHEMA)?;
+    conn.execute(
+        "INSERT OR REPLACE INTO cg_meta(key, value) VALUES ('schema_version', ?1)",
+        params![SCHEMA_VERSION.to_string()],
+    )?;
+    Ok(())
 }
 
 /// Replaces the stored graph with `graph` inside the caller's transaction.
@@ -115,20 +118,13 @@ pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> 
     write_records(tx, graph, &file_records(graph)?)
 }
 
-/// The `cg_files` rows of `graph` (path, JSON), serialised on the current
+/// The `cg_files` rows of `graph` (path, blob), serialised on the current
 /// rayon pool.
-pub fn file_records(graph: &CallGraph) -> Result<Vec<(&str, String)>, StoreError> {
+pub fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
     graph
         .files
         .par_iter()
-        .map(|(path, fr)| {
-            serde_json::to_string(fr)
-                .map(|data| (path.as_str(), data))
-                .map_err(|source| StoreError::Record {
-                    path: path.clone(),
-                    source,
-                })
-        })
+        .map(|(path, fr)| Ok((path.as_str(), drift_scan::drift_index::encode_blob(fr)?)))
         .collect()
 }
 
@@ -136,12 +132,12 @@ pub fn file_records(graph: &CallGraph) -> Result<Vec<(&str, String)>, StoreError
 pub fn write_records(
     tx: &Transaction<'_>,
     graph: &CallGraph,
-    records: &[(&str, String)],
+    records: &[(&str, Vec<u8>)],
 ) -> Result<(), StoreError> {
     ensure_schema(tx)?;
     tx.execute_batch(
         "DELETE FROM cg_files; DELETE FROM cg_nodes; DELETE FROM cg_edges;
-         DELETE FROM cg_unresolved; DELETE FROM cg_entry_points;",
+         DELETE FROM cg_entry_points;",
     )?;
     {
         let mut st = tx.prepare("INSERT INTO cg_files(path, data) VALUES (?1, ?2)")?;
@@ -185,14 +181,6 @@ pub fn write_records(
         }
     }
     {
-        let mut st = tx.prepare(
-            "INSERT INTO cg_unresolved(caller, callee, line, external) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for u in &graph.unresolved {
-            st.execute(params![u.caller, u.callee, u.line, u.external])?;
-        }
-    }
-    {
         let mut st =
             tx.prepare("INSERT OR IGNORE INTO cg_entry_points(node, reason) VALUES (?1, ?2)")?;
         for e in &graph.entry_points {
@@ -207,15 +195,19 @@ pub fn load(conn: &Connection) -> Result<CallGraph, StoreError> {
     ensure_schema(conn)?;
     let mut files = BTreeMap::new();
     let mut st = conn.prepare("SELECT path, data FROM cg_files ORDER BY path")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (path, data) = row?;
-        let fr: FileResult = serde_json::from_str(&data).map_err(|source| StoreError::Record {
-            path: path.clone(),
-            source,
-        })?;
-        files.insert(path, fr);
-    }
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    let raw = rows.collect::<Result<Vec<_>, _>>()?;
+    let decoded = raw
+        .into_par_iter()
+        .map(|(path, data)| {
+            let fr: FileResult =
+                drift_scan::drift_index::decode_blob("call-graph record", &path, &data)?;
+            Ok((path, fr))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    files.extend(decoded);
     let mut g = CallGraph {
         files,
         ..CallGraph::default()

@@ -145,6 +145,44 @@ fn store_round_trip_is_identical() {
 }
 
 #[test]
+fn tables_of_an_older_layout_are_dropped_and_a_newer_one_refused() {
+    let conn = rusqlite::Connection::open_in_memory().expect("db");
+    conn.execute_batch(
+        "CREATE TABLE cg_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         INSERT INTO cg_meta VALUES ('schema_version', '1');
+         CREATE TABLE cg_files (path TEXT PRIMARY KEY, data TEXT NOT NULL);
+         INSERT INTO cg_files VALUES ('a.py', '{}');
+         CREATE TABLE cg_unresolved (caller INTEGER, callee TEXT, line INTEGER, external TEXT);
+         CREATE TABLE cg_sources (path TEXT PRIMARY KEY, hash TEXT NOT NULL);
+         INSERT INTO cg_sources VALUES ('a.py', 'h');",
+    )
+    .expect("v1 tables");
+    crate::store::ensure_schema(&conn).expect("rebuilt");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .expect("stmt")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    assert!(
+        !tables
+            .iter()
+            .any(|t| t == "cg_unresolved" || t == "cg_sources"),
+        "{tables:?}"
+    );
+    assert!(crate::store::load(&conn).expect("load").nodes().is_empty());
+
+    conn.execute(
+        "UPDATE cg_meta SET value = '99' WHERE key = 'schema_version'",
+        [],
+    )
+    .expect("bump");
+    let err = crate::store::ensure_schema(&conn).expect_err("newer layout");
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
 fn malformed_callee_text_does_not_panic() {
     let mut f = FileFacts {
         symbols: vec![sym("f", "f", SymbolKind::Function, None)],

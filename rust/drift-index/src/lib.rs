@@ -30,7 +30,7 @@ pub use model::*;
 pub use read::FactsRow;
 pub use rusqlite;
 pub use schema::SCHEMA_VERSION;
-pub use write::{FinishScan, META_SCAN_IN_PROGRESS, set_meta};
+pub use write::{FinishScan, META_SCAN_IN_PROGRESS, decode_blob, encode_blob, set_meta};
 
 use drift_core::{FileFacts, Lang};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -184,8 +184,9 @@ impl Index {
         self.with_write_txn(|tx| write::begin_scan(tx, started_at))
     }
 
-    /// Writes one chunk of file outcomes in one transaction.
-    pub fn write_files(&self, writes: &[FileWrite]) -> Result<(), IndexError> {
+    /// Writes one chunk of file outcomes in one transaction (consuming
+    /// them: their facts are moved into the encoders, not copied).
+    pub fn write_files(&self, writes: Vec<FileWrite>) -> Result<(), IndexError> {
         self.with_write_txn(|tx| write::write_files(tx, writes))
     }
 
@@ -317,4 +318,42 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), IndexError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_2_index_is_emptied_for_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("drift.db");
+        {
+            let conn = Connection::open(&db).unwrap();
+            for sql in &schema::MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO meta VALUES ('config_fingerprint', 'f');
+                 INSERT INTO files(id, path, lang, size, mtime_ns, hash, status)
+                        VALUES (1, 'a.py', 'python', 1, 1, 'h', 'ok');
+                 INSERT INTO calls VALUES (1, 0, 'f', 'f', NULL, 0, 0, NULL, 1, 1, 1, 2);
+                 INSERT INTO matches VALUES (1, 0, 'd', 'v', 's', 1, 1, 1, 2);",
+            )
+            .unwrap();
+        }
+        let idx = Index::open(&db).unwrap();
+        let version: u32 = idx
+            .with_conn(|c| {
+                Ok::<_, IndexError>(c.pragma_query_value(None, "user_version", |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        assert!(idx.file_states().unwrap().is_empty());
+        assert_eq!(idx.meta("config_fingerprint").unwrap(), None);
+        let summary = idx.summary().unwrap();
+        assert_eq!((summary.files, summary.calls, summary.matches), (0, 0, 0));
+    }
 }

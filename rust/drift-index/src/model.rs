@@ -258,6 +258,19 @@ pub struct MatchRow {
     pub snippet: String,
 }
 
+impl MatchRow {
+    pub fn new(path: &str, lang: Lang, m: drift_core::DetectorMatch) -> MatchRow {
+        MatchRow {
+            path: path.to_string(),
+            lang,
+            detector: m.detector,
+            variant: m.variant,
+            span: m.span,
+            snippet: m.snippet,
+        }
+    }
+}
+
 /// Everything the index knows about one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileInfo {

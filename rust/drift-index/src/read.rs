@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use drift_core::{FileFacts, Lang, Span};
+use drift_core::{DetectorMatch, FileFacts, Lang, Span};
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value};
 
 use crate::IndexError;
 use crate::model::*;
-use crate::write::{META_LAST_SCAN, META_SCAN_IN_PROGRESS, decode_facts};
+use crate::write::{META_LAST_SCAN, META_SCAN_IN_PROGRESS, decode_blob};
 
 /// One file's stored facts, as streamed by [`for_each_file_facts`].
 #[derive(Debug, Clone)]
@@ -360,20 +360,19 @@ pub fn file_info(conn: &Connection, path: &str) -> Result<Option<FileInfo>, Inde
     }
     let mut matches = Vec::new();
     if let Some(lang) = lang {
-        let mut stmt = conn.prepare(
-            "SELECT detector, variant, snippet, start_line, start_col, end_line, end_col
-               FROM matches WHERE file_id = ?1 ORDER BY idx",
-        )?;
-        let mut rows = stmt.query([id])?;
-        while let Some(row) = rows.next()? {
-            matches.push(MatchRow {
-                path: path.to_string(),
-                lang,
-                detector: row.get(0)?,
-                variant: row.get(1)?,
-                snippet: row.get(2)?,
-                span: span_at(row, 3)?,
-            });
+        let blob: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT matches FROM file_matches WHERE file_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(blob) = blob {
+            let stored: Vec<DetectorMatch> = decode_blob("matches", path, &blob)?;
+            matches = stored
+                .into_iter()
+                .map(|m| MatchRow::new(path, lang, m))
+                .collect();
         }
     }
     let violations = violations(
@@ -455,8 +454,8 @@ pub fn summary(conn: &Connection) -> Result<IndexSummary, IndexError> {
         skipped,
         symbols: count(conn, "SELECT count(*) FROM symbols")?,
         imports: count(conn, "SELECT count(*) FROM imports")?,
-        calls: count(conn, "SELECT count(*) FROM calls")?,
-        matches: count(conn, "SELECT count(*) FROM matches")?,
+        calls: count(conn, "SELECT coalesce(sum(call_count), 0) FROM files")?,
+        matches: count(conn, "SELECT coalesce(sum(match_count), 0) FROM files")?,
         patterns: count(conn, "SELECT count(*) FROM patterns")?,
         violations_by_severity,
         last_scan,
@@ -477,50 +476,69 @@ pub fn for_each_match<E: From<IndexError>>(
 ) -> Result<(), E> {
     let mut stmt = conn
         .prepare(
-            "SELECT f.path, f.lang, m.detector, m.variant, m.snippet,
-                    m.start_line, m.start_col, m.end_line, m.end_col
-               FROM matches m JOIN files f ON f.id = m.file_id
-              ORDER BY f.path, m.idx",
+            "SELECT f.path, f.lang, fm.matches
+               FROM files f JOIN file_matches fm ON fm.file_id = f.id
+              ORDER BY f.path",
         )
         .map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
-        let m = (|| -> Result<MatchRow, IndexError> {
+        let (path, lang, stored) = (|| -> Result<_, IndexError> {
+            let path: String = row.get(0)?;
             let lang: String = row.get(1)?;
-            Ok(MatchRow {
-                path: row.get(0)?,
-                lang: lang_from(&lang)?,
-                detector: row.get(2)?,
-                variant: row.get(3)?,
-                snippet: row.get(4)?,
-                span: span_at(row, 5)?,
-            })
+            let blob: Vec<u8> = row.get(2)?;
+            let stored: Vec<DetectorMatch> = decode_blob("matches", &path, &blob)?;
+            Ok((path, lang_from(&lang)?, stored))
         })()?;
-        f(m)?;
+        for m in stored {
+            f(MatchRow::new(&path, lang, m))?;
+        }
     }
     Ok(())
 }
 
-/// Every file's stored facts with its path, language and status, in path order.
-const FACTS_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts
+/// Every file's stored facts (detector matches left out) with its path,
+/// language and status, in path order.
+const FACTS_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts, NULL
                            FROM files f JOIN file_facts ff ON ff.file_id = f.id
                           ORDER BY f.path";
 
-/// One `file_facts` row before decoding: decode many on several threads
+/// [`FACTS_SQL`] with each file's matches blob.
+const FACTS_WITH_MATCHES_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts, fm.matches
+                           FROM files f JOIN file_facts ff ON ff.file_id = f.id
+                           LEFT JOIN file_matches fm ON fm.file_id = f.id
+                          ORDER BY f.path";
+
+/// One file's stored facts before decoding: decode many on several threads
 /// with [`RawFactsRow::decode`] (see [`file_facts_raw`]).
 #[derive(Debug, Clone)]
 pub struct RawFactsRow {
     pub path: String,
     lang: String,
     status: String,
-    blob: Vec<u8>,
+    facts: Vec<u8>,
+    matches: Option<Vec<u8>>,
 }
 
 impl RawFactsRow {
-    /// Decompresses and parses the facts.
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawFactsRow> {
+        Ok(RawFactsRow {
+            path: row.get(0)?,
+            lang: row.get(1)?,
+            status: row.get(2)?,
+            facts: row.get(3)?,
+            matches: row.get(4)?,
+        })
+    }
+
+    /// Decompresses and parses the facts (and the matches, if read).
     pub fn decode(self) -> Result<FactsRow, IndexError> {
+        let mut facts: FileFacts = decode_blob("facts", &self.path, &self.facts)?;
+        if let Some(blob) = &self.matches {
+            facts.matches = decode_blob("matches", &self.path, blob)?;
+        }
         Ok(FactsRow {
-            facts: decode_facts(&self.path, &self.blob)?,
+            facts,
             lang: lang_from(&self.lang)?,
             status: status_from(&self.status)?,
             path: self.path,
@@ -528,49 +546,48 @@ impl RawFactsRow {
     }
 }
 
-/// Every file's stored facts, undecoded, in path order.
+/// Every file's stored facts, undecoded, in path order, without their
+/// detector matches (for the call graph, which does not read them).
 pub fn file_facts_raw(conn: &Connection) -> Result<Vec<RawFactsRow>, IndexError> {
     let mut stmt = conn.prepare(FACTS_SQL)?;
-    let rows = stmt.query_map([], |row| {
-        Ok(RawFactsRow {
-            path: row.get(0)?,
-            lang: row.get(1)?,
-            status: row.get(2)?,
-            blob: row.get(3)?,
-        })
-    })?;
+    let rows = stmt.query_map([], RawFactsRow::from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Every file's complete facts (matches included), decoded one at a time.
 pub fn for_each_file_facts<E: From<IndexError>>(
     conn: &Connection,
     mut f: impl FnMut(FactsRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut stmt = conn.prepare(FACTS_SQL).map_err(IndexError::from)?;
+    let mut stmt = conn
+        .prepare(FACTS_WITH_MATCHES_SQL)
+        .map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
-        let raw = RawFactsRow {
-            path: row.get(0).map_err(IndexError::from)?,
-            lang: row.get(1).map_err(IndexError::from)?,
-            status: row.get(2).map_err(IndexError::from)?,
-            blob: row.get(3).map_err(IndexError::from)?,
-        };
+        let raw = RawFactsRow::from_row(row).map_err(IndexError::from)?;
         f(raw.decode()?)?;
     }
     Ok(())
 }
 
+/// One file's complete facts (matches included).
 pub fn file_facts(conn: &Connection, path: &str) -> Result<Option<(Lang, FileFacts)>, IndexError> {
-    let row: Option<(String, Vec<u8>)> = conn
+    let raw = conn
         .query_row(
-            "SELECT f.lang, ff.facts FROM files f JOIN file_facts ff ON ff.file_id = f.id WHERE f.path = ?1",
+            "SELECT f.path, f.lang, f.status, ff.facts, fm.matches
+               FROM files f JOIN file_facts ff ON ff.file_id = f.id
+               LEFT JOIN file_matches fm ON fm.file_id = f.id
+              WHERE f.path = ?1",
             [path],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            RawFactsRow::from_row,
         )
         .optional()?;
-    match row {
+    match raw {
         None => Ok(None),
-        Some((lang, blob)) => Ok(Some((lang_from(&lang)?, decode_facts(path, &blob)?))),
+        Some(raw) => {
+            let row = raw.decode()?;
+            Ok(Some((row.lang, row.facts)))
+        }
     }
 }
 

@@ -142,6 +142,25 @@ CREATE TABLE file_facts (
     facts   BLOB NOT NULL
 );
 "#,
+    // 3: a cheaper store. Call sites live only in the facts blob (the call
+    // graph has its own tables; nothing queried the rows) and detector
+    // matches move to one lz4 JSON blob per file, out of the facts blob:
+    // 350k fewer rows on a 3k-file project. Indexes no query used are
+    // dropped. Counts move to `files`. The index is a cache: rebuild.
+    r#"
+DELETE FROM files;
+DELETE FROM meta WHERE key = 'config_fingerprint';
+DROP TABLE calls;
+DROP TABLE matches;
+DROP INDEX symbols_qualified;
+DROP INDEX imports_source;
+ALTER TABLE files ADD COLUMN call_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE files ADD COLUMN match_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE file_matches (
+    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    matches BLOB NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.

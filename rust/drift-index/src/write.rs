@@ -29,16 +29,22 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
     Ok(())
 }
 
-/// Facts are stored as lz4-compressed (size-prefixed) JSON.
-pub(crate) fn encode_facts(facts: &FileFacts) -> Result<Vec<u8>, IndexError> {
-    let json = serde_json::to_vec(facts)?;
+/// Blobs (facts, matches, the call graph's records) are lz4-compressed
+/// (size-prefixed) JSON.
+pub fn encode_blob<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
+    let json = serde_json::to_vec(value)?;
     Ok(lz4_flex::compress_prepend_size(&json))
 }
 
-pub(crate) fn decode_facts(path: &str, blob: &[u8]) -> Result<FileFacts, IndexError> {
+/// Reads an [`encode_blob`] blob; `what` and `path` name it in errors.
+pub fn decode_blob<T: serde::de::DeserializeOwned>(
+    what: &str,
+    path: &str,
+    blob: &[u8],
+) -> Result<T, IndexError> {
     let json = lz4_flex::decompress_size_prepended(blob)
-        .map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| IndexError::Corrupt(format!("facts of {path}: {e}")))
+        .map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))?;
+    serde_json::from_slice(&json).map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
 }
 
 pub(crate) fn enum_id<T: serde::Serialize>(value: &T) -> Result<String, IndexError> {
@@ -59,6 +65,15 @@ fn span_params(span: &Span) -> [i64; 4] {
     ]
 }
 
+/// Per-file counts kept on the `files` row.
+#[derive(Debug, Clone, Copy, Default)]
+struct FileCounts {
+    errors: u32,
+    lines: u32,
+    calls: i64,
+    matches: i64,
+}
+
 /// Inserts or updates the `files` row for `path` and deletes its previous
 /// facts; returns the row id.
 #[allow(clippy::too_many_arguments)]
@@ -71,38 +86,44 @@ fn upsert_file(
     hash: Option<&str>,
     status: FileStatus,
     skip: Option<(&str, &str)>,
-    error_count: u32,
-    line_count: u32,
+    counts: FileCounts,
 ) -> Result<i64, IndexError> {
     let size = i64::try_from(size).unwrap_or(i64::MAX);
     let (reason, detail) = match skip {
         Some((r, d)) => (Some(r), Some(d)),
         None => (None, None),
     };
-    let id: i64 = conn.query_row(
-        "INSERT INTO files(path, lang, size, mtime_ns, hash, status, skip_reason, skip_detail, error_count, line_count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO files(path, lang, size, mtime_ns, hash, status, skip_reason, skip_detail,
+                           error_count, line_count, call_count, match_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(path) DO UPDATE SET
             lang = excluded.lang, size = excluded.size, mtime_ns = excluded.mtime_ns,
             hash = excluded.hash, status = excluded.status, skip_reason = excluded.skip_reason,
             skip_detail = excluded.skip_detail, error_count = excluded.error_count,
-            line_count = excluded.line_count
+            line_count = excluded.line_count, call_count = excluded.call_count,
+            match_count = excluded.match_count
          RETURNING id",
-        params![
-            path,
-            lang,
-            size,
-            mtime_ns,
-            hash,
-            status.id(),
-            reason,
-            detail,
-            error_count,
-            line_count
-        ],
-        |r| r.get(0),
-    )?;
-    for table in ["file_facts", "symbols", "imports", "calls", "matches"] {
+        )?
+        .query_row(
+            params![
+                path,
+                lang,
+                size,
+                mtime_ns,
+                hash,
+                status.id(),
+                reason,
+                detail,
+                counts.errors,
+                counts.lines,
+                counts.calls,
+                counts.matches
+            ],
+            |r| r.get(0),
+        )?;
+    for table in ["file_facts", "file_matches", "symbols", "imports"] {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
             .execute([id])?;
     }
@@ -113,10 +134,15 @@ fn insert_facts(
     conn: &Connection,
     file_id: i64,
     path: &str,
-    facts: &FileFacts,
+    mut facts: FileFacts,
 ) -> Result<(), IndexError> {
+    // Matches go to their own blob (learning reads only them); the facts
+    // blob holds everything else.
+    let matches = std::mem::take(&mut facts.matches);
     conn.prepare_cached("INSERT INTO file_facts(file_id, facts) VALUES (?1, ?2)")?
-        .execute(params![file_id, encode_facts(facts)?])?;
+        .execute(params![file_id, encode_blob(&facts)?])?;
+    conn.prepare_cached("INSERT INTO file_matches(file_id, matches) VALUES (?1, ?2)")?
+        .execute(params![file_id, encode_blob(&matches)?])?;
 
     let mut stmt = conn.prepare_cached(
         "INSERT INTO symbols(file_id, idx, name, local_name, qualified_name, kind, parent, exported, signature,
@@ -165,43 +191,10 @@ fn insert_facts(
         ])?;
     }
 
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO calls(file_id, idx, callee, name, receiver, arg_count, is_constructor, enclosing,
-                           start_line, start_col, end_line, end_col)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    for (idx, c) in facts.calls.iter().enumerate() {
-        let [a, b, e, d] = span_params(&c.span);
-        stmt.execute(params![
-            file_id,
-            idx as i64,
-            c.callee,
-            c.name,
-            c.receiver,
-            c.arg_count,
-            c.is_constructor,
-            c.enclosing,
-            a,
-            b,
-            e,
-            d
-        ])?;
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO matches(file_id, idx, detector, variant, snippet, start_line, start_col, end_line, end_col)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    for (idx, m) in facts.matches.iter().enumerate() {
-        let [a, b, c, d] = span_params(&m.span);
-        stmt.execute(params![
-            file_id, idx as i64, m.detector, m.variant, m.snippet, a, b, c, d
-        ])?;
-    }
     Ok(())
 }
 
-pub(crate) fn write_files(conn: &Connection, writes: &[FileWrite]) -> Result<(), IndexError> {
+pub(crate) fn write_files(conn: &Connection, writes: Vec<FileWrite>) -> Result<(), IndexError> {
     for w in writes {
         match w {
             FileWrite::Analyzed {
@@ -213,24 +206,29 @@ pub(crate) fn write_files(conn: &Connection, writes: &[FileWrite]) -> Result<(),
                 lossy,
                 facts,
             } => {
-                let status = if facts.partial || *lossy {
+                let status = if facts.partial || lossy {
                     FileStatus::Partial
                 } else {
                     FileStatus::Ok
                 };
+                let counts = FileCounts {
+                    errors: facts.error_count,
+                    lines: facts.line_count,
+                    calls: i64::try_from(facts.calls.len()).unwrap_or(i64::MAX),
+                    matches: i64::try_from(facts.matches.len()).unwrap_or(i64::MAX),
+                };
                 let id = upsert_file(
                     conn,
-                    path,
+                    &path,
                     Some(lang.id()),
-                    *size,
-                    *mtime_ns,
-                    Some(hash),
+                    size,
+                    mtime_ns,
+                    Some(&hash),
                     status,
                     None,
-                    facts.error_count,
-                    facts.line_count,
+                    counts,
                 )?;
-                insert_facts(conn, id, path, facts)?;
+                insert_facts(conn, id, &path, *facts)?;
             }
             FileWrite::Skipped {
                 file,
@@ -242,13 +240,12 @@ pub(crate) fn write_files(conn: &Connection, writes: &[FileWrite]) -> Result<(),
                     conn,
                     &file.path,
                     file.lang.map(|l| l.id()),
-                    *size,
-                    *mtime_ns,
+                    size,
+                    mtime_ns,
                     hash.as_deref(),
                     FileStatus::Skipped,
                     Some((file.reason.id(), &file.detail)),
-                    0,
-                    0,
+                    FileCounts::default(),
                 )?;
             }
             FileWrite::Touched {
@@ -256,7 +253,7 @@ pub(crate) fn write_files(conn: &Connection, writes: &[FileWrite]) -> Result<(),
                 size,
                 mtime_ns,
             } => {
-                let size = i64::try_from(*size).unwrap_or(i64::MAX);
+                let size = i64::try_from(size).unwrap_or(i64::MAX);
                 conn.prepare_cached("UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1")?
                     .execute(params![path, size, mtime_ns])?;
             }

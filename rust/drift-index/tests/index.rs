@@ -166,7 +166,7 @@ fn open_creates_migrates_and_refuses_newer_schemas() {
 fn facts_round_trip_and_queries() {
     let idx = Index::open_in_memory().unwrap();
     idx.begin_scan(1).unwrap();
-    idx.write_files(&[
+    idx.write_files(vec![
         analyzed("src/a.ts", "h1"),
         analyzed("src/b_c.ts", "h2"),
         FileWrite::Skipped {
@@ -200,7 +200,7 @@ fn facts_round_trip_and_queries() {
     assert_eq!(states["src/a.ts"].hash.as_deref(), Some("h1"));
 
     // Re-writing a file replaces (not duplicates) its facts.
-    idx.write_files(&[analyzed("src/a.ts", "h3")]).unwrap();
+    idx.write_files(vec![analyzed("src/a.ts", "h3")]).unwrap();
     let summary = idx.summary().unwrap();
     assert_eq!((summary.symbols, summary.calls, summary.matches), (2, 2, 2));
     assert!(summary.scan_interrupted);
@@ -284,12 +284,34 @@ fn facts_round_trip_and_queries() {
     })
     .unwrap();
     assert_eq!(n, 1);
+    let mut rows = Vec::new();
+    idx.for_each_match(|m| -> Result<(), IndexError> {
+        rows.push(m);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].path.as_str(), rows[0].lang),
+        ("src/a.ts", Lang::TypeScript)
+    );
+    assert_eq!(rows[0].snippet, "helper(x)");
+    // The call graph's raw read leaves the matches out; all else is there.
+    let raw = idx.with_conn(read::file_facts_raw).unwrap();
+    let decoded = raw.into_iter().next().unwrap().decode().unwrap();
+    assert_eq!(
+        decoded.facts,
+        FileFacts {
+            matches: vec![],
+            ..facts()
+        }
+    );
 }
 
 #[test]
 fn failed_final_transaction_changes_nothing() {
     let idx = Index::open_in_memory().unwrap();
-    idx.write_files(&[analyzed("src/a.ts", "h1")]).unwrap();
+    idx.write_files(vec![analyzed("src/a.ts", "h1")]).unwrap();
     idx.replace_patterns(&[pattern("x/style")], &[]).unwrap();
     let err = idx
         .finish_scan(
@@ -318,5 +340,5 @@ fn read_only_handle_cannot_write() {
     let ro = Index::open_read_only(&db).unwrap();
     assert!(ro.is_read_only());
     assert!(ro.summary().is_ok());
-    assert!(ro.write_files(&[analyzed("a.ts", "h")]).is_err());
+    assert!(ro.write_files(vec![analyzed("a.ts", "h")]).is_err());
 }

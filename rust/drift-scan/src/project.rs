@@ -480,7 +480,7 @@ impl Project {
 
         self.index.begin_scan(started_at)?;
         if !pre_writes.is_empty() {
-            self.index.write_files(&pre_writes)?;
+            self.index.write_files(pre_writes)?;
         }
 
         // ---- parse (chunked) ---------------------------------------------
@@ -506,7 +506,7 @@ impl Project {
                     .name("drift-index-writer".into())
                     .spawn_scoped(scope, move || -> Result<(), IndexError> {
                         for writes in receiver {
-                            index.write_files(&writes)?;
+                            index.write_files(writes)?;
                         }
                         Ok(())
                     })
