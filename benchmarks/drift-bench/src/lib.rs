@@ -13,6 +13,20 @@ pub fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// CPU time (user + system, all threads) this process has used so far,
+/// from `/proc/self/stat`, if available. Steadier than wall time on a
+/// shared machine; compare deltas.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name: utime is the 12th, stime the 13th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // USER_HZ is 100 on every Linux configuration Rust supports.
+    Some((utime + stime) / 100.0)
+}
+
 /// A synthetic TypeScript module of roughly `functions` functions, used by
 /// the criterion benches.
 pub fn synthetic_ts(functions: usize) -> String {

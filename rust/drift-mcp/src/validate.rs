@@ -66,9 +66,10 @@ pub fn validate(core: &Core, args: &ValidateArgs) -> Result<Value, ToolError> {
         .hint("validate the file in parts (e.g. the changed functions)"));
     }
     let config = drift_config::Config::load_or_default(core.root())?;
+    let patterns = core.patterns()?;
     let check = core
         .project()
-        .analyze_source(&resolved.abs, args.content.as_bytes())
+        .analyze_source_against(&resolved.abs, args.content.as_bytes(), &patterns)
         .map_err(|e| match e {
             drift_scan::ScanError::UnknownLanguage(p) => ToolError::invalid(format!(
                 "cannot tell the language of `{p}` from its extension"
@@ -77,7 +78,6 @@ pub fn validate(core: &Core, args: &ValidateArgs) -> Result<Value, ToolError> {
             other => ToolError::new("analysis_failed", other.to_string()),
         })?;
     let decisions = decisions(core)?;
-    let patterns = core.patterns()?;
     let lang_ok = |p: &Pattern| p.lang.is_none_or(|l| same_family(l, check.lang));
     let mut violations = Vec::new();
     let mut suggestions = Vec::new();

@@ -877,6 +877,18 @@ impl Project {
     /// write) and returns its facts and the violations it would have against
     /// the currently stored patterns.
     pub fn analyze_source(&self, path: &Path, content: &[u8]) -> Result<SourceCheck, ScanError> {
+        let patterns = self.index.patterns(&Default::default())?;
+        self.analyze_source_against(path, content, &patterns)
+    }
+
+    /// [`Project::analyze_source`] against `patterns` the caller already
+    /// holds (e.g. the MCP server's snapshot), saving the index read.
+    pub fn analyze_source_against(
+        &self,
+        path: &Path,
+        content: &[u8],
+        patterns: &[drift_index::Pattern],
+    ) -> Result<SourceCheck, ScanError> {
         let rel = self.relative_path(path)?;
         let lang = Lang::from_path(&rel)
             .or_else(|| {
@@ -898,9 +910,8 @@ impl Project {
                 path: rel.clone(),
                 message: e.to_string(),
             })?;
-        let patterns = self.index.patterns(&Default::default())?;
         let violations = learning::violations_for_matches(
-            &patterns,
+            patterns,
             &self.detectors,
             &self.config.learn,
             &rel,

@@ -1,5 +1,7 @@
 //! Scan benchmark: full scan, no-op rescan and a bare parallel tree-sitter
-//! parse of the same files, side by side, from one run.
+//! parse of the same files, side by side, from one run. Times that are
+//! compared are medians of rounds that alternate the contenders, so a
+//! noisy machine shifts them all alike.
 //!
 //! Usage: `scan_bench <repo> [--threads N] [--full-only]`. The index is
 //! written to a temporary directory, never into the corpus. `--full-only`
@@ -16,6 +18,45 @@ use rayon::prelude::*;
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+/// Wall and CPU time of one measured run.
+#[derive(Clone, Copy)]
+struct Timing {
+    wall: Duration,
+    cpu: f64,
+}
+
+struct Started {
+    at: Instant,
+    cpu: f64,
+}
+
+impl Timing {
+    fn start() -> Started {
+        Started {
+            at: Instant::now(),
+            cpu: drift_bench::cpu_seconds().unwrap_or(0.0),
+        }
+    }
+
+    /// Medians of the wall times and of the CPU times.
+    fn medians(runs: &[Timing]) -> (Duration, f64) {
+        let mut wall: Vec<Duration> = runs.iter().map(|t| t.wall).collect();
+        let mut cpu: Vec<f64> = runs.iter().map(|t| t.cpu).collect();
+        wall.sort();
+        cpu.sort_by(f64::total_cmp);
+        (wall[wall.len() / 2], cpu[cpu.len() / 2])
+    }
+}
+
+impl Started {
+    fn stop(&self) -> Timing {
+        Timing {
+            wall: self.at.elapsed(),
+            cpu: drift_bench::cpu_seconds().unwrap_or(0.0) - self.cpu,
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,12 +90,12 @@ fn main() -> anyhow::Result<()> {
 
     let t = Instant::now();
     let full = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
-    let full_time = t.elapsed();
+    let first_full_time = t.elapsed();
     let rss_after_full = drift_bench::peak_rss_kib();
     if full_only {
         println!(
             "full scan        {:>8.3} s  ({} files)",
-            secs(full_time),
+            secs(first_full_time),
             full.parsed
         );
         drop(project);
@@ -65,43 +106,6 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let noop = project.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
     let noop_time = t.elapsed();
-
-    // Full scans into fresh indexes without and with the call graph
-    // attached (as every front end runs it), alternated so both see the same
-    // cache and load; medians of PAIRS runs.
-    const PAIRS: usize = 3;
-    let fresh_scan = |name: &str, with_graph: bool| -> anyhow::Result<Duration> {
-        let db = tmp.join(name);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-        }
-        let mut p = Project::open(
-            &repo,
-            ScanConfig {
-                db_path: Some(db),
-                threads,
-                ..ScanConfig::default()
-            },
-        )?;
-        if with_graph {
-            drift_callgraph::attach(&mut p)?;
-        }
-        let t = Instant::now();
-        p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
-        Ok(t.elapsed())
-    };
-    let mut plain_runs = Vec::new();
-    let mut cg_runs = Vec::new();
-    for _ in 0..PAIRS {
-        plain_runs.push(fresh_scan("plain.db", false)?);
-        cg_runs.push(fresh_scan("cg.db", true)?);
-    }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let plain_time = median(&mut plain_runs);
-    let full_cg_time = median(&mut cg_runs);
 
     // The stored facts: the call graph is built from them below, and the bare
     // parse reads exactly the files the scan analysed.
@@ -121,44 +125,89 @@ fn main() -> anyhow::Result<()> {
         Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build()?,
         None => rayon::ThreadPoolBuilder::new().build()?,
     };
-    let t = Instant::now();
-    let nodes: usize = pool.install(|| {
-        files
-            .par_iter()
-            .map_init(
-                || FileAnalyzer::new(AnalyzeOptions::default()),
-                |an, (path, lang)| {
-                    let Ok(src) = std::fs::read(path) else {
-                        return 0;
-                    };
-                    an.parse_only(*lang, &src).unwrap_or(0)
-                },
-            )
-            .sum()
-    });
-    let parse_time = t.elapsed();
-
+    // Bare parse: read + tree-sitter parse of the files the scan analysed.
+    let bare_parse = || -> (Timing, usize) {
+        let t = Timing::start();
+        let nodes: usize = pool.install(|| {
+            files
+                .par_iter()
+                .map_init(
+                    || FileAnalyzer::new(AnalyzeOptions::default()),
+                    |an, (path, lang)| {
+                        let Ok(src) = std::fs::read(path) else {
+                            return 0;
+                        };
+                        an.parse_only(*lang, &src).unwrap_or(0)
+                    },
+                )
+                .sum()
+        });
+        (t.stop(), nodes)
+    };
     // Bare analysis (parse + extraction + detectors, no I/O besides reads).
     let detectors = project.detectors();
-    let t = Instant::now();
-    let matches: usize = pool.install(|| {
-        files
-            .par_iter()
-            .map_init(
-                || FileAnalyzer::new(AnalyzeOptions::default()),
-                |an, (path, lang)| {
-                    let Ok(src) = std::fs::read(path) else {
-                        return 0;
-                    };
-                    let rel = path.strip_prefix(project.root()).unwrap_or(path);
-                    an.analyze(*lang, &rel.to_string_lossy(), &src, detectors, None)
-                        .map(|a| a.facts.matches.len())
-                        .unwrap_or(0)
-                },
-            )
-            .sum()
-    });
-    let analyze_time = t.elapsed();
+    let bare_analyze = || -> (Timing, usize) {
+        let t = Timing::start();
+        let matches: usize = pool.install(|| {
+            files
+                .par_iter()
+                .map_init(
+                    || FileAnalyzer::new(AnalyzeOptions::default()),
+                    |an, (path, lang)| {
+                        let Ok(src) = std::fs::read(path) else {
+                            return 0;
+                        };
+                        let rel = path.strip_prefix(project.root()).unwrap_or(path);
+                        an.analyze(*lang, &rel.to_string_lossy(), &src, detectors, None)
+                            .map(|a| a.facts.matches.len())
+                            .unwrap_or(0)
+                    },
+                )
+                .sum()
+        });
+        (t.stop(), matches)
+    };
+    // Rounds of: bare parse, bare analysis, a full scan into a fresh index,
+    // and one with the call graph attached (as every front end runs it).
+    // Alternated so all see the same cache and load; medians of ROUNDS.
+    let fresh_scan = |name: &str, with_graph: bool| -> anyhow::Result<Timing> {
+        let db = tmp.join(name);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let mut p = Project::open(
+            &repo,
+            ScanConfig {
+                db_path: Some(db),
+                threads,
+                ..ScanConfig::default()
+            },
+        )?;
+        if with_graph {
+            drift_callgraph::attach(&mut p)?;
+        }
+        let t = Timing::start();
+        p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
+        Ok(t.stop())
+    };
+    const ROUNDS: usize = 3;
+    let (mut parse_runs, mut analyze_runs, mut plain_runs, mut cg_runs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut nodes, mut matches) = (0, 0);
+    for _ in 0..ROUNDS {
+        let (d, n) = bare_parse();
+        parse_runs.push(d);
+        nodes = n;
+        let (d, m) = bare_analyze();
+        analyze_runs.push(d);
+        matches = m;
+        plain_runs.push(fresh_scan("plain.db", false)?);
+        cg_runs.push(fresh_scan("cg.db", true)?);
+    }
+    let (parse_time, parse_cpu) = Timing::medians(&parse_runs);
+    let (analyze_time, analyze_cpu) = Timing::medians(&analyze_runs);
+    let (full_time, full_cpu) = Timing::medians(&plain_runs);
+    let (full_cg_time, full_cg_cpu) = Timing::medians(&cg_runs);
 
     let n = full.parsed as f64;
     println!("corpus           {}", repo.display());
@@ -186,9 +235,11 @@ fn main() -> anyhow::Result<()> {
         )
     );
     println!(
-        "full scan        {:>8.3} s  {:>8.0} files/s  (discover {:.3}, parse+store {:.3}, learn {:.3}, final txn {:.3})",
+        "full scan        {:>8.3} s  {:>8.0} files/s  cpu {:.2} s  (median of {ROUNDS} fresh scans; the first took {:.3}: discover {:.3}, parse+store {:.3}, learn {:.3}, final txn {:.3})",
         secs(full_time),
         n / secs(full_time),
+        full_cpu,
+        secs(first_full_time),
         secs(full.durations.discover),
         secs(full.durations.parse),
         secs(full.durations.learn),
@@ -202,19 +253,23 @@ fn main() -> anyhow::Result<()> {
         100.0 * secs(noop_time) / secs(full_time)
     );
     println!(
-        "bare parse       {:>8.3} s  {:>8.0} files/s  (read + tree-sitter parse only)",
+        "bare parse       {:>8.3} s  {:>8.0} files/s  cpu {:.2} s  (median of {ROUNDS}; read + tree-sitter parse only)",
         secs(parse_time),
-        n / secs(parse_time)
+        n / secs(parse_time),
+        parse_cpu
     );
     println!(
-        "bare analyze     {:>8.3} s  {:>8.0} files/s  (read + parse + extract + detect, {matches} matches)",
+        "bare analyze     {:>8.3} s  {:>8.0} files/s  cpu {:.2} s  (median of {ROUNDS}; read + parse + extract + detect, {matches} matches)",
         secs(analyze_time),
-        n / secs(analyze_time)
+        n / secs(analyze_time),
+        analyze_cpu
     );
     println!(
-        "full / parse     {:>8.2} x   (full / analyze {:.2} x)",
+        "full / parse     {:>8.2} x   (full / analyze {:.2} x; by cpu time {:.2} x and {:.2} x)",
         secs(full_time) / secs(parse_time),
-        secs(full_time) / secs(analyze_time)
+        secs(full_time) / secs(analyze_time),
+        full_cpu / parse_cpu,
+        full_cpu / analyze_cpu
     );
     // Call graph from the stored facts, as the scan's finalizer builds it.
     let refs = drift_callgraph::finalizer::file_refs(&stored);
@@ -223,10 +278,13 @@ fn main() -> anyhow::Result<()> {
     let graph_time = t.elapsed();
     let stats = graph.stats();
     println!(
-        "full + call graph {:>7.3} s  vs {:.3} s without = +{:.1} % (medians of {PAIRS} alternated fresh scans; load facts, resolve, store the graph)",
+        "full + call graph {:>7.3} s  vs {:.3} s without = +{:.1} % (cpu {:.2} s vs {:.2} s = +{:.1} %; medians of {ROUNDS}; load facts, resolve, store the graph)",
         secs(full_cg_time),
-        secs(plain_time),
-        100.0 * (secs(full_cg_time) - secs(plain_time)) / secs(plain_time)
+        secs(full_time),
+        100.0 * (secs(full_cg_time) - secs(full_time)) / secs(full_time),
+        full_cg_cpu,
+        full_cpu,
+        100.0 * (full_cg_cpu - full_cpu) / full_cpu
     );
     println!(
         "call graph build {:>8.3} s  in memory ({} functions, {} edges)",

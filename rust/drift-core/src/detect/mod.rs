@@ -386,6 +386,13 @@ struct Hit<'s, 'tree> {
     node: tree_sitter::Node<'tree>,
 }
 
+/// Classified query matches of one tree, per detector (see
+/// [`DetectorSet::query_hits`]).
+#[derive(Default)]
+pub struct QueryHits<'s, 'tree> {
+    by_detector: HashMap<usize, Vec<Hit<'s, 'tree>>>,
+}
+
 /// Position, then detector id (stable: a detector's own order is kept).
 fn sort_matches(out: &mut [DetectorMatch]) {
     out.sort_by(|a, b| {
@@ -732,7 +739,8 @@ impl DetectorSet {
 
     /// Runs every detector for `lang` over one tree: all query detectors
     /// in one pass of the language's combined query. Matches are sorted by
-    /// position, then detector id.
+    /// position, then detector id. Equivalent to [`DetectorSet::query_hits`]
+    /// followed by [`DetectorSet::finish`].
     pub fn run(
         &self,
         lang: Lang,
@@ -741,45 +749,76 @@ impl DetectorSet {
         source: &[u8],
         facts: &FileFacts,
     ) -> Vec<DetectorMatch> {
+        let hits = self.query_hits(lang, root, source);
+        self.finish(lang, path, root, source, facts, hits)
+    }
+
+    /// The query pass alone: it reads only the tree, so it can run while
+    /// the facts the other detectors need are being extracted.
+    pub fn query_hits<'s, 'tree>(
+        &'s self,
+        lang: Lang,
+        root: tree_sitter::Node<'tree>,
+        source: &[u8],
+    ) -> QueryHits<'s, 'tree> {
+        let mut hits = QueryHits::default();
+        let Some(indices) = self.by_lang.get(&lang) else {
+            return hits;
+        };
+        let Some(combined) = self.combined.get(&lang).and_then(|cell| {
+            cell.get_or_init(|| self.build_combined(lang, indices))
+                .as_ref()
+        }) else {
+            return hits;
+        };
+        let names = combined.query.capture_names();
+        let mut cursor = tree_sitter::QueryCursor::new();
+        let mut matches = cursor.matches(&combined.query, root, source);
+        while let Some(m) = matches.next() {
+            let Some(origin) = combined.patterns.get(m.pattern_index) else {
+                continue;
+            };
+            let Some(detector) = self.detectors.get(origin.detector) else {
+                continue;
+            };
+            if let Some(hit) = detector.hit(
+                lang,
+                source,
+                names,
+                m.captures(),
+                combined.match_capture,
+                origin.fixed.as_deref(),
+                origin.block,
+                origin.local,
+            ) {
+                hits.by_detector
+                    .entry(origin.detector)
+                    .or_default()
+                    .push(hit);
+            }
+        }
+        hits
+    }
+
+    /// Turns [`DetectorSet::query_hits`] into matches and runs the
+    /// detectors that read extracted facts; sorted like [`DetectorSet::run`].
+    pub fn finish(
+        &self,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+        mut hits: QueryHits<'_, '_>,
+    ) -> Vec<DetectorMatch> {
         let mut out = Vec::new();
         let Some(indices) = self.by_lang.get(&lang) else {
             return out;
         };
-        let combined = self.combined.get(&lang).and_then(|cell| {
-            cell.get_or_init(|| self.build_combined(lang, indices))
-                .as_ref()
-        });
-        // Hits per detector index.
-        let mut hits: HashMap<usize, Vec<Hit<'_, '_>>> = HashMap::new();
-        if let Some(combined) = combined {
-            let names = combined.query.capture_names();
-            let mut cursor = tree_sitter::QueryCursor::new();
-            let mut matches = cursor.matches(&combined.query, root, source);
-            while let Some(m) = matches.next() {
-                let Some(origin) = combined.patterns.get(m.pattern_index) else {
-                    continue;
-                };
-                let Some(detector) = self.detectors.get(origin.detector) else {
-                    continue;
-                };
-                if let Some(hit) = detector.hit(
-                    lang,
-                    source,
-                    names,
-                    m.captures(),
-                    combined.match_capture,
-                    origin.fixed.as_deref(),
-                    origin.block,
-                    origin.local,
-                ) {
-                    hits.entry(origin.detector).or_default().push(hit);
-                }
-            }
-        }
         for &i in indices {
             let d = &self.detectors[i];
             if d.meta.source == SourceKind::Query {
-                if let Some(h) = hits.remove(&i) {
+                if let Some(h) = hits.by_detector.remove(&i) {
                     d.finish_hits(h, source, &mut out);
                 }
             } else {
