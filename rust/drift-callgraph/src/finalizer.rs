@@ -93,11 +93,11 @@ pub fn refresh(
     let files = ctx.install(|| decode_all(raw))?;
     let all = file_refs(&files);
 
-    let (graph, refresh) = if force_rebuild || stored.is_empty() {
-        (
-            ctx.install(|| CallGraph::build(&all)),
-            GraphRefresh::Rebuilt,
-        )
+    let refresh = if force_rebuild || stored.is_empty() {
+        let graph = ctx.install(|| CallGraph::build(&all));
+        let records = ctx.install(|| store::file_records(&graph, None))?;
+        store::write_records(tx, &records)?;
+        GraphRefresh::Rebuilt
     } else {
         let changed: Vec<FileRef<'_>> = all
             .iter()
@@ -110,11 +110,13 @@ pub fn refresh(
             .map(String::as_str)
             .collect();
         let mut graph = store::load(tx)?;
-        let files_resolved = ctx.install(|| graph.update(&changed, &removed, &all));
-        (graph, GraphRefresh::Updated { files_resolved })
+        let touched = ctx.install(|| graph.update_files(&changed, &removed, &all));
+        let records = ctx.install(|| store::file_records(&graph, Some(&touched.resolved)))?;
+        store::write_changes(tx, &records, &touched.dropped)?;
+        GraphRefresh::Updated {
+            files_resolved: touched.resolved.len(),
+        }
     };
-    let records = ctx.install(|| store::file_records(&graph))?;
-    store::write_records(tx, &graph, &records)?;
     tx.execute("DELETE FROM cg_sources", [])?;
     let mut insert = tx.prepare("INSERT INTO cg_sources(path, hash) VALUES (?1, ?2)")?;
     for (path, hash) in &current {

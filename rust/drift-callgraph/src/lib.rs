@@ -62,6 +62,17 @@ impl CallGraph {
         removed: &[&str],
         all: &[FileRef<'_>],
     ) -> usize {
+        self.update_files(changed, removed, all).resolved.len()
+    }
+
+    /// [`CallGraph::update`], returning which files' records it replaced
+    /// or dropped (what storage has to rewrite).
+    pub fn update_files(
+        &mut self,
+        changed: &[FileRef<'_>],
+        removed: &[&str],
+        all: &[FileRef<'_>],
+    ) -> Touched {
         let mut affected: BTreeSet<String> = BTreeSet::new();
         let mut to_resolve: BTreeSet<String> = BTreeSet::new();
         let mut key_for = |path: &str, new_facts: Option<&drift_core::FileFacts>, g: &CallGraph| {
@@ -114,13 +125,19 @@ impl CallGraph {
             .par_iter()
             .map(|p| (p, ix.resolve_file(p)))
             .collect();
+        let mut touched = Touched {
+            resolved: Vec::new(),
+            dropped: gone,
+        };
         for (p, r) in resolved {
             match r {
                 Some(r) => {
                     self.files.insert(p.clone(), r);
+                    touched.resolved.push(p.clone());
                 }
                 None => {
                     self.files.remove(p);
+                    touched.dropped.push(p.clone());
                 }
             }
         }
@@ -134,9 +151,15 @@ impl CallGraph {
             finalize = ?(t0.elapsed() - t_resolve),
             "call graph update"
         );
-
-        to_resolve.len()
+        touched
     }
+}
+
+/// Files an incremental update re-resolved or dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub resolved: Vec<String>,
+    pub dropped: Vec<String>,
 }
 
 #[cfg(test)]

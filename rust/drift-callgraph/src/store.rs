@@ -1,10 +1,11 @@
 //! SQLite persistence. The graph owns its tables (`cg_*`), created
-//! idempotently. `cg_nodes`/`cg_edges`/`cg_entry_points` are the flat,
-//! queryable form of the graph; `cg_files` keeps each file's resolution
-//! result (including its unresolved calls and dependency keys, as
-//! lz4-compressed JSON) so a loaded graph can be updated incrementally and
-//! is identical to the one written. Tables of an older layout are dropped
-//! and rebuilt: the graph is a cache of the facts.
+//! idempotently. `cg_files` holds each file's resolution result (its
+//! nodes, edges, unresolved calls, entry points and dependency keys, as
+//! lz4-compressed JSON): the loaded graph is identical to the one written,
+//! updates incrementally, and an update rewrites only the records of the
+//! files it re-resolved. Queries go through the loaded [`CallGraph`].
+//! Tables of an older layout are dropped and rebuilt: the graph is a cache
+//! of the facts.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +15,10 @@ use rusqlite::{Connection, Transaction, params};
 use crate::graph::{CallGraph, FileResult};
 
 /// Bumped whenever the tables or the `cg_files` payload change shape.
-/// 2: `cg_files.data` compressed; no `cg_unresolved` table.
-pub const SCHEMA_VERSION: i64 = 2;
+/// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
+/// node/edge/entry tables (nothing read them; rewriting them made every
+/// incremental update cost a full write).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Every table the graph has ever had (dropped on a layout change).
 const ALL_TABLES: &[&str] = &[
@@ -48,34 +51,6 @@ CREATE TABLE IF NOT EXISTS cg_meta (
 CREATE TABLE IF NOT EXISTS cg_files (
     path TEXT PRIMARY KEY,
     data BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cg_nodes (
-    id             INTEGER PRIMARY KEY,
-    qualified_name TEXT NOT NULL UNIQUE,
-    name           TEXT NOT NULL,
-    kind           TEXT NOT NULL,
-    path           TEXT NOT NULL,
-    lang           TEXT NOT NULL,
-    line           INTEGER NOT NULL,
-    end_line       INTEGER NOT NULL,
-    exported       INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cg_nodes_path ON cg_nodes(path);
-CREATE INDEX IF NOT EXISTS cg_nodes_name ON cg_nodes(name);
-CREATE TABLE IF NOT EXISTS cg_edges (
-    caller     INTEGER NOT NULL,
-    callee     INTEGER NOT NULL,
-    strategy   TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    line       INTEGER NOT NULL,
-    sites      INTEGER NOT NULL,
-    PRIMARY KEY (caller, callee)
-);
-CREATE INDEX IF NOT EXISTS cg_edges_callee ON cg_edges(callee);
-CREATE TABLE IF NOT EXISTS cg_entry_points (
-    node   INTEGER NOT NULL,
-    reason TEXT NOT NULL,
-    PRIMARY KEY (node, reason)
 );
 ";
 
@@ -115,77 +90,55 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
 
 /// Replaces the stored graph with `graph` inside the caller's transaction.
 pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> {
-    write_records(tx, graph, &file_records(graph)?)
+    write_records(tx, &file_records(graph, None)?)
 }
 
-/// The `cg_files` rows of `graph` (path, blob), serialised on the current
-/// rayon pool.
-pub fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
-    graph
-        .files
-        .par_iter()
-        .map(|(path, fr)| Ok((path.as_str(), drift_scan::drift_index::encode_blob(fr)?)))
+/// The `cg_files` rows of `graph` (path, blob) — of every file, or of
+/// `paths` only — serialised on the current rayon pool.
+pub fn file_records<'g>(
+    graph: &'g CallGraph,
+    paths: Option<&[String]>,
+) -> Result<Vec<(&'g str, Vec<u8>)>, StoreError> {
+    let selected: Vec<(&str, &FileResult)> = match paths {
+        None => graph.files.iter().map(|(p, f)| (p.as_str(), f)).collect(),
+        Some(paths) => paths
+            .iter()
+            .filter_map(|p| graph.files.get_key_value(p))
+            .map(|(p, f)| (p.as_str(), f))
+            .collect(),
+    };
+    selected
+        .into_par_iter()
+        .map(|(path, fr)| Ok((path, drift_scan::drift_index::encode_blob(fr)?)))
         .collect()
 }
 
-/// [`write`] with the `cg_files` rows already serialised ([`file_records`]).
-pub fn write_records(
+/// Replaces every stored record with `records` ([`file_records`] of all files).
+pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+    ensure_schema(tx)?;
+    tx.execute("DELETE FROM cg_files", [])?;
+    upsert_records(tx, records)
+}
+
+/// An incremental update's storage: `records` of the re-resolved files
+/// replace theirs, `dropped` files' records go.
+pub fn write_changes(
     tx: &Transaction<'_>,
-    graph: &CallGraph,
     records: &[(&str, Vec<u8>)],
+    dropped: &[String],
 ) -> Result<(), StoreError> {
     ensure_schema(tx)?;
-    tx.execute_batch(
-        "DELETE FROM cg_files; DELETE FROM cg_nodes; DELETE FROM cg_edges;
-         DELETE FROM cg_entry_points;",
-    )?;
-    {
-        let mut st = tx.prepare("INSERT INTO cg_files(path, data) VALUES (?1, ?2)")?;
-        for (path, data) in records {
-            st.execute(params![path, data])?;
-        }
+    let mut delete = tx.prepare("DELETE FROM cg_files WHERE path = ?1")?;
+    for path in dropped {
+        delete.execute([path])?;
     }
-    {
-        let mut st = tx.prepare(
-            "INSERT INTO cg_nodes(id, qualified_name, name, kind, path, lang, line, end_line, exported)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        for (i, n) in graph.nodes.iter().enumerate() {
-            st.execute(params![
-                i as i64,
-                n.qualified_name,
-                n.name,
-                n.kind.id(),
-                n.path,
-                n.lang.id(),
-                n.line,
-                n.end_line,
-                n.exported
-            ])?;
-        }
-    }
-    {
-        let mut st = tx.prepare(
-            "INSERT INTO cg_edges(caller, callee, strategy, confidence, line, sites)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for e in &graph.edges {
-            st.execute(params![
-                e.caller,
-                e.callee,
-                e.strategy.id(),
-                f64::from(e.confidence),
-                e.line,
-                e.sites
-            ])?;
-        }
-    }
-    {
-        let mut st =
-            tx.prepare("INSERT OR IGNORE INTO cg_entry_points(node, reason) VALUES (?1, ?2)")?;
-        for e in &graph.entry_points {
-            st.execute(params![e.node, e.reason.id()])?;
-        }
+    upsert_records(tx, records)
+}
+
+fn upsert_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+    let mut st = tx.prepare("INSERT OR REPLACE INTO cg_files(path, data) VALUES (?1, ?2)")?;
+    for (path, data) in records {
+        st.execute(params![path, data])?;
     }
     Ok(())
 }

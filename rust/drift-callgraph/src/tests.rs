@@ -139,9 +139,93 @@ fn store_round_trip_is_identical() {
     assert_eq!(loaded.edges(), g.edges());
     assert_eq!(loaded.nodes(), g.nodes());
     let n: i64 = conn
-        .query_row("SELECT count(*) FROM cg_edges", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM cg_files", [], |r| r.get(0))
         .expect("count");
-    assert_eq!(n, 2);
+    assert_eq!(n, files.len() as i64);
+}
+
+#[test]
+fn a_rescan_stores_the_graph_a_rebuild_would() {
+    use drift_scan::{Project, ScanConfig, ScanOptions};
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("pkg/__init__.py", "");
+    write("pkg/a.py", "def helper():\n    return 1\n");
+    write(
+        "pkg/b.py",
+        "from pkg.a import helper\n\ndef run():\n    return helper()\n",
+    );
+    write(
+        "pkg/c.py",
+        "from pkg.b import run\n\ndef main():\n    run()\n",
+    );
+    write("pkg/u.py", "def alone():\n    return 2\n");
+    let mut project = Project::open(dir.path(), ScanConfig::default()).expect("open");
+    crate::attach(&mut project).expect("attach");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let scan = |p: &Project| {
+        p.scan(&ScanOptions::default(), &|_| {}, &cancel)
+            .expect("scan")
+    };
+    scan(&project);
+    // Log which records the rescan writes (same connection as the scan's).
+    project
+        .index()
+        .with_conn(|c| {
+            c.execute_batch(
+                "CREATE TEMP TABLE written (path TEXT);
+                 CREATE TEMP TRIGGER log_cg_write AFTER INSERT ON main.cg_files
+                 BEGIN INSERT INTO written(path) VALUES (new.path); END;",
+            )?;
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .expect("trigger");
+
+    // Rename the helper (b and c depend on it), drop c, add d.
+    write(
+        "pkg/a.py",
+        "def helper2():\n    return 1\n\n\ndef other():\n    return 3\n",
+    );
+    write(
+        "pkg/b.py",
+        "from pkg.a import helper2\n\ndef run():\n    return helper2()\n",
+    );
+    std::fs::remove_file(dir.path().join("pkg/c.py")).expect("rm");
+    write(
+        "pkg/d.py",
+        "from pkg.b import run\n\ndef go():\n    run()\n",
+    );
+    scan(&project);
+
+    let stored = project.index().with_conn(crate::store::load).expect("load");
+    let rebuilt = project
+        .index()
+        .with_conn(crate::finalizer::build_from_index)
+        .expect("rebuild");
+    assert_eq!(stored, rebuilt);
+    assert!(
+        stored
+            .edge_names()
+            .contains(&("pkg.b.run".to_string(), "pkg.a.helper2".to_string())),
+        "{:?}",
+        stored.edge_names()
+    );
+    // Only the re-resolved files' records were written.
+    let written: Vec<String> = project
+        .index()
+        .with_conn(|c| {
+            let mut st = c.prepare("SELECT path FROM written ORDER BY path")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok::<_, crate::store::StoreError>(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .expect("written");
+    assert!(written.iter().any(|p| p == "pkg/a.py"), "{written:?}");
+    assert!(written.iter().any(|p| p == "pkg/d.py"), "{written:?}");
+    assert!(!written.iter().any(|p| p == "pkg/u.py"), "{written:?}");
 }
 
 #[test]

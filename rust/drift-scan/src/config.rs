@@ -123,7 +123,7 @@ pub struct ScanConfig {
     pub learn: LearnSettings,
     /// Worker threads; `None` = rayon's default (one per core).
     pub threads: Option<usize>,
-    /// Files analysed and written per transaction (bounds memory).
+    /// Files written per transaction (with the channel, bounds memory).
     pub chunk_size: usize,
     /// Per-file parse time limit.
     pub parse_timeout: Duration,

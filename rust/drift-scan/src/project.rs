@@ -11,8 +11,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use drift_core::detect::{DetectorSet, RuleError};
 use drift_core::{AnalyzeError, AnalyzeOptions, FileAnalyzer, Lang};
 use drift_index::{
-    FileState, FileStatus, FileWrite, FinishScan, Index, IndexError, ScanMeta, SkipReason,
-    SkippedFile, rusqlite,
+    FileState, FileStatus, FileWrite, FinishScan, Index, ScanMeta, SkipReason, SkippedFile,
+    rusqlite,
 };
 use rayon::prelude::*;
 
@@ -487,6 +487,7 @@ impl Project {
         let total = work.len() as u64;
         let mut parsed = 0u64;
         let mut done = 0u64;
+        let mut cancelled = false;
         let mut changed: Vec<String> = Vec::new();
         progress(&Progress {
             phase: Phase::Parse,
@@ -496,89 +497,100 @@ impl Project {
         {
             let _s = tracing::info_span!("parse", files = total).entered();
             let hash_check = !full;
-            let index = &self.index;
+            // The pool's threads analyse files and send each outcome down a
+            // bounded channel; this thread writes them in transactions of
+            // `chunk_size` files while the analysis goes on. There is no
+            // barrier between chunks (a large file never leaves the other
+            // threads idle), and memory holds at most the channel's and one
+            // transaction's worth of facts.
+            let stop = AtomicBool::new(false);
+            let (sender, receiver) =
+                std::sync::mpsc::sync_channel::<Outcome>(self.config.chunk_size.min(256));
             std::thread::scope(|scope| -> Result<(), ScanError> {
-                // Chunk N is written by this thread while chunk N+1 is
-                // analysed; the bounded channel keeps at most three chunks
-                // of facts in memory.
-                let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<FileWrite>>(1);
-                let writer = std::thread::Builder::new()
-                    .name("drift-index-writer".into())
-                    .spawn_scoped(scope, move || -> Result<(), IndexError> {
-                        for writes in receiver {
-                            index.write_files(writes)?;
-                        }
-                        Ok(())
+                let work = &work;
+                let states = &states;
+                let stop = &stop;
+                let analyser = std::thread::Builder::new()
+                    .name("drift-scan-analyse".into())
+                    .spawn_scoped(scope, move || {
+                        self.install(|| {
+                            work.par_iter().for_each_init(
+                                || (FileAnalyzer::new(self.analyze_options()), sender.clone()),
+                                |(analyzer, sender), c| {
+                                    if stop.load(Ordering::Relaxed)
+                                        || cancel.load(Ordering::Relaxed)
+                                    {
+                                        return;
+                                    }
+                                    let state = if hash_check { states.get(&c.rel) } else { None };
+                                    let outcome = self.process(analyzer, c, state, cancel);
+                                    if sender.send(outcome).is_err() {
+                                        // The writer stopped on an error.
+                                        stop.store(true, Ordering::Relaxed);
+                                    }
+                                },
+                            );
+                        });
+                        drop(sender);
                     })
                     .map_err(|e| ScanError::Analyze {
-                        path: "(index writer thread)".into(),
+                        path: "(scan thread)".into(),
                         message: e.to_string(),
                     })?;
-                let mut analyse = || -> Result<(), ScanError> {
-                    for chunk in work.chunks(self.config.chunk_size) {
-                        if cancel.load(Ordering::Relaxed) {
-                            return Err(ScanError::Cancelled);
+                let mut write = || -> Result<(), ScanError> {
+                    let mut batch = Vec::with_capacity(self.config.chunk_size);
+                    let flush = |batch: &mut Vec<FileWrite>, done: u64| -> Result<(), ScanError> {
+                        if !batch.is_empty() {
+                            self.index.write_files(std::mem::take(batch))?;
                         }
-                        let outcomes: Vec<Outcome> = self.install(|| {
-                            chunk
-                                .par_iter()
-                                .map_init(
-                                    || FileAnalyzer::new(self.analyze_options()),
-                                    |analyzer, c| {
-                                        let state =
-                                            if hash_check { states.get(&c.rel) } else { None };
-                                        self.process(analyzer, c, state, cancel)
-                                    },
-                                )
-                                .collect()
-                        });
-                        let mut writes = Vec::with_capacity(outcomes.len());
-                        let mut cancelled = false;
-                        for o in outcomes {
-                            match o {
-                                Outcome::Write(w) => {
-                                    match &w {
-                                        FileWrite::Analyzed { path, .. } => {
-                                            parsed += 1;
-                                            facts_changed = true;
-                                            changed.push(path.clone());
-                                        }
-                                        FileWrite::Touched { .. } => unchanged += 1,
-                                        FileWrite::Skipped { file, .. } => {
-                                            facts_changed |= had_facts(&file.path);
-                                            changed.push(file.path.clone());
-                                        }
-                                    }
-                                    writes.push(w);
-                                }
-                                Outcome::Cancelled => cancelled = true,
-                            }
-                        }
-                        if sender.send(writes).is_err() {
-                            // The writer stopped on an error, reported below.
-                            break;
-                        }
-                        done += chunk.len() as u64;
                         progress(&Progress {
                             phase: Phase::Parse,
                             done,
                             total,
                         });
-                        if cancelled {
-                            return Err(ScanError::Cancelled);
+                        Ok(())
+                    };
+                    for outcome in &receiver {
+                        done += 1;
+                        match outcome {
+                            Outcome::Write(w) => {
+                                match &w {
+                                    FileWrite::Analyzed { path, .. } => {
+                                        parsed += 1;
+                                        facts_changed = true;
+                                        changed.push(path.clone());
+                                    }
+                                    FileWrite::Touched { .. } => unchanged += 1,
+                                    FileWrite::Skipped { file, .. } => {
+                                        facts_changed |= had_facts(&file.path);
+                                        changed.push(file.path.clone());
+                                    }
+                                }
+                                batch.push(w);
+                            }
+                            Outcome::Cancelled => cancelled = true,
+                        }
+                        if batch.len() >= self.config.chunk_size {
+                            flush(&mut batch, done)?;
                         }
                     }
-                    Ok(())
+                    flush(&mut batch, done)
                 };
-                let analysed = analyse();
-                drop(sender);
-                let written = writer.join().map_err(|_| ScanError::Analyze {
-                    path: "(index writer thread)".into(),
+                let written = write();
+                if written.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                // Unblocks a sender waiting on a full channel.
+                drop(receiver);
+                analyser.join().map_err(|_| ScanError::Analyze {
+                    path: "(scan thread)".into(),
                     message: "panicked".into(),
                 })?;
-                written?;
-                analysed
+                written
             })?;
+            if cancelled || cancel.load(Ordering::Relaxed) {
+                return Err(ScanError::Cancelled);
+            }
         }
         durations.parse = t.elapsed();
 
