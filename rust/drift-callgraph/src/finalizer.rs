@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use drift_core::{FileFacts, Lang};
+use drift_scan::drift_index::FactsRow;
 use drift_scan::drift_index::read::RawFactsRow;
 use drift_scan::rusqlite::{Connection, Transaction};
 use drift_scan::{FinalizeContext, Project, ScanFinalizer};
@@ -54,6 +55,10 @@ impl ScanFinalizer for CallGraphFinalizer {
         "callgraph"
     }
 
+    fn wants_facts(&self) -> bool {
+        true
+    }
+
     fn finalize(
         &self,
         tx: &Transaction<'_>,
@@ -89,9 +94,15 @@ pub fn refresh(
         return Ok(GraphRefresh::Unchanged);
     }
 
-    let raw = drift_scan::drift_index::read::file_facts_raw(tx)?;
+    // Facts the scan just wrote are handed over; only the others are read.
+    let fresh: BTreeMap<&str, &FactsRow> = ctx.fresh.iter().map(|r| (r.path.as_str(), r)).collect();
+    let raw: Vec<RawFactsRow> = drift_scan::drift_index::read::file_facts_raw(tx)?
+        .into_iter()
+        .filter(|r| !fresh.contains_key(r.path.as_str()))
+        .collect();
     let files = ctx.install(|| decode_all(raw))?;
-    let all = file_refs(&files);
+    let mut all = file_refs(&files);
+    all.extend(fresh.values().map(|r| (r.path.as_str(), r.lang, &r.facts)));
 
     let refresh = if force_rebuild || stored.is_empty() {
         let graph = ctx.install(|| CallGraph::build(&all));

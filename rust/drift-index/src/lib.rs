@@ -187,7 +187,17 @@ impl Index {
     /// Writes one chunk of file outcomes in one transaction (consuming
     /// them: their facts are moved into the encoders, not copied).
     pub fn write_files(&self, writes: Vec<FileWrite>) -> Result<(), IndexError> {
-        self.with_write_txn(|tx| write::write_files(tx, writes))
+        self.with_write_txn(|tx| write::write_files(tx, writes, false).map(drop))
+    }
+
+    /// [`Index::write_files`], handing back the analysed files' facts
+    /// (matches left out) for a consumer that needs them after the scan
+    /// (saves decoding them again).
+    pub fn write_files_keeping_facts(
+        &self,
+        writes: Vec<FileWrite>,
+    ) -> Result<Vec<FactsRow>, IndexError> {
+        self.with_write_txn(|tx| write::write_files(tx, writes, true))
     }
 
     /// The scan's final transaction: removes deleted files, replaces all

@@ -470,28 +470,57 @@ pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, IndexError> 
         .optional()?)
 }
 
+const MATCHES_SQL: &str = "SELECT f.path, f.lang, fm.matches
+                             FROM files f JOIN file_matches fm ON fm.file_id = f.id
+                            ORDER BY f.path";
+
+/// One file's stored matches before decoding: decode many on several
+/// threads with [`RawMatchesRow::decode`] (see [`matches_raw`]).
+#[derive(Debug, Clone)]
+pub struct RawMatchesRow {
+    pub path: String,
+    lang: String,
+    blob: Vec<u8>,
+}
+
+impl RawMatchesRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawMatchesRow> {
+        Ok(RawMatchesRow {
+            path: row.get(0)?,
+            lang: row.get(1)?,
+            blob: row.get(2)?,
+        })
+    }
+
+    /// Decompresses and parses the file's matches, in stored order.
+    pub fn decode(self) -> Result<Vec<MatchRow>, IndexError> {
+        let lang = lang_from(&self.lang)?;
+        let stored: Vec<DetectorMatch> = decode_blob("matches", &self.path, &self.blob)?;
+        Ok(stored
+            .into_iter()
+            .map(|m| MatchRow::new(&self.path, lang, m))
+            .collect())
+    }
+}
+
+/// Every file's matches, undecoded, in path order.
+pub fn matches_raw(conn: &Connection) -> Result<Vec<RawMatchesRow>, IndexError> {
+    let mut stmt = conn.prepare(MATCHES_SQL)?;
+    let rows = stmt.query_map([], RawMatchesRow::from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every match, in path order (one file decoded at a time).
 pub fn for_each_match<E: From<IndexError>>(
     conn: &Connection,
     mut f: impl FnMut(MatchRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT f.path, f.lang, fm.matches
-               FROM files f JOIN file_matches fm ON fm.file_id = f.id
-              ORDER BY f.path",
-        )
-        .map_err(IndexError::from)?;
+    let mut stmt = conn.prepare(MATCHES_SQL).map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
-        let (path, lang, stored) = (|| -> Result<_, IndexError> {
-            let path: String = row.get(0)?;
-            let lang: String = row.get(1)?;
-            let blob: Vec<u8> = row.get(2)?;
-            let stored: Vec<DetectorMatch> = decode_blob("matches", &path, &blob)?;
-            Ok((path, lang_from(&lang)?, stored))
-        })()?;
-        for m in stored {
-            f(MatchRow::new(&path, lang, m))?;
+        let raw = RawMatchesRow::from_row(row).map_err(IndexError::from)?;
+        for m in raw.decode()? {
+            f(m)?;
         }
     }
     Ok(())

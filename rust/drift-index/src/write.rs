@@ -5,6 +5,7 @@ use rusqlite::{Connection, params};
 
 use crate::IndexError;
 use crate::model::{FileStatus, FileWrite, Pattern, ScanMeta, Violation};
+use crate::read::FactsRow;
 
 /// Input of the scan's final transaction.
 #[derive(Debug, Clone)]
@@ -130,12 +131,13 @@ fn upsert_file(
     Ok(id)
 }
 
+/// Stores one file's facts; returns them without their matches.
 fn insert_facts(
     conn: &Connection,
     file_id: i64,
     path: &str,
     mut facts: FileFacts,
-) -> Result<(), IndexError> {
+) -> Result<FileFacts, IndexError> {
     // Matches go to their own blob (learning reads only them); the facts
     // blob holds everything else.
     let matches = std::mem::take(&mut facts.matches);
@@ -191,10 +193,17 @@ fn insert_facts(
         ])?;
     }
 
-    Ok(())
+    Ok(facts)
 }
 
-pub(crate) fn write_files(conn: &Connection, writes: Vec<FileWrite>) -> Result<(), IndexError> {
+/// Writes file outcomes; with `keep`, returns the analysed files' facts
+/// (matches left out) instead of dropping them.
+pub(crate) fn write_files(
+    conn: &Connection,
+    writes: Vec<FileWrite>,
+    keep: bool,
+) -> Result<Vec<FactsRow>, IndexError> {
+    let mut kept = Vec::new();
     for w in writes {
         match w {
             FileWrite::Analyzed {
@@ -228,7 +237,15 @@ pub(crate) fn write_files(conn: &Connection, writes: Vec<FileWrite>) -> Result<(
                     None,
                     counts,
                 )?;
-                insert_facts(conn, id, &path, *facts)?;
+                let facts = insert_facts(conn, id, &path, *facts)?;
+                if keep {
+                    kept.push(FactsRow {
+                        path,
+                        lang,
+                        status,
+                        facts,
+                    });
+                }
             }
             FileWrite::Skipped {
                 file,
@@ -259,7 +276,7 @@ pub(crate) fn write_files(conn: &Connection, writes: Vec<FileWrite>) -> Result<(
             }
         }
     }
-    Ok(())
+    Ok(kept)
 }
 
 pub(crate) fn replace_patterns(

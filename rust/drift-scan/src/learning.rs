@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use drift_core::detect::{DetectorMeta, DetectorSet};
 use drift_core::learn::{self, Location, Tier};
 use drift_core::{DetectorMatch, Lang};
+use drift_index::read::RawMatchesRow;
 use drift_index::{Example, Index, MatchRow, Pattern, Severity, Variant, Violation};
+use rayon::prelude::*;
 
 use crate::ScanError;
 use crate::config::LearnSettings;
@@ -48,14 +50,24 @@ pub(crate) fn learn(
     exclude: &HashSet<String>,
 ) -> Result<(Vec<Pattern>, Vec<Violation>), ScanError> {
     // The learner keeps every occurrence anyway (for violations), so the
-    // matches are collected; facts other than matches are never loaded.
+    // matches are collected (decoded on the current rayon pool); facts other
+    // than matches are never loaded.
+    let raw: Vec<RawMatchesRow> = index
+        .with_conn(drift_index::read::matches_raw)?
+        .into_iter()
+        .filter(|r| !exclude.contains(&r.path))
+        .collect();
+    let per_file: Vec<Vec<MatchRow>> = raw
+        .into_par_iter()
+        .map(RawMatchesRow::decode)
+        .collect::<Result<_, _>>()?;
     let mut matches: Vec<(String, DetectorMatch)> = Vec::new();
     let mut info: BTreeMap<String, DetectorInfo> = BTreeMap::new();
-    index.for_each_match(|m: MatchRow| -> Result<(), ScanError> {
-        if exclude.contains(&m.path) {
-            return Ok(());
-        }
-        let i = info.entry(m.detector.clone()).or_default();
+    for m in per_file.into_iter().flatten() {
+        let i = match info.get_mut(&m.detector) {
+            Some(i) => i,
+            None => info.entry(m.detector.clone()).or_default(),
+        };
         i.langs.insert(m.lang);
         if i.last_path.as_deref() != Some(m.path.as_str()) {
             i.files += 1;
@@ -70,8 +82,7 @@ pub(crate) fn learn(
                 snippet: m.snippet,
             },
         ));
-        Ok(())
-    })?;
+    }
     let learned = learn::learn(
         matches.iter().map(|(p, m)| (p.as_str(), m)),
         detectors.metadata(),

@@ -42,6 +42,10 @@ pub struct FinalizeContext<'a> {
     pub changed: &'a [String],
     /// Paths removed from the index by this scan.
     pub removed: &'a [String],
+    /// Facts (matches left out) of the files this scan analysed, in
+    /// arrival order, when some finalizer [`ScanFinalizer::wants_facts`];
+    /// empty otherwise. The same as what the index now stores for them.
+    pub fresh: &'a [drift_index::FactsRow],
     pool: Option<&'a rayon::ThreadPool>,
 }
 
@@ -62,6 +66,11 @@ impl FinalizeContext<'_> {
 /// whole final transaction rolls back and the scan returns an error.
 pub trait ScanFinalizer: Send + Sync {
     fn name(&self) -> &str;
+    /// Keep the analysed files' facts in memory for
+    /// [`FinalizeContext::fresh`] (saves reading them back from the index).
+    fn wants_facts(&self) -> bool {
+        false
+    }
     fn finalize(
         &self,
         tx: &rusqlite::Transaction<'_>,
@@ -489,6 +498,7 @@ impl Project {
         let mut done = 0u64;
         let mut cancelled = false;
         let mut changed: Vec<String> = Vec::new();
+        let mut fresh: Vec<drift_index::FactsRow> = Vec::new();
         progress(&Progress {
             phase: Phase::Parse,
             done: 0,
@@ -497,6 +507,7 @@ impl Project {
         {
             let _s = tracing::info_span!("parse", files = total).entered();
             let hash_check = !full;
+            let keep_facts = self.finalizers.iter().any(|f| f.wants_facts());
             // The pool's threads analyse files and send each outcome down a
             // bounded channel; this thread writes them in transactions of
             // `chunk_size` files while the analysis goes on. There is no
@@ -539,17 +550,23 @@ impl Project {
                     })?;
                 let mut write = || -> Result<(), ScanError> {
                     let mut batch = Vec::with_capacity(self.config.chunk_size);
-                    let flush = |batch: &mut Vec<FileWrite>, done: u64| -> Result<(), ScanError> {
-                        if !batch.is_empty() {
-                            self.index.write_files(std::mem::take(batch))?;
-                        }
-                        progress(&Progress {
-                            phase: Phase::Parse,
-                            done,
-                            total,
-                        });
-                        Ok(())
-                    };
+                    let mut flush =
+                        |batch: &mut Vec<FileWrite>, done: u64| -> Result<(), ScanError> {
+                            if !batch.is_empty() {
+                                let writes = std::mem::take(batch);
+                                if keep_facts {
+                                    fresh.extend(self.index.write_files_keeping_facts(writes)?);
+                                } else {
+                                    self.index.write_files(writes)?;
+                                }
+                            }
+                            progress(&Progress {
+                                phase: Phase::Parse,
+                                done,
+                                total,
+                            });
+                            Ok(())
+                        };
                     for outcome in &receiver {
                         done += 1;
                         match outcome {
@@ -605,12 +622,14 @@ impl Project {
         let learned = if facts_changed {
             let removed_set: HashSet<String> = removed.iter().cloned().collect();
             let _s = tracing::info_span!("learn").entered();
-            Some(learning::learn(
-                &self.index,
-                &self.detectors,
-                &self.config.learn,
-                &removed_set,
-            )?)
+            Some(self.install(|| {
+                learning::learn(
+                    &self.index,
+                    &self.detectors,
+                    &self.config.learn,
+                    &removed_set,
+                )
+            })?)
         } else {
             tracing::info!("no stored facts changed: keeping the learned patterns");
             None
@@ -653,6 +672,7 @@ impl Project {
                 full,
                 changed: &changed,
                 removed: &removed,
+                fresh: &fresh,
                 pool: self.pool.as_ref(),
             };
             self.index
@@ -671,6 +691,7 @@ impl Project {
                     Ok(())
                 })?;
         }
+        drop(fresh);
         progress(&Progress {
             phase: Phase::Store,
             done: 1,
