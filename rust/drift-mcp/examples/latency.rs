@@ -167,6 +167,8 @@ async fn main() -> anyhow::Result<()> {
         "drift_impact",
         "drift_import",
     ];
+    // drift_validate's cost follows the size of the submitted content.
+    let mut by_size: Vec<(usize, Duration)> = Vec::new();
     for tool in tools {
         let mut times = Vec::with_capacity(n);
         let mut errors = 0;
@@ -201,8 +203,18 @@ async fn main() -> anyhow::Result<()> {
                 "drift_import" => json!({"symbol": sym, "from_path": files[(i + 1) % files.len()]}),
                 _ => json!({}),
             };
+            let payload = a["content"].as_str().map_or(0, str::len);
             let (d, is_err, _) = call(tool, a).await;
             times.push(d);
+            if tool == "drift_validate" {
+                by_size.push((payload, d));
+                if std::env::var_os("LATENCY_TRACE").is_some() {
+                    eprintln!(
+                        "validate #{i} {payload} bytes {:.2} ms",
+                        d.as_secs_f64() * 1e3
+                    );
+                }
+            }
             if is_err {
                 errors += 1;
             }
@@ -210,6 +222,28 @@ async fn main() -> anyhow::Result<()> {
         times.sort();
         println!(
             "| {tool} | {n} | {errors} | {:.2} | {:.2} | {:.2} |",
+            pct(&times, 0.5).as_secs_f64() * 1e3,
+            pct(&times, 0.99).as_secs_f64() * 1e3,
+            times.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+        );
+    }
+    println!();
+    println!("| drift_validate content | calls | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|");
+    for (label, lo, hi) in [
+        ("< 32 KB", 0, 32 << 10),
+        ("32–128 KB", 32 << 10, 128 << 10),
+        ("≥ 128 KB", 128 << 10, usize::MAX),
+    ] {
+        let mut times: Vec<Duration> = by_size
+            .iter()
+            .filter(|(b, _)| (lo..hi).contains(b))
+            .map(|(_, d)| *d)
+            .collect();
+        times.sort();
+        println!(
+            "| {label} | {} | {:.2} | {:.2} | {:.2} |",
+            times.len(),
             pct(&times, 0.5).as_secs_f64() * 1e3,
             pct(&times, 0.99).as_secs_f64() * 1e3,
             times.last().copied().unwrap_or_default().as_secs_f64() * 1e3

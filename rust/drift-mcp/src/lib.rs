@@ -78,10 +78,34 @@ pub enum ServeError {
 pub fn open_core(project_root: &Path, opts: ServeOptions) -> Result<Arc<Core>, ServeError> {
     let scan = opts.scan_on_start;
     let core = Core::open(project_root, opts)?;
+    warm_detectors(&core);
     if scan {
         scan::spawn_background_scan(core.clone());
     }
     Ok(core)
+}
+
+/// Compiles the detector queries of the indexed languages in the
+/// background, so the first `drift_validate` does not pay for it.
+fn warm_detectors(core: &Arc<Core>) {
+    let core = core.clone();
+    let spawned = std::thread::Builder::new()
+        .name("drift-warm".into())
+        .spawn(move || {
+            let langs = match core.project().index().summary() {
+                Ok(s) => s.files_by_lang.into_keys().collect::<Vec<_>>(),
+                Err(e) => {
+                    tracing::debug!(error = %e, "no index summary to warm detectors from");
+                    return;
+                }
+            };
+            for lang in langs {
+                core.project().detectors().prepare(lang);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::debug!(error = %e, "could not start the detector warm-up thread");
+    }
 }
 
 /// Serves one MCP session over stdin/stdout until the client disconnects.

@@ -829,6 +829,16 @@ impl DetectorSet {
         out
     }
 
+    /// Compiles `lang`'s combined detector query now instead of on the
+    /// first file of that language (tens of milliseconds per language; a
+    /// long-running server does it at start so its first request is not
+    /// the one that pays).
+    pub fn prepare(&self, lang: Lang) {
+        if let (Some(indices), Some(cell)) = (self.by_lang.get(&lang), self.combined.get(&lang)) {
+            cell.get_or_init(|| self.build_combined(lang, indices));
+        }
+    }
+
     fn build_combined(&self, lang: Lang, indices: &[usize]) -> Option<combined::CombinedQuery> {
         let started = std::time::Instant::now();
         let built = combined::build(lang, &self.detectors, indices);
@@ -893,6 +903,16 @@ mod tests {
     #[test]
     fn detector_set_is_send_and_sync() {
         assert_send_sync::<DetectorSet>();
+    }
+
+    #[test]
+    fn prepare_compiles_a_language_ahead_of_use() {
+        let set = DetectorSet::builtin();
+        let compiled = |l: Lang| set.combined.get(&l).and_then(|c| c.get()).is_some();
+        assert!(!compiled(Lang::Python));
+        set.prepare(Lang::Python);
+        assert!(compiled(Lang::Python));
+        assert!(!compiled(Lang::Go));
     }
 
     #[test]
