@@ -7,7 +7,7 @@
 //! written to a temporary directory, never into the corpus. `--full-only`
 //! stops after the first full scan (for profiling it, e.g. under `perf`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -125,10 +125,12 @@ fn main() -> anyhow::Result<()> {
         Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build()?,
         None => rayon::ThreadPoolBuilder::new().build()?,
     };
-    // Bare parse: read + tree-sitter parse of the files the scan analysed.
-    let bare_parse = || -> (Timing, usize) {
+    // Reads every file the scan analysed and runs `work` on it with a
+    // per-thread analyzer; sums what it returns.
+    type Work<'w> = &'w (dyn Fn(&mut FileAnalyzer, Lang, &Path, &[u8]) -> usize + Sync);
+    let over_files = |work: Work<'_>| -> (Timing, usize) {
         let t = Timing::start();
-        let nodes: usize = pool.install(|| {
+        let total: usize = pool.install(|| {
             files
                 .par_iter()
                 .map_init(
@@ -137,35 +139,24 @@ fn main() -> anyhow::Result<()> {
                         let Ok(src) = std::fs::read(path) else {
                             return 0;
                         };
-                        an.parse_only(*lang, &src).unwrap_or(0)
+                        work(an, *lang, path, &src)
                     },
                 )
                 .sum()
         });
-        (t.stop(), nodes)
+        (t.stop(), total)
     };
+    // Bare parse: read + tree-sitter parse.
+    let bare_parse = || over_files(&|an, lang, _, src| an.parse_only(lang, src).unwrap_or(0));
     // Bare analysis (parse + extraction + detectors, no I/O besides reads).
     let detectors = project.detectors();
-    let bare_analyze = || -> (Timing, usize) {
-        let t = Timing::start();
-        let matches: usize = pool.install(|| {
-            files
-                .par_iter()
-                .map_init(
-                    || FileAnalyzer::new(AnalyzeOptions::default()),
-                    |an, (path, lang)| {
-                        let Ok(src) = std::fs::read(path) else {
-                            return 0;
-                        };
-                        let rel = path.strip_prefix(project.root()).unwrap_or(path);
-                        an.analyze(*lang, &rel.to_string_lossy(), &src, detectors, None)
-                            .map(|a| a.facts.matches.len())
-                            .unwrap_or(0)
-                    },
-                )
-                .sum()
-        });
-        (t.stop(), matches)
+    let bare_analyze = || {
+        over_files(&|an, lang, path, src| {
+            let rel = path.strip_prefix(project.root()).unwrap_or(path);
+            an.analyze(lang, &rel.to_string_lossy(), src, detectors, None)
+                .map(|a| a.facts.matches.len())
+                .unwrap_or(0)
+        })
     };
     // Rounds of: bare parse, bare analysis, a full scan into a fresh index,
     // and one with the call graph attached (as every front end runs it).
