@@ -327,4 +327,16 @@ fn index_dir_keeps_the_project_untouched_and_belongs_to_one_project() {
         "{}",
         r.stderr
     );
+    // doctor names the index that is really in use.
+    let r = other.drift(&["doctor", "--json", "--index-dir", dir]);
+    let j = r.json();
+    let index = j["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["check"] == "index" && c["level"] == "fail")
+        .cloned()
+        .unwrap_or_default();
+    let fix = index["fix"].as_str().unwrap_or_default();
+    assert!(fix.contains(&format!("{dir}/drift.db")), "{j}");
 }

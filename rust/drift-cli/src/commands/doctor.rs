@@ -152,6 +152,13 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
                 ));
             }
         }
+        // Where the index really is (`--index-dir` / DRIFT_INDEX_DIR move it).
+        let index = ctx.index_file();
+        let shown = index.strip_prefix(&root).unwrap_or(&index);
+        let rebuild = format!(
+            "delete {} and run `drift scan` (decisions are kept in .drift/conventions.toml)",
+            shown.display()
+        );
         match engine::open(ctx, config) {
             Ok(project) => {
                 for e in project.rule_errors() {
@@ -168,14 +175,9 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
                         }),
                     ));
                 }
-                index_items(&project, decisions, &mut items);
+                index_items(&project, decisions, &rebuild, &mut items);
             }
-            Err(e) => items.push(item(
-                "index",
-                Level::Fail,
-                format!("{e:#}"),
-                Some("delete .drift/drift.db and run `drift scan` (decisions are kept in .drift/conventions.toml)"),
-            )),
+            Err(e) => items.push(item("index", Level::Fail, format!("{e:#}"), Some(&rebuild))),
         }
     }
     finish(ctx, items, json_out)
@@ -184,17 +186,13 @@ pub fn run(ctx: &mut Ctx<'_>, json_out: bool) -> Result<u8> {
 fn index_items(
     project: &drift_scan::Project,
     decisions: Option<drift_config::Decisions>,
+    rebuild: &str,
     items: &mut Vec<Item>,
 ) {
     let status = match project.status() {
         Ok(s) => s,
         Err(e) => {
-            items.push(item(
-                "index",
-                Level::Fail,
-                e.to_string(),
-                Some("delete .drift/drift.db and run `drift scan` (decisions are kept in .drift/conventions.toml)"),
-            ));
+            items.push(item("index", Level::Fail, e.to_string(), Some(rebuild)));
             return;
         }
     };
