@@ -360,16 +360,17 @@ pub fn file_info(conn: &Connection, path: &str) -> Result<Option<FileInfo>, Inde
     }
     let mut matches = Vec::new();
     if let Some(lang) = lang {
-        let blob: Option<Vec<u8>> = conn
+        let raw = conn
             .query_row(
-                "SELECT matches FROM file_matches WHERE file_id = ?1",
+                &format!("{MATCHES_SELECT} WHERE f.id = ?1"),
                 [id],
-                |r| r.get(0),
+                RawMatchesRow::from_row,
             )
             .optional()?;
-        if let Some(blob) = blob {
-            let stored: Vec<DetectorMatch> = decode_blob("matches", path, &blob)?;
-            matches = stored
+        if let Some(raw) = raw {
+            let file = raw.decode()?;
+            matches = file
+                .matches
                 .into_iter()
                 .map(|m| MatchRow::new(path, lang, m))
                 .collect();
@@ -470,9 +471,16 @@ pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, IndexError> 
         .optional()?)
 }
 
-const MATCHES_SQL: &str = "SELECT f.path, f.lang, fm.matches
-                             FROM files f JOIN file_matches fm ON fm.file_id = f.id
-                            ORDER BY f.path";
+const MATCHES_SELECT: &str = "SELECT f.path, f.lang, fm.matches
+                                FROM files f JOIN file_matches fm ON fm.file_id = f.id";
+
+/// One file's decoded matches, in stored order.
+#[derive(Debug, Clone)]
+pub struct FileMatches {
+    pub path: String,
+    pub lang: Lang,
+    pub matches: Vec<DetectorMatch>,
+}
 
 /// One file's stored matches before decoding: decode many on several
 /// threads with [`RawMatchesRow::decode`] (see [`matches_raw`]).
@@ -492,20 +500,19 @@ impl RawMatchesRow {
         })
     }
 
-    /// Decompresses and parses the file's matches, in stored order.
-    pub fn decode(self) -> Result<Vec<MatchRow>, IndexError> {
-        let lang = lang_from(&self.lang)?;
-        let stored: Vec<DetectorMatch> = decode_blob("matches", &self.path, &self.blob)?;
-        Ok(stored
-            .into_iter()
-            .map(|m| MatchRow::new(&self.path, lang, m))
-            .collect())
+    /// Decompresses and parses the file's matches.
+    pub fn decode(self) -> Result<FileMatches, IndexError> {
+        Ok(FileMatches {
+            lang: lang_from(&self.lang)?,
+            matches: decode_blob("matches", &self.path, &self.blob)?,
+            path: self.path,
+        })
     }
 }
 
 /// Every file's matches, undecoded, in path order.
 pub fn matches_raw(conn: &Connection) -> Result<Vec<RawMatchesRow>, IndexError> {
-    let mut stmt = conn.prepare(MATCHES_SQL)?;
+    let mut stmt = conn.prepare(&format!("{MATCHES_SELECT} ORDER BY f.path"))?;
     let rows = stmt.query_map([], RawMatchesRow::from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -515,12 +522,16 @@ pub fn for_each_match<E: From<IndexError>>(
     conn: &Connection,
     mut f: impl FnMut(MatchRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut stmt = conn.prepare(MATCHES_SQL).map_err(IndexError::from)?;
+    let mut stmt = conn
+        .prepare(&format!("{MATCHES_SELECT} ORDER BY f.path"))
+        .map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
-        let raw = RawMatchesRow::from_row(row).map_err(IndexError::from)?;
-        for m in raw.decode()? {
-            f(m)?;
+        let file = RawMatchesRow::from_row(row)
+            .map_err(IndexError::from)?
+            .decode()?;
+        for m in file.matches {
+            f(MatchRow::new(&file.path, file.lang, m))?;
         }
     }
     Ok(())
@@ -532,11 +543,10 @@ const FACTS_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts, NULL
                            FROM files f JOIN file_facts ff ON ff.file_id = f.id
                           ORDER BY f.path";
 
-/// [`FACTS_SQL`] with each file's matches blob.
-const FACTS_WITH_MATCHES_SQL: &str = "SELECT f.path, f.lang, f.status, ff.facts, fm.matches
+/// Files' stored facts with their matches blobs (add a WHERE / ORDER BY).
+const FACTS_WITH_MATCHES_SELECT: &str = "SELECT f.path, f.lang, f.status, ff.facts, fm.matches
                            FROM files f JOIN file_facts ff ON ff.file_id = f.id
-                           LEFT JOIN file_matches fm ON fm.file_id = f.id
-                          ORDER BY f.path";
+                           LEFT JOIN file_matches fm ON fm.file_id = f.id";
 
 /// One file's stored facts before decoding: decode many on several threads
 /// with [`RawFactsRow::decode`] (see [`file_facts_raw`]).
@@ -589,7 +599,7 @@ pub fn for_each_file_facts<E: From<IndexError>>(
     mut f: impl FnMut(FactsRow) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut stmt = conn
-        .prepare(FACTS_WITH_MATCHES_SQL)
+        .prepare(&format!("{FACTS_WITH_MATCHES_SELECT} ORDER BY f.path"))
         .map_err(IndexError::from)?;
     let mut rows = stmt.query([]).map_err(IndexError::from)?;
     while let Some(row) = rows.next().map_err(IndexError::from)? {
@@ -603,10 +613,7 @@ pub fn for_each_file_facts<E: From<IndexError>>(
 pub fn file_facts(conn: &Connection, path: &str) -> Result<Option<(Lang, FileFacts)>, IndexError> {
     let raw = conn
         .query_row(
-            "SELECT f.path, f.lang, f.status, ff.facts, fm.matches
-               FROM files f JOIN file_facts ff ON ff.file_id = f.id
-               LEFT JOIN file_matches fm ON fm.file_id = f.id
-              WHERE f.path = ?1",
+            &format!("{FACTS_WITH_MATCHES_SELECT} WHERE f.path = ?1"),
             [path],
             RawFactsRow::from_row,
         )

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use drift_core::detect::{DetectorMeta, DetectorSet};
 use drift_core::learn::{self, Location, Tier};
 use drift_core::{DetectorMatch, Lang};
-use drift_index::read::RawMatchesRow;
-use drift_index::{Example, Index, MatchRow, Pattern, Severity, Variant, Violation};
+use drift_index::read::{FileMatches, RawMatchesRow};
+use drift_index::{Example, Index, Pattern, Severity, Variant, Violation};
 use rayon::prelude::*;
 
 use crate::ScanError;
@@ -35,10 +35,10 @@ fn to_u32(n: usize) -> u32 {
 }
 
 #[derive(Default)]
-struct DetectorInfo {
+struct DetectorInfo<'a> {
     langs: BTreeSet<Lang>,
     files: u32,
-    last_path: Option<String>,
+    last_path: Option<&'a str>,
 }
 
 /// Learns patterns and violations from every match in `index`, ignoring
@@ -57,38 +57,28 @@ pub(crate) fn learn(
         .into_iter()
         .filter(|r| !exclude.contains(&r.path))
         .collect();
-    let per_file: Vec<Vec<MatchRow>> = raw
+    let files: Vec<FileMatches> = raw
         .into_par_iter()
         .map(RawMatchesRow::decode)
         .collect::<Result<_, _>>()?;
-    let mut matches: Vec<(String, DetectorMatch)> = Vec::new();
-    let mut info: BTreeMap<String, DetectorInfo> = BTreeMap::new();
-    for m in per_file.into_iter().flatten() {
-        let i = match info.get_mut(&m.detector) {
-            Some(i) => i,
-            None => info.entry(m.detector.clone()).or_default(),
-        };
-        i.langs.insert(m.lang);
-        if i.last_path.as_deref() != Some(m.path.as_str()) {
-            i.files += 1;
-            i.last_path = Some(m.path.clone());
+    let mut info: BTreeMap<&str, DetectorInfo<'_>> = BTreeMap::new();
+    for file in &files {
+        for m in &file.matches {
+            let i = info.entry(m.detector.as_str()).or_default();
+            i.langs.insert(file.lang);
+            if i.last_path != Some(file.path.as_str()) {
+                i.files += 1;
+                i.last_path = Some(file.path.as_str());
+            }
         }
-        matches.push((
-            m.path,
-            DetectorMatch {
-                detector: m.detector,
-                variant: m.variant,
-                span: m.span,
-                snippet: m.snippet,
-            },
-        ));
     }
     let learned = learn::learn(
-        matches.iter().map(|(p, m)| (p.as_str(), m)),
+        files
+            .iter()
+            .flat_map(|f| f.matches.iter().map(move |m| (f.path.as_str(), m))),
         detectors.metadata(),
         &settings.to_options(),
     );
-    drop(matches);
 
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.metadata().map(|m| (m.id.as_str(), m)).collect();
@@ -97,7 +87,7 @@ pub(crate) fn learn(
         .patterns
         .into_iter()
         .map(|p| {
-            let i = info.get(&p.id);
+            let i = info.get(p.id.as_str());
             let file_count = i.map_or(0, |i| i.files);
             let mut tier = p.tier;
             if file_count < settings.min_files {
