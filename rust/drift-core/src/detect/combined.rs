@@ -8,6 +8,10 @@
 //! variant`, captures by name and predicates keep their per-detector
 //! meaning. Capture names are shared by all patterns, which is harmless:
 //! a match only holds its own pattern's captures.
+//!
+//! When every pattern has a single root node and none names a supertype,
+//! the query can be run piecewise (see [`CombinedQuery::splittable`]), so
+//! one large file's query pass can use several threads.
 
 use std::ops::Range;
 
@@ -33,6 +37,13 @@ pub(super) struct CombinedQuery {
     pub query: tree_sitter::Query,
     pub match_capture: Option<u32>,
     pub patterns: Vec<PatternOrigin>,
+    /// Every pattern is rooted at one node, so each match lies inside the
+    /// subtree of the node it starts at, and no pattern mentions a
+    /// supertype (a query started at a node does not see the hidden
+    /// supertype nodes above it). Then running the query over disjoint
+    /// subtrees, plus starting it (depth 0 only) at the nodes above them,
+    /// finds exactly the matches of one pass over the whole tree.
+    pub splittable: bool,
 }
 
 struct Segment {
@@ -117,12 +128,34 @@ pub(super) fn build(
                 fixed,
             });
         }
+        let splittable = (0..compiled.query.pattern_count())
+            .all(|i| compiled.query.is_pattern_rooted(i))
+            && !names_a_supertype(&grammar, &text);
         return Some(CombinedQuery {
             match_capture: compiled.match_capture,
             query: compiled.query,
             patterns,
+            splittable,
         });
     }
+}
+
+/// Whether `text` mentions a supertype of `grammar` as a node, `(name`
+/// (conservative: a mention anywhere, even in a string, counts).
+fn names_a_supertype(grammar: &tree_sitter::Language, text: &str) -> bool {
+    (0..grammar.node_kind_count())
+        .filter_map(|i| u16::try_from(i).ok())
+        .filter(|&id| grammar.node_kind_is_supertype(id))
+        .filter_map(|id| grammar.node_kind_for_id(id))
+        .any(|name| {
+            let needle = format!("({name}");
+            text.match_indices(&needle).any(|(at, _)| {
+                !text[at + needle.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
 }
 
 fn drop_block(

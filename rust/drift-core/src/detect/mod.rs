@@ -393,6 +393,52 @@ pub struct QueryHits<'s, 'tree> {
     by_detector: HashMap<usize, Vec<Hit<'s, 'tree>>>,
 }
 
+impl QueryHits<'_, '_> {
+    fn merge(mut self, other: Self) -> Self {
+        for (detector, mut more) in other.by_detector {
+            self.by_detector
+                .entry(detector)
+                .or_default()
+                .append(&mut more);
+        }
+        self
+    }
+}
+
+/// Files smaller than this run their query pass in one piece.
+const SPLIT_MIN_BYTES: usize = 32 * 1024;
+/// A larger file's query pass is split into pieces of about
+/// `len / SPLIT_PIECES` bytes.
+const SPLIT_PIECES: usize = 16;
+
+/// Part of a tree for the combined query (see `combined.rs`).
+#[derive(Clone, Copy)]
+enum Piece<'tree> {
+    /// Patterns starting anywhere in this subtree.
+    Subtree(tree_sitter::Node<'tree>),
+    /// Patterns starting at this node only (its subtree is covered by
+    /// other pieces).
+    Start(tree_sitter::Node<'tree>),
+}
+
+/// Covers the tree with disjoint subtrees of at most about `max_bytes`:
+/// a larger node becomes a `Start` piece and its children are split in
+/// turn. Every node is the start of exactly one piece's patterns.
+fn split_tree(root: tree_sitter::Node<'_>, max_bytes: usize) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut todo = vec![root];
+    let mut cursor = root.walk();
+    while let Some(node) = todo.pop() {
+        if node.byte_range().len() > max_bytes && node.child_count() > 0 {
+            pieces.push(Piece::Start(node));
+            todo.extend(node.children(&mut cursor));
+        } else {
+            pieces.push(Piece::Subtree(node));
+        }
+    }
+    pieces
+}
+
 /// Position, then detector id (stable: a detector's own order is kept).
 fn sort_matches(out: &mut [DetectorMatch]) {
     out.sort_by(|a, b| {
@@ -754,26 +800,80 @@ impl DetectorSet {
     }
 
     /// The query pass alone: it reads only the tree, so it can run while
-    /// the facts the other detectors need are being extracted.
+    /// the facts the other detectors need are being extracted. A large
+    /// file's pass is split into subtrees that run on the rayon pool
+    /// (idle threads take part; a busy pool runs them in turn).
     pub fn query_hits<'s, 'tree>(
         &'s self,
         lang: Lang,
         root: tree_sitter::Node<'tree>,
         source: &[u8],
     ) -> QueryHits<'s, 'tree> {
-        let mut hits = QueryHits::default();
+        let piece_bytes = (source.len() >= SPLIT_MIN_BYTES).then_some(source.len() / SPLIT_PIECES);
+        self.query_hits_in_pieces(lang, root, source, piece_bytes)
+    }
+
+    /// [`DetectorSet::query_hits`] with subtrees of at most about
+    /// `piece_bytes` per piece (`None`: one pass over the whole tree).
+    fn query_hits_in_pieces<'s, 'tree>(
+        &'s self,
+        lang: Lang,
+        root: tree_sitter::Node<'tree>,
+        source: &[u8],
+        piece_bytes: Option<usize>,
+    ) -> QueryHits<'s, 'tree> {
         let Some(indices) = self.by_lang.get(&lang) else {
-            return hits;
+            return QueryHits::default();
         };
         let Some(combined) = self.combined.get(&lang).and_then(|cell| {
             cell.get_or_init(|| self.build_combined(lang, indices))
                 .as_ref()
         }) else {
-            return hits;
+            return QueryHits::default();
+        };
+        let pieces = match piece_bytes {
+            Some(max) if combined.splittable => split_tree(root, max.max(1)),
+            _ => vec![Piece::Subtree(root)],
+        };
+        let run = |(mut hits, mut cursor): (QueryHits<'s, 'tree>, tree_sitter::QueryCursor),
+                   piece: &Piece<'tree>| {
+            self.piece_hits(&mut hits, &mut cursor, combined, lang, *piece, source);
+            (hits, cursor)
+        };
+        let fresh = || (QueryHits::default(), tree_sitter::QueryCursor::new());
+        if pieces.len() == 1 {
+            return pieces.iter().fold(fresh(), run).0;
+        }
+        use rayon::prelude::*;
+        pieces
+            .par_iter()
+            .fold(fresh, run)
+            .map(|(hits, _)| hits)
+            .reduce(QueryHits::default, QueryHits::merge)
+    }
+
+    /// Runs the combined query over one piece and classifies its matches.
+    fn piece_hits<'s, 'tree>(
+        &'s self,
+        hits: &mut QueryHits<'s, 'tree>,
+        cursor: &mut tree_sitter::QueryCursor,
+        combined: &'s combined::CombinedQuery,
+        lang: Lang,
+        piece: Piece<'tree>,
+        source: &[u8],
+    ) {
+        let node = match piece {
+            Piece::Subtree(node) => {
+                cursor.set_max_start_depth(None);
+                node
+            }
+            Piece::Start(node) => {
+                cursor.set_max_start_depth(Some(0));
+                node
+            }
         };
         let names = combined.query.capture_names();
-        let mut cursor = tree_sitter::QueryCursor::new();
-        let mut matches = cursor.matches(&combined.query, root, source);
+        let mut matches = cursor.matches(&combined.query, node, source);
         while let Some(m) = matches.next() {
             let Some(origin) = combined.patterns.get(m.pattern_index) else {
                 continue;
@@ -797,7 +897,6 @@ impl DetectorSet {
                     .push(hit);
             }
         }
-        hits
     }
 
     /// Turns [`DetectorSet::query_hits`] into matches and runs the
@@ -1009,6 +1108,67 @@ pattern = '(no_such_node) @match'
         );
         assert!(got.len() > 10, "{got:?}");
         assert_eq!(got, reference);
+    }
+
+    fn splittable(set: &DetectorSet, lang: Lang) -> bool {
+        set.prepare(lang);
+        set.combined
+            .get(&lang)
+            .and_then(|c| c.get())
+            .and_then(|c| c.as_ref())
+            .is_some_and(|c| c.splittable)
+    }
+
+    #[test]
+    fn builtin_queries_can_run_piecewise_in_every_language() {
+        let set = DetectorSet::builtin();
+        for lang in Lang::ALL {
+            assert!(splittable(&set, lang), "{lang}");
+        }
+    }
+
+    #[test]
+    fn supertype_and_sibling_patterns_keep_one_whole_tree_pass() {
+        let rule = |pattern: &str| {
+            format!(
+                "id = \"x/p\"\ncategory = \"x\"\nname = \"p\"\ndescription = \"d\"\nseverity = \"info\"\ndefault_variant = \"v\"\n[[query]]\nlanguages = [\"python\"]\npattern = '{pattern}'\n"
+            )
+        };
+        let code = "# a\ndef f():\n    return g(1) + 2\n";
+        let tree = parse(Lang::Python, code);
+        for (pattern, expected) in [
+            ("(expression) @match", 2),
+            ("((comment) @match . (function_definition))", 1),
+            ("(call) @match", 1),
+        ] {
+            let text = rule(pattern);
+            let (set, errors) = DetectorSet::load([("r", text.as_str())], true);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(
+                splittable(&set, Lang::Python),
+                pattern == "(call) @match",
+                "{pattern}"
+            );
+            let facts = FileFacts::default();
+            let whole = set.finish(
+                Lang::Python,
+                "a.py",
+                tree.root_node(),
+                code.as_bytes(),
+                &facts,
+                set.query_hits_in_pieces(Lang::Python, tree.root_node(), code.as_bytes(), None),
+            );
+            let pieces = set.finish(
+                Lang::Python,
+                "a.py",
+                tree.root_node(),
+                code.as_bytes(),
+                &facts,
+                set.query_hits_in_pieces(Lang::Python, tree.root_node(), code.as_bytes(), Some(1)),
+            );
+            assert_eq!(whole.len(), expected, "{pattern}: {whole:?}");
+            assert_eq!(pieces, whole, "{pattern}");
+        }
     }
 
     #[test]

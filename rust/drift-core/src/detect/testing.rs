@@ -149,5 +149,22 @@ fn run_case(
             matches.iter().map(|m| &m.variant).collect::<Vec<_>>()
         ));
     }
+    // So must the query pass run piecewise (as large files are), here cut
+    // down to single nodes and to small subtrees.
+    for piece_bytes in [1, 24] {
+        let hits = set.query_hits_in_pieces(case.lang, root, code.as_bytes(), Some(piece_bytes));
+        let pieces: Vec<_> = set
+            .finish(case.lang, path, root, code.as_bytes(), &facts, hits)
+            .into_iter()
+            .filter(|m| m.detector == detector.meta.id)
+            .collect();
+        if pieces != matches {
+            return Err(format!(
+                "piecewise query pass ({piece_bytes}-byte pieces) differs from the detector alone: {:?} vs {:?}",
+                pieces.iter().map(|m| &m.variant).collect::<Vec<_>>(),
+                matches.iter().map(|m| &m.variant).collect::<Vec<_>>()
+            ));
+        }
+    }
     Ok(matches.into_iter().map(|m| m.variant).collect())
 }
