@@ -1150,22 +1150,12 @@ pattern = '(no_such_node) @match'
                 "{pattern}"
             );
             let facts = FileFacts::default();
-            let whole = set.finish(
-                Lang::Python,
-                "a.py",
-                tree.root_node(),
-                code.as_bytes(),
-                &facts,
-                set.query_hits_in_pieces(Lang::Python, tree.root_node(), code.as_bytes(), None),
-            );
-            let pieces = set.finish(
-                Lang::Python,
-                "a.py",
-                tree.root_node(),
-                code.as_bytes(),
-                &facts,
-                set.query_hits_in_pieces(Lang::Python, tree.root_node(), code.as_bytes(), Some(1)),
-            );
+            let (root, source) = (tree.root_node(), code.as_bytes());
+            let run = |pieces: Option<usize>| {
+                let hits = set.query_hits_in_pieces(Lang::Python, root, source, pieces);
+                set.finish(Lang::Python, "a.py", root, source, &facts, hits)
+            };
+            let (whole, pieces) = (run(None), run(Some(1)));
             assert_eq!(whole.len(), expected, "{pattern}: {whole:?}");
             assert_eq!(pieces, whole, "{pattern}");
         }

@@ -136,32 +136,29 @@ fn run_case(
         code.as_bytes(),
         &facts,
     );
-    // The set's combined one-pass run must agree with the detector alone.
-    let combined: Vec<_> = set
-        .run(case.lang, path, root, code.as_bytes(), &facts)
-        .into_iter()
-        .filter(|m| m.detector == detector.meta.id)
-        .collect();
-    if combined != matches {
-        return Err(format!(
-            "combined pass differs from the detector alone: {:?} vs {:?}",
-            combined.iter().map(|m| &m.variant).collect::<Vec<_>>(),
-            matches.iter().map(|m| &m.variant).collect::<Vec<_>>()
-        ));
-    }
-    // So must the query pass run piecewise (as large files are), here cut
-    // down to single nodes and to small subtrees.
+    // The set's combined one-pass run must agree with the detector alone,
+    // and so must its query pass run piecewise (as large files are), here
+    // cut down to single nodes and to small subtrees.
+    let mut runs = vec![(
+        "combined pass".to_string(),
+        set.run(case.lang, path, root, code.as_bytes(), &facts),
+    )];
     for piece_bytes in [1, 24] {
         let hits = set.query_hits_in_pieces(case.lang, root, code.as_bytes(), Some(piece_bytes));
-        let pieces: Vec<_> = set
-            .finish(case.lang, path, root, code.as_bytes(), &facts, hits)
+        runs.push((
+            format!("piecewise query pass ({piece_bytes}-byte pieces)"),
+            set.finish(case.lang, path, root, code.as_bytes(), &facts, hits),
+        ));
+    }
+    for (label, all) in runs {
+        let got: Vec<_> = all
             .into_iter()
             .filter(|m| m.detector == detector.meta.id)
             .collect();
-        if pieces != matches {
+        if got != matches {
             return Err(format!(
-                "piecewise query pass ({piece_bytes}-byte pieces) differs from the detector alone: {:?} vs {:?}",
-                pieces.iter().map(|m| &m.variant).collect::<Vec<_>>(),
+                "{label} differs from the detector alone: {:?} vs {:?}",
+                got.iter().map(|m| &m.variant).collect::<Vec<_>>(),
                 matches.iter().map(|m| &m.variant).collect::<Vec<_>>()
             ));
         }
