@@ -85,14 +85,15 @@ pub fn open_core(project_root: &Path, opts: ServeOptions) -> Result<Arc<Core>, S
     Ok(core)
 }
 
-/// Compiles the detector queries of the indexed languages in the
-/// background, so the first `drift_validate` does not pay for it.
+/// Loads the index snapshot (which every tool reads first) and compiles
+/// the detector queries of the indexed languages in the background, so the
+/// first calls do not pay for either.
 fn warm_detectors(core: &Arc<Core>) {
     let core = core.clone();
     let spawned = std::thread::Builder::new()
         .name("drift-warm".into())
         .spawn(move || {
-            let langs = match core.project().index().summary() {
+            let langs = match core.summary() {
                 Ok(s) => s.files_by_lang.into_keys().collect::<Vec<_>>(),
                 Err(e) => {
                     tracing::debug!(error = %e, "no index summary to warm detectors from");

@@ -822,13 +822,7 @@ impl DetectorSet {
         source: &[u8],
         piece_bytes: Option<usize>,
     ) -> QueryHits<'s, 'tree> {
-        let Some(indices) = self.by_lang.get(&lang) else {
-            return QueryHits::default();
-        };
-        let Some(combined) = self.combined.get(&lang).and_then(|cell| {
-            cell.get_or_init(|| self.build_combined(lang, indices))
-                .as_ref()
-        }) else {
+        let Some(combined) = self.combined_query(lang) else {
             return QueryHits::default();
         };
         let pieces = match piece_bytes {
@@ -862,16 +856,11 @@ impl DetectorSet {
         piece: Piece<'tree>,
         source: &[u8],
     ) {
-        let node = match piece {
-            Piece::Subtree(node) => {
-                cursor.set_max_start_depth(None);
-                node
-            }
-            Piece::Start(node) => {
-                cursor.set_max_start_depth(Some(0));
-                node
-            }
+        let (node, max_start_depth) = match piece {
+            Piece::Subtree(node) => (node, None),
+            Piece::Start(node) => (node, Some(0)),
         };
+        cursor.set_max_start_depth(max_start_depth);
         let names = combined.query.capture_names();
         let mut matches = cursor.matches(&combined.query, node, source);
         while let Some(m) = matches.next() {
@@ -933,9 +922,17 @@ impl DetectorSet {
     /// long-running server does it at start so its first request is not
     /// the one that pays).
     pub fn prepare(&self, lang: Lang) {
-        if let (Some(indices), Some(cell)) = (self.by_lang.get(&lang), self.combined.get(&lang)) {
-            cell.get_or_init(|| self.build_combined(lang, indices));
-        }
+        self.combined_query(lang);
+    }
+
+    /// `lang`'s combined query, compiled on first use; `None` when the
+    /// language has no query detectors or none of them compiled.
+    fn combined_query(&self, lang: Lang) -> Option<&combined::CombinedQuery> {
+        let indices = self.by_lang.get(&lang)?;
+        self.combined
+            .get(&lang)?
+            .get_or_init(|| self.build_combined(lang, indices))
+            .as_ref()
     }
 
     fn build_combined(&self, lang: Lang, indices: &[usize]) -> Option<combined::CombinedQuery> {
@@ -1111,12 +1108,7 @@ pattern = '(no_such_node) @match'
     }
 
     fn splittable(set: &DetectorSet, lang: Lang) -> bool {
-        set.prepare(lang);
-        set.combined
-            .get(&lang)
-            .and_then(|c| c.get())
-            .and_then(|c| c.as_ref())
-            .is_some_and(|c| c.splittable)
+        set.combined_query(lang).is_some_and(|c| c.splittable)
     }
 
     #[test]
