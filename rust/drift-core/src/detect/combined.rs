@@ -15,7 +15,7 @@
 
 use std::ops::Range;
 
-use super::{Detector, compile};
+use super::{Detector, compile, matcher::FastQuery};
 use crate::lang::Lang;
 
 /// Where one combined pattern came from.
@@ -44,6 +44,9 @@ pub(super) struct CombinedQuery {
     /// subtrees, plus starting it (depth 0 only) at the nodes above them,
     /// finds exactly the matches of one pass over the whole tree.
     pub splittable: bool,
+    /// The same patterns for the walk matcher; `None` when one of them
+    /// uses a form it does not support (the cursor runs them instead).
+    pub fast: Option<FastQuery>,
 }
 
 struct Segment {
@@ -131,11 +134,20 @@ pub(super) fn build(
         let splittable = (0..compiled.query.pattern_count())
             .all(|i| compiled.query.is_pattern_rooted(i))
             && !names_a_supertype(&grammar, &text);
+        let texts: Vec<&str> = candidates.iter().map(|c| c.2).collect();
+        let fast = match FastQuery::build(&grammar, &texts, &compiled.query) {
+            Ok(fast) => Some(fast),
+            Err(why) => {
+                tracing::debug!(%lang, %why, "detector patterns run on the query cursor");
+                None
+            }
+        };
         return Some(CombinedQuery {
             match_capture: compiled.match_capture,
             query: compiled.query,
             patterns,
             splittable,
+            fast,
         });
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod classify;
 mod combined;
 mod compile;
 mod docs;
+mod matcher;
 mod spec;
 mod testing;
 
@@ -403,6 +404,15 @@ impl QueryHits<'_, '_> {
         }
         self
     }
+}
+
+/// What runs the combined query's patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    /// `matcher.rs` where the language's patterns allow it, else the cursor.
+    Walk,
+    /// tree-sitter's `QueryCursor` (the reference).
+    Cursor,
 }
 
 /// Files smaller than this run their query pass in one piece.
@@ -810,17 +820,20 @@ impl DetectorSet {
         source: &[u8],
     ) -> QueryHits<'s, 'tree> {
         let piece_bytes = (source.len() >= SPLIT_MIN_BYTES).then_some(source.len() / SPLIT_PIECES);
-        self.query_hits_in_pieces(lang, root, source, piece_bytes)
+        self.query_hits_in_pieces(lang, root, source, piece_bytes, Engine::Walk)
     }
 
     /// [`DetectorSet::query_hits`] with subtrees of at most about
-    /// `piece_bytes` per piece (`None`: one pass over the whole tree).
+    /// `piece_bytes` per piece (`None`: one pass over the whole tree), on
+    /// the walk matcher where the language's patterns allow it, or on
+    /// tree-sitter's query cursor.
     fn query_hits_in_pieces<'s, 'tree>(
         &'s self,
         lang: Lang,
         root: tree_sitter::Node<'tree>,
         source: &[u8],
         piece_bytes: Option<usize>,
+        engine: Engine,
     ) -> QueryHits<'s, 'tree> {
         let Some(combined) = self.combined_query(lang) else {
             return QueryHits::default();
@@ -829,9 +842,29 @@ impl DetectorSet {
             Some(max) if combined.splittable => split_tree(root, max.max(1)),
             _ => vec![Piece::Subtree(root)],
         };
+        let fast = match engine {
+            Engine::Walk => combined.fast.as_ref(),
+            Engine::Cursor => None,
+        };
         let run = |(mut hits, mut cursor): (QueryHits<'s, 'tree>, tree_sitter::QueryCursor),
                    piece: &Piece<'tree>| {
-            self.piece_hits(&mut hits, &mut cursor, combined, lang, *piece, source);
+            let (node, whole) = match *piece {
+                Piece::Subtree(node) => (node, true),
+                Piece::Start(node) => (node, false),
+            };
+            let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
+                self.record_hit(&mut hits, combined, lang, source, pattern, captures);
+            };
+            match fast {
+                Some(fast) => fast.for_each_match(node, whole, source, &mut found),
+                None => {
+                    cursor.set_max_start_depth((!whole).then_some(0));
+                    let mut matches = cursor.matches(&combined.query, node, source);
+                    while let Some(m) = matches.next() {
+                        found(m.pattern_index, m.captures());
+                    }
+                }
+            }
             (hits, cursor)
         };
         let fresh = || (QueryHits::default(), tree_sitter::QueryCursor::new());
@@ -846,45 +879,36 @@ impl DetectorSet {
             .reduce(QueryHits::default, QueryHits::merge)
     }
 
-    /// Runs the combined query over one piece and classifies its matches.
-    fn piece_hits<'s, 'tree>(
+    /// Classifies one match of the combined query's `pattern`.
+    fn record_hit<'s, 'tree>(
         &'s self,
         hits: &mut QueryHits<'s, 'tree>,
-        cursor: &mut tree_sitter::QueryCursor,
         combined: &'s combined::CombinedQuery,
         lang: Lang,
-        piece: Piece<'tree>,
         source: &[u8],
+        pattern: usize,
+        captures: &[tree_sitter::QueryCapture<'tree>],
     ) {
-        let (node, max_start_depth) = match piece {
-            Piece::Subtree(node) => (node, None),
-            Piece::Start(node) => (node, Some(0)),
+        let Some(origin) = combined.patterns.get(pattern) else {
+            return;
         };
-        cursor.set_max_start_depth(max_start_depth);
-        let names = combined.query.capture_names();
-        let mut matches = cursor.matches(&combined.query, node, source);
-        while let Some(m) = matches.next() {
-            let Some(origin) = combined.patterns.get(m.pattern_index) else {
-                continue;
-            };
-            let Some(detector) = self.detectors.get(origin.detector) else {
-                continue;
-            };
-            if let Some(hit) = detector.hit(
-                lang,
-                source,
-                names,
-                m.captures(),
-                combined.match_capture,
-                origin.fixed.as_deref(),
-                origin.block,
-                origin.local,
-            ) {
-                hits.by_detector
-                    .entry(origin.detector)
-                    .or_default()
-                    .push(hit);
-            }
+        let Some(detector) = self.detectors.get(origin.detector) else {
+            return;
+        };
+        if let Some(hit) = detector.hit(
+            lang,
+            source,
+            combined.query.capture_names(),
+            captures,
+            combined.match_capture,
+            origin.fixed.as_deref(),
+            origin.block,
+            origin.local,
+        ) {
+            hits.by_detector
+                .entry(origin.detector)
+                .or_default()
+                .push(hit);
         }
     }
 
@@ -945,6 +969,21 @@ impl DetectorSet {
             "combined detector query compiled"
         );
         built
+    }
+
+    /// [`DetectorSet::run`] with the combined query run by tree-sitter's
+    /// `QueryCursor` instead of the walk matcher: the reference it must
+    /// equal, kept to check it and to benchmark against it.
+    pub fn run_with_cursor(
+        &self,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+    ) -> Vec<DetectorMatch> {
+        let hits = self.query_hits_in_pieces(lang, root, source, None, Engine::Cursor);
+        self.finish(lang, path, root, source, facts, hits)
     }
 
     /// Reference path: every query detector walks the tree with its own
@@ -1107,6 +1146,15 @@ pattern = '(no_such_node) @match'
         assert_eq!(got, reference);
     }
 
+    #[test]
+    fn every_builtin_language_runs_on_the_walk_matcher() {
+        let set = DetectorSet::builtin();
+        for lang in Lang::ALL {
+            let combined = set.combined_query(lang).expect("builtin patterns");
+            assert!(combined.fast.is_some(), "{lang}");
+        }
+    }
+
     fn splittable(set: &DetectorSet, lang: Lang) -> bool {
         set.combined_query(lang).is_some_and(|c| c.splittable)
     }
@@ -1144,7 +1192,8 @@ pattern = '(no_such_node) @match'
             let facts = FileFacts::default();
             let (root, source) = (tree.root_node(), code.as_bytes());
             let run = |pieces: Option<usize>| {
-                let hits = set.query_hits_in_pieces(Lang::Python, root, source, pieces);
+                let hits =
+                    set.query_hits_in_pieces(Lang::Python, root, source, pieces, Engine::Walk);
                 set.finish(Lang::Python, "a.py", root, source, &facts, hits)
             };
             let (whole, pieces) = (run(None), run(Some(1)));

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Detector, DetectorSet, TestCase};
+use super::{Detector, DetectorSet, Engine, TestCase};
 use crate::lang::Lang;
 
 /// A rule-file test case whose matches were not the expected variants.
@@ -136,19 +136,23 @@ fn run_case(
         code.as_bytes(),
         &facts,
     );
-    // The set's combined one-pass run must agree with the detector alone,
-    // and so must its query pass run piecewise (as large files are), here
-    // cut down to single nodes and to small subtrees.
+    // The set's combined one-pass run (the walk matcher) must agree with
+    // the detector alone (tree-sitter's cursor), and so must the query
+    // pass run piecewise (as large files are) on either engine, here cut
+    // down to single nodes and to small subtrees.
     let mut runs = vec![(
         "combined pass".to_string(),
         set.run(case.lang, path, root, code.as_bytes(), &facts),
     )];
-    for piece_bytes in [1, 24] {
-        let hits = set.query_hits_in_pieces(case.lang, root, code.as_bytes(), Some(piece_bytes));
-        runs.push((
-            format!("piecewise query pass ({piece_bytes}-byte pieces)"),
-            set.finish(case.lang, path, root, code.as_bytes(), &facts, hits),
-        ));
+    for engine in [Engine::Walk, Engine::Cursor] {
+        for piece_bytes in [None, Some(1), Some(24)] {
+            let hits =
+                set.query_hits_in_pieces(case.lang, root, code.as_bytes(), piece_bytes, engine);
+            runs.push((
+                format!("{engine:?} query pass in pieces of {piece_bytes:?} bytes"),
+                set.finish(case.lang, path, root, code.as_bytes(), &facts, hits),
+            ));
+        }
     }
     for (label, all) in runs {
         let got: Vec<_> = all

@@ -1,0 +1,103 @@
+//! Checks the walk matcher against tree-sitter's query cursor on a real
+//! corpus, and times both: for every source file under a path, the
+//! detectors' matches from `DetectorSet::run` (walk matcher) must equal
+//! `DetectorSet::run_with_cursor`. Exits 1 on any difference.
+//!
+//!   cargo run --release -p drift-bench --bin detect_diff -- <path> [--show N]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use drift_core::Lang;
+use drift_core::detect::DetectorSet;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let Some(root) = args.next().map(PathBuf::from) else {
+        anyhow::bail!("usage: detect_diff <path> [--show N]");
+    };
+    let show: usize = match (args.next().as_deref(), args.next()) {
+        (Some("--show"), Some(n)) => n.parse()?,
+        _ => 5,
+    };
+    let mut files = Vec::new();
+    collect(&root, &mut files)?;
+    files.sort();
+    let detectors = DetectorSet::builtin();
+    // Compile every language's combined query before timing anything.
+    for lang in Lang::available() {
+        detectors.prepare(lang);
+    }
+    let (mut walk_time, mut cursor_time) = (Duration::ZERO, Duration::ZERO);
+    let (mut checked, mut differing, mut matches) = (0usize, 0usize, 0usize);
+    for (path, lang) in &files {
+        let Ok(src) = std::fs::read(path) else {
+            continue;
+        };
+        let Some(grammar) = lang.grammar() else {
+            continue;
+        };
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&grammar)?;
+        let Some(tree) = parser.parse(&src, None) else {
+            continue;
+        };
+        let root = tree.root_node();
+        let facts = drift_core::extract::extract(*lang, root, &src);
+        let label = path.to_string_lossy();
+        let t = Instant::now();
+        let walk = detectors.run(*lang, &label, root, &src, &facts);
+        walk_time += t.elapsed();
+        let t = Instant::now();
+        let cursor = detectors.run_with_cursor(*lang, &label, root, &src, &facts);
+        cursor_time += t.elapsed();
+        checked += 1;
+        matches += cursor.len();
+        if walk != cursor {
+            differing += 1;
+            if differing <= show {
+                let only = |a: &[drift_core::model::DetectorMatch],
+                            b: &[drift_core::model::DetectorMatch]| {
+                    a.iter()
+                        .filter(|m| !b.contains(m))
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                println!("DIFF {label}");
+                println!("  walk only:   {:?}", only(&walk, &cursor));
+                println!("  cursor only: {:?}", only(&cursor, &walk));
+            }
+        }
+    }
+    println!(
+        "{checked} files, {matches} matches, {differing} differ; detector pass: walk {:.3} s, cursor {:.3} s (walk / cursor {:.2})",
+        walk_time.as_secs_f64(),
+        cursor_time.as_secs_f64(),
+        walk_time.as_secs_f64() / cursor_time.as_secs_f64().max(1e-9)
+    );
+    if differing > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn collect(dir: &Path, out: &mut Vec<(PathBuf, Lang)>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if !name.starts_with('.') {
+                collect(&path, out)?;
+            }
+        } else if kind.is_file()
+            && let Some(lang) = Lang::from_path(&name)
+        {
+            out.push((path, lang));
+        }
+    }
+    Ok(())
+}

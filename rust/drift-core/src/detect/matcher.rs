@@ -1,0 +1,1205 @@
+//! The combined query's patterns matched in one plain walk of the tree,
+//! without tree-sitter's `QueryCursor`.
+//!
+//! The cursor pays for generality on every node it enters (field,
+//! sibling and supertype status, state bookkeeping for every pattern
+//! in progress): on Django it costs about as much as parsing. Detector
+//! patterns are small and rooted, so here each node looks up only the
+//! patterns whose root kind it has and matches them top-down with
+//! backtracking over the node's children. Same language, same answers
+//! (the detector tests run both engines, and `detect_diff` compares them
+//! over a corpus); `DetectorSet::run_with_cursor` keeps the cursor path.
+//!
+//! Supported: node, `(_)`, `_` and `"anonymous"` patterns, fields,
+//! negated fields, `.` anchors, `?`/`*`/`+` on a child, alternations,
+//! a parenthesised group holding one pattern, captures and the text
+//! predicates `#eq?`, `#match?`, `#any-of?` with their `not-`/`any-`
+//! forms. Anything else (sibling sequences, quantified groups,
+//! supertypes, `MISSING`) makes [`FastQuery::build`] decline, and that
+//! language keeps the cursor.
+
+use tree_sitter::{Language, Node, QueryCapture};
+
+/// Most complete combinations one pattern tries at one node (a pattern
+/// with several capturing child steps is quadratic in the children);
+/// later ones are dropped. Far above any real file's needs: a module's
+/// top-level definitions are one combination each.
+const MAX_TRIES_AT_NODE: usize = 1 << 20;
+
+/// The compiled patterns of one language's combined query.
+#[derive(Debug)]
+pub(super) struct FastQuery {
+    patterns: Vec<Pattern>,
+    /// Pattern indices by root node kind id.
+    by_kind: Vec<Vec<u32>>,
+    /// Patterns rooted at `(_)` (any named node) or `_` (any node).
+    any_named_roots: Vec<u32>,
+    any_roots: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct Pattern {
+    root: Pat,
+    /// Predicates checked once the whole match is known.
+    predicates: Vec<Predicate>,
+    /// Predicates on a capture that holds one node, checked as soon as it
+    /// is captured (most patterns fail there, before their children).
+    local: Vec<(u32, Predicate)>,
+}
+
+#[derive(Debug)]
+struct Pat {
+    test: Test,
+    captures: Vec<u32>,
+}
+
+#[derive(Debug)]
+enum Test {
+    Node(NodeTest),
+    Alt(Vec<Pat>),
+}
+
+#[derive(Debug)]
+struct NodeTest {
+    kind: Kind,
+    children: Vec<ChildStep>,
+    negated_fields: Vec<u16>,
+    /// `.` after the last child pattern.
+    last_anchor: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// `_`: any node but an error.
+    Any,
+    /// `(_)`: any named node but an error.
+    AnyNamed,
+    Id(u16),
+}
+
+#[derive(Debug)]
+struct ChildStep {
+    field: Option<u16>,
+    pat: Pat,
+    quant: Quant,
+    /// Whether `pat` captures anything.
+    capturing: bool,
+    /// `.` before it: no named node between it and the previous match (or
+    /// the parent's start).
+    immediate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Quant {
+    One,
+    Optional,
+    Star,
+    Plus,
+}
+
+#[derive(Debug)]
+enum Predicate {
+    EqText {
+        capture: u32,
+        text: Vec<u8>,
+        positive: bool,
+        all: bool,
+    },
+    EqCapture {
+        left: u32,
+        right: u32,
+        positive: bool,
+        all: bool,
+    },
+    Match {
+        capture: u32,
+        regex: regex::bytes::Regex,
+        positive: bool,
+        all: bool,
+    },
+    AnyOf {
+        capture: u32,
+        values: Vec<Vec<u8>>,
+        positive: bool,
+    },
+}
+
+/// A visible node as the matcher sees it.
+#[derive(Clone, Copy)]
+struct Kid<'tree> {
+    node: Node<'tree>,
+    /// Its field in its parent (0: none).
+    field: u16,
+    named: bool,
+    /// Its children in the walk's arena, once the walk has been through
+    /// them; `None`: read them from the tree when needed.
+    kids: Option<(u32, u32)>,
+}
+
+impl FastQuery {
+    /// Compiles the pattern texts of a combined query (in its order);
+    /// `Err` names what is not supported, and the cursor is used instead.
+    pub(super) fn build(
+        grammar: &Language,
+        texts: &[&str],
+        query: &tree_sitter::Query,
+    ) -> Result<FastQuery, String> {
+        let mut patterns = Vec::new();
+        for text in texts {
+            let mut parser = Parser {
+                text: text.as_bytes(),
+                at: 0,
+                grammar,
+                query,
+                predicates: Vec::new(),
+            };
+            parser.patterns(&mut patterns)?;
+        }
+        if patterns.len() != query.pattern_count() {
+            return Err(format!(
+                "{} patterns read, the query has {}",
+                patterns.len(),
+                query.pattern_count()
+            ));
+        }
+        let mut by_kind: Vec<Vec<u32>> = vec![Vec::new(); grammar.node_kind_count() + 1];
+        let (mut any_named_roots, mut any_roots) = (Vec::new(), Vec::new());
+        for (i, p) in patterns.iter().enumerate() {
+            let i = u32::try_from(i).map_err(|_| "too many patterns".to_string())?;
+            let mut kinds = Vec::new();
+            root_kinds(&p.root, &mut kinds);
+            kinds.sort_by_key(|k| match k {
+                Kind::Any => 0,
+                Kind::AnyNamed => 1,
+                Kind::Id(id) => 2 + u32::from(*id),
+            });
+            kinds.dedup();
+            for kind in kinds {
+                match kind {
+                    Kind::Any => any_roots.push(i),
+                    Kind::AnyNamed => any_named_roots.push(i),
+                    Kind::Id(id) => {
+                        let slot = usize::from(id);
+                        if slot >= by_kind.len() {
+                            by_kind.resize(slot + 1, Vec::new());
+                        }
+                        by_kind[slot].push(i);
+                    }
+                }
+            }
+        }
+        Ok(FastQuery {
+            patterns,
+            by_kind,
+            any_named_roots,
+            any_roots,
+        })
+    }
+
+    /// Calls `found(pattern, captures)` for every match of a pattern
+    /// rooted at a node of `root`'s subtree (`whole`), or at `root` only.
+    ///
+    /// The walk records every node's children in an arena as it goes and
+    /// matches at a node when it leaves it (post-order), so a pattern's
+    /// child steps read that list instead of moving a tree cursor again.
+    pub(super) fn for_each_match<'tree>(
+        &self,
+        root: Node<'tree>,
+        whole: bool,
+        source: &[u8],
+        found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+    ) {
+        let mut ctx = Ctx {
+            source,
+            scratch: root.walk(),
+            caps: Vec::new(),
+            pool: Vec::new(),
+            local: &[],
+            emitted: 0,
+            tries: 0,
+        };
+        let top = Kid {
+            node: root,
+            field: 0,
+            named: root.is_named(),
+            kids: None,
+        };
+        if !whole {
+            self.match_at(top, &[], &mut ctx, found);
+            return;
+        }
+        let mut cursor = root.walk();
+        let mut arena: Vec<Kid<'tree>> = Vec::new();
+        // The children seen so far of each node on the path from `root`.
+        let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
+        let mut depth = 0usize;
+        let visit = |cursor: &tree_sitter::TreeCursor<'tree>| {
+            let node = cursor.node();
+            Kid {
+                node,
+                field: cursor.field_id().map_or(0, |f| f.get()),
+                named: node.is_named(),
+                kids: None,
+            }
+        };
+        loop {
+            if cursor.goto_first_child() {
+                depth += 1;
+                if pending.len() <= depth {
+                    pending.push(Vec::new());
+                }
+                pending[depth].push(visit(&cursor));
+                continue;
+            }
+            // A leaf: done with it, then with every ancestor we climb out of.
+            let mut leaving = depth;
+            loop {
+                // Close the node at `leaving`: its children are complete.
+                let start = arena.len() as u32;
+                if let Some(children) = pending.get_mut(leaving + 1) {
+                    arena.append(children);
+                }
+                let end = arena.len() as u32;
+                let Some(kid) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
+                    return;
+                };
+                kid.kids = Some((start, end));
+                let kid = *kid;
+                self.match_at(kid, &arena, &mut ctx, found);
+                if leaving == 0 {
+                    return;
+                }
+                if cursor.goto_next_sibling() {
+                    pending[leaving].push(visit(&cursor));
+                    break;
+                }
+                cursor.goto_parent();
+                leaving -= 1;
+            }
+            depth = leaving;
+        }
+    }
+
+    fn match_at<'a, 'tree>(
+        &'a self,
+        kid: Kid<'tree>,
+        arena: &[Kid<'tree>],
+        ctx: &mut Ctx<'a, 'tree>,
+        found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+    ) {
+        let node = kid.node;
+        let by_kind = self
+            .by_kind
+            .get(usize::from(node.kind_id()))
+            .map_or(&[][..], Vec::as_slice);
+        let (wild, any): (&[u32], &[u32]) =
+            if (self.any_named_roots.is_empty() && self.any_roots.is_empty()) || node.is_error() {
+                (&[], &[])
+            } else if kid.named {
+                (&self.any_named_roots, &self.any_roots)
+            } else {
+                (&[], &self.any_roots)
+            };
+        for &p in by_kind.iter().chain(wild).chain(any) {
+            let Some(pattern) = self.patterns.get(p as usize) else {
+                continue;
+            };
+            ctx.local = &pattern.local;
+            ctx.emitted = 0;
+            ctx.tries = 0;
+            ctx.caps.clear();
+            let source = ctx.source;
+            ctx.pat(&pattern.root, kid, arena, &[], &mut |ctx| {
+                ctx.tries += 1;
+                if ctx.tries <= MAX_TRIES_AT_NODE
+                    && pattern
+                        .predicates
+                        .iter()
+                        .all(|pr| pr.holds(&ctx.caps, source))
+                {
+                    ctx.emitted += 1;
+                    found(p as usize, &ctx.caps);
+                }
+            });
+        }
+    }
+}
+
+/// The kinds a pattern's root can have.
+fn root_kinds(pat: &Pat, out: &mut Vec<Kind>) {
+    match &pat.test {
+        Test::Node(n) => out.push(n.kind),
+        Test::Alt(alts) => alts.iter().for_each(|a| root_kinds(a, out)),
+    }
+}
+
+/// What the rest of a match does once a part of it has matched.
+type Then<'k, 'a, 'tree> = &'k mut dyn FnMut(&mut Ctx<'a, 'tree>);
+
+/// Matching state of one walk: the captures so far (pushed and popped as
+/// the matcher backtracks) and reusable child buffers.
+struct Ctx<'a, 'tree> {
+    source: &'a [u8],
+    scratch: tree_sitter::TreeCursor<'tree>,
+    caps: Vec<QueryCapture<'tree>>,
+    pool: Vec<Vec<Kid<'tree>>>,
+    /// The current pattern's one-node predicates, checked on capture.
+    local: &'a [(u32, Predicate)],
+    /// Matches of the current pattern at the current root.
+    emitted: usize,
+    /// Complete combinations tried, predicates passed or not.
+    tries: usize,
+}
+
+impl<'a, 'tree> Ctx<'a, 'tree> {
+    fn fill_children(&mut self, node: Node<'tree>, out: &mut Vec<Kid<'tree>>) {
+        out.clear();
+        self.scratch.reset(node);
+        if self.scratch.goto_first_child() {
+            loop {
+                let child = self.scratch.node();
+                out.push(Kid {
+                    node: child,
+                    field: self.scratch.field_id().map_or(0, |f| f.get()),
+                    named: child.is_named(),
+                    kids: None,
+                });
+                if !self.scratch.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Matches `pat` at `kid` and calls `then` for each way it does, with
+    /// its captures pushed (in tree order; `outer` captures of enclosing
+    /// alternations go on the node too).
+    fn pat(
+        &mut self,
+        pat: &Pat,
+        kid: Kid<'tree>,
+        arena: &[Kid<'tree>],
+        outer: &[u32],
+        then: Then<'_, 'a, 'tree>,
+    ) {
+        let node = kid.node;
+        match &pat.test {
+            Test::Alt(alts) => {
+                let joined: Vec<u32>;
+                let outer = if pat.captures.is_empty() {
+                    outer
+                } else {
+                    joined = pat.captures.iter().chain(outer).copied().collect();
+                    &joined
+                };
+                for alt in alts {
+                    if self.tries >= MAX_TRIES_AT_NODE {
+                        break;
+                    }
+                    self.pat(alt, kid, arena, outer, then);
+                }
+            }
+            Test::Node(test) => {
+                if !kind_matches(test.kind, node)
+                    || test
+                        .negated_fields
+                        .iter()
+                        .any(|&f| node.child_by_field_id(f).is_some())
+                {
+                    return;
+                }
+                let mark = self.caps.len();
+                for &index in pat.captures.iter().chain(outer) {
+                    let source = self.source;
+                    let fails = self
+                        .local
+                        .iter()
+                        .any(|(c, pr)| *c == index && !pr.holds_for(node, source));
+                    if fails {
+                        self.caps.truncate(mark);
+                        return;
+                    }
+                    self.caps.push(QueryCapture { node, index });
+                }
+                if test.children.is_empty() {
+                    then(self);
+                } else if let Some(kids) = kid
+                    .kids
+                    .and_then(|(a, b)| arena.get(a as usize..b as usize))
+                {
+                    self.seq(test, kids, arena, 0, 0, then);
+                } else {
+                    let mut buf = self.pool.pop().unwrap_or_default();
+                    self.fill_children(node, &mut buf);
+                    self.seq(test, &buf, arena, 0, 0, then);
+                    self.pool.push(buf);
+                }
+                self.caps.truncate(mark);
+            }
+        }
+    }
+
+    /// Matches `test.children[step..]` against `kids[from..]`.
+    fn seq(
+        &mut self,
+        test: &NodeTest,
+        kids: &[Kid<'tree>],
+        arena: &[Kid<'tree>],
+        step: usize,
+        from: usize,
+        then: Then<'_, 'a, 'tree>,
+    ) {
+        let Some(child) = test.children.get(step) else {
+            then(self);
+            return;
+        };
+        let last = step + 1 == test.children.len();
+        // `(parent ... (last) .)`: no named node may follow.
+        let fits = |j: usize| {
+            !(last
+                && test.last_anchor
+                && kids.get(j + 1..).is_some_and(|r| r.iter().any(|k| k.named)))
+        };
+        let eligible = |kid: &Kid<'_>| child.field.is_none_or(|f| f == kid.field);
+        match child.quant {
+            Quant::One | Quant::Optional => {
+                let before = self.emitted;
+                for (j, kid) in kids.iter().enumerate().skip(from) {
+                    if self.tries >= MAX_TRIES_AT_NODE {
+                        return;
+                    }
+                    if eligible(kid) && fits(j) {
+                        let mark = self.emitted;
+                        self.pat(&child.pat, *kid, arena, &[], &mut |ctx| {
+                            ctx.seq(test, kids, arena, step + 1, j + 1, then);
+                        });
+                        // A step that captures nothing needs one place.
+                        if !child.capturing && self.emitted > mark {
+                            break;
+                        }
+                    }
+                    if child.immediate && kid.named {
+                        break;
+                    }
+                }
+                if self.emitted == before && child.quant == Quant::Optional {
+                    self.seq(test, kids, arena, step + 1, from, then);
+                }
+            }
+            Quant::Star | Quant::Plus => {
+                // Greedy: the longest run of earliest matches, then shorter.
+                let mut run: Vec<(usize, Vec<QueryCapture<'tree>>)> = Vec::new();
+                let mut next = from;
+                'grow: loop {
+                    for (j, kid) in kids.iter().enumerate().skip(next) {
+                        if eligible(kid) {
+                            let mark = self.caps.len();
+                            let mut first: Option<Vec<QueryCapture<'tree>>> = None;
+                            self.pat(&child.pat, *kid, arena, &[], &mut |ctx| {
+                                if first.is_none() {
+                                    first = Some(ctx.caps[mark..].to_vec());
+                                }
+                            });
+                            if let Some(caps) = first {
+                                run.push((j, caps));
+                                next = j + 1;
+                                continue 'grow;
+                            }
+                        }
+                        if child.immediate && run.is_empty() && kid.named {
+                            break;
+                        }
+                    }
+                    break;
+                }
+                let min = usize::from(child.quant == Quant::Plus);
+                for len in (min..=run.len()).rev() {
+                    let after = match len.checked_sub(1).and_then(|i| run.get(i)) {
+                        Some(&(j, _)) if !fits(j) => continue,
+                        Some(&(j, _)) => j + 1,
+                        None => from,
+                    };
+                    let (mark, before) = (self.caps.len(), self.emitted);
+                    for (_, caps) in &run[..len] {
+                        self.caps.extend_from_slice(caps);
+                    }
+                    self.seq(test, kids, arena, step + 1, after, then);
+                    self.caps.truncate(mark);
+                    if self.emitted > before {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn kind_matches(kind: Kind, node: Node<'_>) -> bool {
+    match kind {
+        Kind::Any => !node.is_error(),
+        Kind::AnyNamed => node.is_named() && !node.is_error(),
+        Kind::Id(id) => node.kind_id() == id,
+    }
+}
+
+fn has_captures(pat: &Pat) -> bool {
+    !pat.captures.is_empty()
+        || match &pat.test {
+            Test::Alt(alts) => alts.iter().any(has_captures),
+            Test::Node(n) => n.children.iter().any(|c| has_captures(&c.pat)),
+        }
+}
+
+impl Predicate {
+    /// The one capture a predicate reads, unless it compares two.
+    fn capture(&self) -> Option<u32> {
+        match self {
+            Predicate::EqText { capture, .. }
+            | Predicate::Match { capture, .. }
+            | Predicate::AnyOf { capture, .. } => Some(*capture),
+            Predicate::EqCapture { .. } => None,
+        }
+    }
+
+    /// As tree-sitter's Rust binding judges it (`satisfies_text_predicates`).
+    fn holds(&self, caps: &[QueryCapture<'_>], source: &[u8]) -> bool {
+        let nodes = |i: u32| caps.iter().filter(move |c| c.index == i).map(|c| c.node);
+        match self {
+            Predicate::EqCapture {
+                left,
+                right,
+                positive,
+                all,
+            } => {
+                let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or_default();
+                let (mut a, mut b) = (nodes(*left), nodes(*right));
+                loop {
+                    match (a.next(), b.next()) {
+                        (Some(x), Some(y)) => {
+                            let r = text(x) == text(y);
+                            if r != *positive && *all {
+                                return false;
+                            }
+                            if r == *positive && !*all {
+                                return true;
+                            }
+                        }
+                        (None, None) => return true,
+                        _ => return false,
+                    }
+                }
+            }
+            _ => self.holds_on(self.capture().map(nodes).into_iter().flatten(), source),
+        }
+    }
+
+    /// A one-capture predicate on that capture's nodes.
+    fn holds_on<'t>(&self, nodes: impl Iterator<Item = Node<'t>>, source: &[u8]) -> bool {
+        let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or_default();
+        // `all`: every node must agree; otherwise the first that does
+        // settles it (and none is not a failure, as in the binding).
+        let judge = |results: &mut dyn Iterator<Item = bool>, positive: bool, all: bool| {
+            for r in results {
+                if r != positive && all {
+                    return false;
+                }
+                if r == positive && !all {
+                    return true;
+                }
+            }
+            true
+        };
+        match self {
+            Predicate::EqText {
+                text: want,
+                positive,
+                all,
+                ..
+            } => judge(
+                &mut nodes.map(|n| text(n) == want.as_slice()),
+                *positive,
+                *all,
+            ),
+            Predicate::Match {
+                regex,
+                positive,
+                all,
+                ..
+            } => judge(&mut nodes.map(|n| regex.is_match(text(n))), *positive, *all),
+            Predicate::AnyOf {
+                values, positive, ..
+            } => {
+                let mut nodes = nodes;
+                nodes.all(|n| values.iter().any(|v| v.as_slice() == text(n)) == *positive)
+            }
+            Predicate::EqCapture { .. } => true,
+        }
+    }
+
+    fn holds_for(&self, node: Node<'_>, source: &[u8]) -> bool {
+        self.holds_on(std::iter::once(node), source)
+    }
+}
+
+/// How often each capture index occurs in `pat`; one under `*`/`+`
+/// counts twice (it can hold several nodes).
+fn count_captures(pat: &Pat, repeated: bool, counts: &mut std::collections::HashMap<u32, usize>) {
+    for &c in &pat.captures {
+        *counts.entry(c).or_default() += if repeated { 2 } else { 1 };
+    }
+    match &pat.test {
+        Test::Alt(alts) => alts
+            .iter()
+            .for_each(|a| count_captures(a, repeated, counts)),
+        Test::Node(n) => {
+            for child in &n.children {
+                let rep = repeated || matches!(child.quant, Quant::Star | Quant::Plus);
+                count_captures(&child.pat, rep, counts);
+            }
+        }
+    }
+}
+
+/// Reads tree-sitter query syntax into [`Pattern`]s.
+struct Parser<'a> {
+    text: &'a [u8],
+    at: usize,
+    grammar: &'a Language,
+    query: &'a tree_sitter::Query,
+    /// Predicates met inside the current pattern's nodes.
+    predicates: Vec<Predicate>,
+}
+
+/// What can follow `(` or sit in a node's body.
+enum Item {
+    Pat(Pat, Quant),
+    Field(u16, Pat, Quant),
+    NegatedField(u16),
+    Anchor,
+    Predicate(Option<Predicate>),
+}
+
+impl Parser<'_> {
+    fn patterns(&mut self, out: &mut Vec<Pattern>) -> Result<(), String> {
+        loop {
+            self.skip_space();
+            if self.at >= self.text.len() {
+                return Ok(());
+            }
+            let mut predicates = Vec::new();
+            let root = if self.peek() == Some(b'(') && self.is_group() {
+                // `((pattern) @capture (#predicate ...))`
+                self.at += 1;
+                let mut root = None;
+                loop {
+                    self.skip_space();
+                    if self.eat(b')') {
+                        break;
+                    }
+                    match self.item()? {
+                        Item::Pat(p, Quant::One) if root.is_none() => root = Some(p),
+                        Item::Predicate(p) => predicates.extend(p),
+                        _ => return Err(self.unsupported("a sibling sequence or quantified group")),
+                    }
+                }
+                let mut root = root.ok_or_else(|| self.unsupported("an empty group"))?;
+                root.captures.extend(self.captures()?);
+                if self.quantifier() != Quant::One {
+                    return Err(self.unsupported("a quantified top-level pattern"));
+                }
+                root
+            } else {
+                match self.item()? {
+                    Item::Pat(p, Quant::One) => p,
+                    _ => return Err(self.unsupported("this top-level form")),
+                }
+            };
+            predicates.append(&mut self.predicates);
+            let mut counts = std::collections::HashMap::new();
+            count_captures(&root, false, &mut counts);
+            let (local, predicates): (Vec<_>, Vec<_>) = predicates
+                .into_iter()
+                .partition(|p| p.capture().is_some_and(|c| counts.get(&c) == Some(&1)));
+            let local = local
+                .into_iter()
+                .filter_map(|p| Some((p.capture()?, p)))
+                .collect();
+            out.push(Pattern {
+                root,
+                predicates,
+                local,
+            });
+        }
+    }
+
+    /// After `(`: a group starts with another pattern, not a node name.
+    fn is_group(&self) -> bool {
+        let mut i = self.at + 1;
+        while self.text.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        matches!(self.text.get(i), Some(b'(' | b'[' | b'"' | b'.'))
+    }
+
+    fn item(&mut self) -> Result<Item, String> {
+        self.skip_space();
+        match self.peek() {
+            Some(b'.') => {
+                self.at += 1;
+                Ok(Item::Anchor)
+            }
+            Some(b'!') => {
+                self.at += 1;
+                let name = self.ident()?;
+                Ok(Item::NegatedField(self.field(&name)?))
+            }
+            Some(b'(') if self.text.get(self.at + 1) == Some(&b'#') => {
+                Ok(Item::Predicate(self.predicate()?))
+            }
+            Some(b'(' | b'[' | b'"' | b'_') => {
+                let (p, q) = self.pattern()?;
+                Ok(Item::Pat(p, q))
+            }
+            Some(c) if is_ident(c) => {
+                let name = self.ident()?;
+                self.skip_space();
+                if !self.eat(b':') {
+                    return Err(self.unsupported("a bare name"));
+                }
+                let field = self.field(&name)?;
+                self.skip_space();
+                let (p, q) = self.pattern()?;
+                Ok(Item::Field(field, p, q))
+            }
+            _ => Err(self.unsupported("this character")),
+        }
+    }
+
+    fn pattern(&mut self) -> Result<(Pat, Quant), String> {
+        self.skip_space();
+        let test = match self.peek() {
+            Some(b'[') => {
+                self.at += 1;
+                let mut alts = Vec::new();
+                loop {
+                    self.skip_space();
+                    if self.eat(b']') {
+                        break;
+                    }
+                    match self.pattern()? {
+                        (p, Quant::One) => alts.push(p),
+                        _ => return Err(self.unsupported("a quantified alternative")),
+                    }
+                }
+                Test::Alt(alts)
+            }
+            Some(b'"') => {
+                let s = self.string()?;
+                let id = self.grammar.id_for_node_kind(&s, false);
+                if id == 0 {
+                    return Err(format!("unknown anonymous node \"{s}\""));
+                }
+                Test::Node(leaf(Kind::Id(id)))
+            }
+            Some(b'_') => {
+                self.at += 1;
+                Test::Node(leaf(Kind::Any))
+            }
+            Some(b'(') => {
+                if self.is_group() {
+                    return Err(self.unsupported("a nested group"));
+                }
+                self.at += 1;
+                self.skip_space();
+                let name = self.ident()?;
+                let kind = if name == "_" {
+                    Kind::AnyNamed
+                } else if name.contains('/') || name == "MISSING" {
+                    return Err(self.unsupported("supertypes and MISSING"));
+                } else {
+                    let id = self.grammar.id_for_node_kind(&name, true);
+                    if id == 0 {
+                        return Err(format!("unknown node kind `{name}`"));
+                    }
+                    if self.grammar.node_kind_is_supertype(id) {
+                        return Err(self.unsupported("a supertype"));
+                    }
+                    Kind::Id(id)
+                };
+                let mut node = leaf(kind);
+                let mut immediate = false;
+                loop {
+                    self.skip_space();
+                    if self.eat(b')') {
+                        break;
+                    }
+                    match self.item()? {
+                        Item::Anchor => immediate = true,
+                        Item::NegatedField(f) => node.negated_fields.push(f),
+                        // A predicate inside a node applies to the whole pattern.
+                        Item::Predicate(p) => self.predicates.extend(p),
+                        Item::Pat(pat, quant) => {
+                            node.children.push(ChildStep {
+                                field: None,
+                                capturing: has_captures(&pat),
+                                pat,
+                                quant,
+                                immediate: std::mem::take(&mut immediate),
+                            });
+                        }
+                        Item::Field(field, pat, quant) => {
+                            node.children.push(ChildStep {
+                                field: Some(field),
+                                capturing: has_captures(&pat),
+                                pat,
+                                quant,
+                                immediate: std::mem::take(&mut immediate),
+                            });
+                        }
+                    }
+                }
+                node.last_anchor = immediate && !node.children.is_empty();
+                if immediate && node.children.is_empty() {
+                    return Err(self.unsupported("an anchor without children"));
+                }
+                Test::Node(node)
+            }
+            _ => return Err(self.unsupported("this pattern")),
+        };
+        let captures = self.captures()?;
+        let quant = self.quantifier();
+        if matches!(quant, Quant::Star | Quant::Plus) {
+            // tree-sitter's repetition yields a match per prefix and element
+            // in ways not worth copying; the cursor keeps those patterns.
+            return Err(self.unsupported("a repetition (`*`, `+`)"));
+        }
+        // Captures may also follow the quantifier.
+        let mut pat = Pat { test, captures };
+        pat.captures.extend(self.captures()?);
+        Ok((pat, quant))
+    }
+
+    fn quantifier(&mut self) -> Quant {
+        let q = match self.peek() {
+            Some(b'?') => Quant::Optional,
+            Some(b'*') => Quant::Star,
+            Some(b'+') => Quant::Plus,
+            _ => return Quant::One,
+        };
+        self.at += 1;
+        q
+    }
+
+    fn captures(&mut self) -> Result<Vec<u32>, String> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_space();
+            if !self.eat(b'@') {
+                return Ok(out);
+            }
+            let name = self.ident()?;
+            let index = self
+                .query
+                .capture_index_for_name(&name)
+                .ok_or_else(|| format!("unknown capture @{name}"))?;
+            out.push(index);
+        }
+    }
+
+    /// `(#name args...)`; `None` for `#set!` (read elsewhere).
+    fn predicate(&mut self) -> Result<Option<Predicate>, String> {
+        self.at += 2;
+        let name = self.ident()?;
+        let mut args: Vec<Arg> = Vec::new();
+        loop {
+            self.skip_space();
+            if self.eat(b')') {
+                break;
+            }
+            if self.eat(b'@') {
+                let name = self.ident()?;
+                let index = self
+                    .query
+                    .capture_index_for_name(&name)
+                    .ok_or_else(|| format!("unknown capture @{name}"))?;
+                args.push(Arg::Capture(index));
+            } else if self.peek() == Some(b'"') {
+                args.push(Arg::Text(self.string()?.into_bytes()));
+            } else if self.peek().is_some_and(is_ident) {
+                args.push(Arg::Text(self.ident()?.into_bytes()));
+            } else {
+                return Err(self.unsupported("a predicate argument"));
+            }
+        }
+        let positive = !name.contains("not-");
+        let all = !name.starts_with("any-") || name == "any-of?";
+        let bad = || format!("unsupported predicate #{name}");
+        Ok(Some(match (name.as_str(), args.as_slice()) {
+            ("set!", _) => return Ok(None),
+            (
+                "eq?" | "not-eq?" | "any-eq?" | "any-not-eq?",
+                [Arg::Capture(capture), Arg::Text(text)],
+            ) => Predicate::EqText {
+                capture: *capture,
+                text: text.clone(),
+                positive,
+                all,
+            },
+            (
+                "eq?" | "not-eq?" | "any-eq?" | "any-not-eq?",
+                [Arg::Capture(left), Arg::Capture(right)],
+            ) => Predicate::EqCapture {
+                left: *left,
+                right: *right,
+                positive,
+                all,
+            },
+            (
+                "match?" | "not-match?" | "any-match?" | "any-not-match?",
+                [Arg::Capture(capture), Arg::Text(re)],
+            ) => {
+                let re = std::str::from_utf8(re).map_err(|_| bad())?;
+                Predicate::Match {
+                    capture: *capture,
+                    regex: regex::bytes::Regex::new(re).map_err(|e| e.to_string())?,
+                    positive,
+                    all,
+                }
+            }
+            ("any-of?" | "not-any-of?", [Arg::Capture(capture), values @ ..]) => {
+                let mut texts = Vec::new();
+                for v in values {
+                    match v {
+                        Arg::Text(t) => texts.push(t.clone()),
+                        Arg::Capture(_) => return Err(bad()),
+                    }
+                }
+                Predicate::AnyOf {
+                    capture: *capture,
+                    values: texts,
+                    positive,
+                }
+            }
+            _ => return Err(bad()),
+        }))
+    }
+
+    fn field(&self, name: &str) -> Result<u16, String> {
+        self.grammar
+            .field_id_for_name(name)
+            .map(|f| f.get())
+            .ok_or_else(|| format!("unknown field `{name}`"))
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        if !self.eat(b'"') {
+            return Err(self.unsupported("a string"));
+        }
+        let mut out = Vec::new();
+        loop {
+            let Some(&c) = self.text.get(self.at) else {
+                return Err("unterminated string".into());
+            };
+            self.at += 1;
+            match c {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&e) = self.text.get(self.at) else {
+                        return Err("unterminated string".into());
+                    };
+                    self.at += 1;
+                    out.push(match e {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'0' => 0,
+                        other => other,
+                    });
+                }
+                _ => out.push(c),
+            }
+        }
+        String::from_utf8(out).map_err(|_| "a string that is not UTF-8".to_string())
+    }
+
+    fn ident(&mut self) -> Result<String, String> {
+        let start = self.at;
+        while self
+            .peek()
+            .is_some_and(|c| is_ident(c) || matches!(c, b'.' | b'?' | b'!' | b'/'))
+        {
+            self.at += 1;
+        }
+        if start == self.at {
+            return Err(self.unsupported("a missing name"));
+        }
+        Ok(String::from_utf8_lossy(&self.text[start..self.at]).into_owned())
+    }
+
+    fn skip_space(&mut self) {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_ascii_whitespace() => self.at += 1,
+                Some(b';') => {
+                    while self.peek().is_some_and(|c| c != b'\n') {
+                        self.at += 1;
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn unsupported(&self, what: &str) -> String {
+        format!(
+            "{what} at byte {} is not supported by the fast matcher",
+            self.at
+        )
+    }
+}
+
+enum Arg {
+    Capture(u32),
+    Text(Vec<u8>),
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+fn leaf(kind: Kind) -> NodeTest {
+    NodeTest {
+        kind,
+        children: Vec::new(),
+        negated_fields: Vec::new(),
+        last_anchor: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use streaming_iterator::StreamingIterator;
+
+    type Found = Vec<(usize, Vec<(u32, usize, usize)>)>;
+
+    fn key(pattern: usize, caps: &[QueryCapture<'_>]) -> (usize, Vec<(u32, usize, usize)>) {
+        let caps = caps
+            .iter()
+            .map(|c| (c.index, c.node.start_byte(), c.node.end_byte()));
+        (pattern, caps.collect())
+    }
+
+    /// Matches of `patterns` over `code` by the cursor and by the walk,
+    /// each sorted and deduplicated.
+    fn both(lang: Lang, patterns: &str, code: &str) -> (Found, Found) {
+        let grammar = lang.grammar().expect("grammar");
+        let query = tree_sitter::Query::new(&grammar, patterns).expect("query compiles");
+        let fast = FastQuery::build(&grammar, &[patterns], &query).expect("supported");
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&grammar).expect("language");
+        let tree = parser.parse(code, None).expect("parse");
+        let mut cursor_found = Vec::new();
+        let mut cursor = tree_sitter::QueryCursor::new();
+        let mut matches = cursor.matches(&query, tree.root_node(), code.as_bytes());
+        while let Some(m) = matches.next() {
+            cursor_found.push(key(m.pattern_index, m.captures()));
+        }
+        let mut walk_found = Vec::new();
+        fast.for_each_match(tree.root_node(), true, code.as_bytes(), &mut |p, caps| {
+            walk_found.push(key(p, caps));
+        });
+        for found in [&mut cursor_found, &mut walk_found] {
+            found.sort();
+            found.dedup();
+        }
+        (cursor_found, walk_found)
+    }
+
+    #[test]
+    fn the_walk_finds_what_the_cursor_finds() {
+        let python = r#"
+import os
+@app.route("/a", methods=["GET"])
+def view(a, b=1, *args, **kw):
+    """Doc."""
+    # note
+    x = os.environ["HOME"]
+    y = f"{a} and {b}"
+    if a: pass
+    g(g, a)
+    return g(a, b, c)
+
+# top
+class A(Base, Mixin):
+    def m(self): return self.x.y(1)
+"#;
+        let cases = [
+            "(argument_list . (identifier) @first) @m",
+            "(argument_list (identifier) @last .) @m",
+            "(argument_list (identifier) @a . (identifier) @b) @m",
+            "(function_definition !return_type name: (identifier) @n) @m",
+            "(function_definition body: (block . (expression_statement (string)) @doc)) @m",
+            "(parameters [(identifier) (default_parameter)] @p)",
+            "[(list_splat_pattern) (dictionary_splat_pattern)] @splat",
+            "(class_definition superclasses: (argument_list (_) @base)) @c",
+            "((identifier) @i (#match? @i \"^[a-c]$\"))",
+            "((identifier) @i (#not-match? @i \"^[a-c]$\"))",
+            "((identifier) @i (#not-eq? @i \"os\"))",
+            "((identifier) @i (#any-of? @i \"os\" \"g\" \"self\"))",
+            "((identifier) @i (#not-any-of? @i \"os\" \"g\"))",
+            "((call function: (identifier) @f arguments: (argument_list (identifier) @x)) (#eq? @f @x))",
+            "((argument_list (identifier) @x (identifier) @y) (#not-eq? @x @y))",
+            "((call arguments: (argument_list (identifier) @xs)) (#any-eq? @xs \"b\"))",
+            "((call arguments: (argument_list (identifier) @xs)) (#any-not-eq? @xs \"a\"))",
+            "(decorator (call function: (attribute object: (_) @o attribute: (identifier) @a) arguments: (argument_list (string)? @s (keyword_argument)? @k))) @d",
+            "(if_statement \"if\" @kw condition: (_) @c)",
+            "(block (_) @first_stmt . (_))",
+            "(module (comment)? @c (class_definition) @f)",
+            "(module (import_statement)? @i . (decorated_definition) @f)",
+            "(subscript value: (attribute object: (identifier) @o attribute: (identifier) @a) subscript: (string) @k)",
+            "(_ (string) @s) @parent",
+            "(string (interpolation) @i)",
+        ];
+        for pattern in cases {
+            let (cursor, walk) = both(Lang::Python, pattern, python);
+            assert!(!cursor.is_empty(), "{pattern}: the case matches nothing");
+            assert_eq!(walk, cursor, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn unsupported_forms_are_declined_not_misread() {
+        let grammar = Lang::Python.grammar().expect("grammar");
+        for pattern in [
+            "((comment) . (function_definition))",
+            "(expression) @e",
+            "(call (argument_list ((identifier) (identifier))*))",
+            "(argument_list (identifier)* @args)",
+            "(argument_list (identifier)+ @args)",
+            "(MISSING identifier) @m",
+        ] {
+            let Ok(query) = tree_sitter::Query::new(&grammar, pattern) else {
+                continue;
+            };
+            assert!(
+                FastQuery::build(&grammar, &[pattern], &query).is_err(),
+                "{pattern}"
+            );
+        }
+    }
+}
