@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
         detectors.prepare(lang);
     }
     let (mut walk_time, mut cursor_time) = (Duration::ZERO, Duration::ZERO);
+    let mut parse_time = Duration::ZERO;
     let (mut checked, mut differing, mut matches) = (0usize, 0usize, 0usize);
     for (path, lang) in &files {
         let Ok(src) = std::fs::read(path) else {
@@ -39,9 +40,11 @@ fn main() -> anyhow::Result<()> {
         };
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&grammar)?;
+        let t = Instant::now();
         let Some(tree) = parser.parse(&src, None) else {
             continue;
         };
+        parse_time += t.elapsed();
         let root = tree.root_node();
         let facts = drift_core::extract::extract(*lang, root, &src);
         let label = path.to_string_lossy();
@@ -70,10 +73,13 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
+    let parse = parse_time.as_secs_f64().max(1e-9);
     println!(
-        "{checked} files, {matches} matches, {differing} differ; detector pass: walk {:.3} s, cursor {:.3} s (walk / cursor {:.2})",
+        "{checked} files, {matches} matches, {differing} differ; parse {parse:.3} s; detector pass: walk {:.3} s ({:.2}x parse), cursor {:.3} s ({:.2}x parse); walk / cursor {:.2}",
         walk_time.as_secs_f64(),
+        walk_time.as_secs_f64() / parse,
         cursor_time.as_secs_f64(),
+        cursor_time.as_secs_f64() / parse,
         walk_time.as_secs_f64() / cursor_time.as_secs_f64().max(1e-9)
     );
     if differing > 0 {
