@@ -11,10 +11,10 @@
 //! over a corpus); `DetectorSet::run_with_cursor` keeps the cursor path.
 //!
 //! Supported: node, `(_)`, `_` and `"anonymous"` patterns, fields,
-//! negated fields, `.` anchors, `?`/`*`/`+` on a child, alternations,
-//! a parenthesised group holding one pattern, captures and the text
+//! negated fields, `.` anchors, `?` on a child, alternations, a
+//! parenthesised group holding one pattern, captures and the text
 //! predicates `#eq?`, `#match?`, `#any-of?` with their `not-`/`any-`
-//! forms. Anything else (sibling sequences, quantified groups,
+//! forms. Anything else (repetition `*`/`+`, sibling sequences,
 //! supertypes, `MISSING`) makes [`FastQuery::build`] decline, and that
 //! language keeps the cursor.
 
@@ -93,8 +93,6 @@ struct ChildStep {
 enum Quant {
     One,
     Optional,
-    Star,
-    Plus,
 }
 
 #[derive(Debug)]
@@ -461,75 +459,28 @@ impl<'a, 'tree> Ctx<'a, 'tree> {
                 && kids.get(j + 1..).is_some_and(|r| r.iter().any(|k| k.named)))
         };
         let eligible = |kid: &Kid<'_>| child.field.is_none_or(|f| f == kid.field);
-        match child.quant {
-            Quant::One | Quant::Optional => {
-                let before = self.emitted;
-                for (j, kid) in kids.iter().enumerate().skip(from) {
-                    if self.tries >= MAX_TRIES_AT_NODE {
-                        return;
-                    }
-                    if eligible(kid) && fits(j) {
-                        let mark = self.emitted;
-                        self.pat(&child.pat, *kid, arena, &[], &mut |ctx| {
-                            ctx.seq(test, kids, arena, step + 1, j + 1, then);
-                        });
-                        // A step that captures nothing needs one place.
-                        if !child.capturing && self.emitted > mark {
-                            break;
-                        }
-                    }
-                    if child.immediate && kid.named {
-                        break;
-                    }
-                }
-                if self.emitted == before && child.quant == Quant::Optional {
-                    self.seq(test, kids, arena, step + 1, from, then);
-                }
+        let before = self.emitted;
+        for (j, kid) in kids.iter().enumerate().skip(from) {
+            if self.tries >= MAX_TRIES_AT_NODE {
+                return;
             }
-            Quant::Star | Quant::Plus => {
-                // Greedy: the longest run of earliest matches, then shorter.
-                let mut run: Vec<(usize, Vec<QueryCapture<'tree>>)> = Vec::new();
-                let mut next = from;
-                'grow: loop {
-                    for (j, kid) in kids.iter().enumerate().skip(next) {
-                        if eligible(kid) {
-                            let mark = self.caps.len();
-                            let mut first: Option<Vec<QueryCapture<'tree>>> = None;
-                            self.pat(&child.pat, *kid, arena, &[], &mut |ctx| {
-                                if first.is_none() {
-                                    first = Some(ctx.caps[mark..].to_vec());
-                                }
-                            });
-                            if let Some(caps) = first {
-                                run.push((j, caps));
-                                next = j + 1;
-                                continue 'grow;
-                            }
-                        }
-                        if child.immediate && run.is_empty() && kid.named {
-                            break;
-                        }
-                    }
+            if eligible(kid) && fits(j) {
+                let mark = self.emitted;
+                self.pat(&child.pat, *kid, arena, &[], &mut |ctx| {
+                    ctx.seq(test, kids, arena, step + 1, j + 1, then);
+                });
+                // A step that captures nothing needs one place.
+                if !child.capturing && self.emitted > mark {
                     break;
                 }
-                let min = usize::from(child.quant == Quant::Plus);
-                for len in (min..=run.len()).rev() {
-                    let after = match len.checked_sub(1).and_then(|i| run.get(i)) {
-                        Some(&(j, _)) if !fits(j) => continue,
-                        Some(&(j, _)) => j + 1,
-                        None => from,
-                    };
-                    let (mark, before) = (self.caps.len(), self.emitted);
-                    for (_, caps) in &run[..len] {
-                        self.caps.extend_from_slice(caps);
-                    }
-                    self.seq(test, kids, arena, step + 1, after, then);
-                    self.caps.truncate(mark);
-                    if self.emitted > before {
-                        break;
-                    }
-                }
             }
+            if child.immediate && kid.named {
+                break;
+            }
+        }
+        // `?`: matched nothing here, so go on without it.
+        if self.emitted == before && child.quant == Quant::Optional {
+            self.seq(test, kids, arena, step + 1, from, then);
         }
     }
 }
@@ -641,22 +592,17 @@ impl Predicate {
     }
 }
 
-/// How often each capture index occurs in `pat`; one under `*`/`+`
-/// counts twice (it can hold several nodes).
-fn count_captures(pat: &Pat, repeated: bool, counts: &mut std::collections::HashMap<u32, usize>) {
+/// How often each capture index occurs in `pat`.
+fn count_captures(pat: &Pat, counts: &mut std::collections::HashMap<u32, usize>) {
     for &c in &pat.captures {
-        *counts.entry(c).or_default() += if repeated { 2 } else { 1 };
+        *counts.entry(c).or_default() += 1;
     }
     match &pat.test {
-        Test::Alt(alts) => alts
+        Test::Alt(alts) => alts.iter().for_each(|a| count_captures(a, counts)),
+        Test::Node(n) => n
+            .children
             .iter()
-            .for_each(|a| count_captures(a, repeated, counts)),
-        Test::Node(n) => {
-            for child in &n.children {
-                let rep = repeated || matches!(child.quant, Quant::Star | Quant::Plus);
-                count_captures(&child.pat, rep, counts);
-            }
-        }
+            .for_each(|c| count_captures(&c.pat, counts)),
     }
 }
 
@@ -704,7 +650,7 @@ impl Parser<'_> {
                 }
                 let mut root = root.ok_or_else(|| self.unsupported("an empty group"))?;
                 root.captures.extend(self.captures()?);
-                if self.quantifier() != Quant::One {
+                if self.quantifier()? != Quant::One {
                     return Err(self.unsupported("a quantified top-level pattern"));
                 }
                 root
@@ -716,7 +662,7 @@ impl Parser<'_> {
             };
             predicates.append(&mut self.predicates);
             let mut counts = std::collections::HashMap::new();
-            count_captures(&root, false, &mut counts);
+            count_captures(&root, &mut counts);
             let (local, predicates): (Vec<_>, Vec<_>) = predicates
                 .into_iter()
                 .partition(|p| p.capture().is_some_and(|c| counts.get(&c) == Some(&1)));
@@ -867,27 +813,24 @@ impl Parser<'_> {
             _ => return Err(self.unsupported("this pattern")),
         };
         let captures = self.captures()?;
-        let quant = self.quantifier();
-        if matches!(quant, Quant::Star | Quant::Plus) {
-            // tree-sitter's repetition yields a match per prefix and element
-            // in ways not worth copying; the cursor keeps those patterns.
-            return Err(self.unsupported("a repetition (`*`, `+`)"));
-        }
+        let quant = self.quantifier()?;
         // Captures may also follow the quantifier.
         let mut pat = Pat { test, captures };
         pat.captures.extend(self.captures()?);
         Ok((pat, quant))
     }
 
-    fn quantifier(&mut self) -> Quant {
-        let q = match self.peek() {
-            Some(b'?') => Quant::Optional,
-            Some(b'*') => Quant::Star,
-            Some(b'+') => Quant::Plus,
-            _ => return Quant::One,
-        };
-        self.at += 1;
-        q
+    fn quantifier(&mut self) -> Result<Quant, String> {
+        match self.peek() {
+            Some(b'?') => {
+                self.at += 1;
+                Ok(Quant::Optional)
+            }
+            // tree-sitter's repetition yields a match per prefix and element
+            // in ways not worth copying; the cursor keeps those patterns.
+            Some(b'*' | b'+') => Err(self.unsupported("a repetition (`*`, `+`)")),
+            _ => Ok(Quant::One),
+        }
     }
 
     fn captures(&mut self) -> Result<Vec<u32>, String> {
