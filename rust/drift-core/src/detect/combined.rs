@@ -1,6 +1,6 @@
 //! One tree-sitter query per language holding every query detector's
-//! patterns, so a file is walked by a single `QueryCursor` pass instead of
-//! one pass per detector and block.
+//! patterns, so a file is matched in one pass (the walk matcher of
+//! `matcher.rs`, or a `QueryCursor`) instead of one per detector and block.
 //!
 //! The pattern sources are concatenated in detector order; each combined
 //! pattern maps back to its detector, block and pattern index within the

@@ -5,11 +5,12 @@
 //! the file's symbols or its file name), an ordered list of *variant* rules
 //! that classify each hit, and test cases. [`DetectorSet`] joins every
 //! query detector's patterns for a language into one tree-sitter query
-//! (compiled once, on first use of the language) and runs it over each
-//! file's one tree in a single cursor pass (see `combined.rs`); it is
-//! `Send + Sync`, so one instance serves every worker thread. On real
-//! ~100 KB files this is 8–15× faster than one cursor per detector and
-//! costs less than parsing the file (`benchmarks/drift-bench/benches/detect.rs`).
+//! (compiled once, on first use of the language; see `combined.rs`) and
+//! matches it in one walk of each file's tree (`matcher.rs`), with
+//! tree-sitter's query cursor as the fallback and the reference; it is
+//! `Send + Sync`, so one instance serves every worker thread. The detector
+//! pass costs about 0.6× the parse of the same files
+//! (`benchmarks/drift-bench`: `detect_diff`, `benches/detect.rs`).
 //!
 //! drift-core does no file I/O: rule files are passed in as
 //! `(path_label, text)` pairs by the caller.
@@ -846,8 +847,8 @@ impl DetectorSet {
             Engine::Walk => combined.fast.as_ref(),
             Engine::Cursor => None,
         };
-        let run = |(mut hits, mut cursor): (QueryHits<'s, 'tree>, tree_sitter::QueryCursor),
-                   piece: &Piece<'tree>| {
+        type State<'s, 'tree> = (QueryHits<'s, 'tree>, Option<tree_sitter::QueryCursor>);
+        let run = |(mut hits, mut cursor): State<'s, 'tree>, piece: &Piece<'tree>| {
             let (node, whole) = match *piece {
                 Piece::Subtree(node) => (node, true),
                 Piece::Start(node) => (node, false),
@@ -858,6 +859,7 @@ impl DetectorSet {
             match fast {
                 Some(fast) => fast.for_each_match(node, whole, source, &mut found),
                 None => {
+                    let cursor = cursor.get_or_insert_with(tree_sitter::QueryCursor::new);
                     cursor.set_max_start_depth((!whole).then_some(0));
                     let mut matches = cursor.matches(&combined.query, node, source);
                     while let Some(m) = matches.next() {
@@ -867,7 +869,7 @@ impl DetectorSet {
             }
             (hits, cursor)
         };
-        let fresh = || (QueryHits::default(), tree_sitter::QueryCursor::new());
+        let fresh = || (QueryHits::default(), None);
         if pieces.len() == 1 {
             return pieces.iter().fold(fresh(), run).0;
         }
