@@ -1170,6 +1170,35 @@ pattern = '(no_such_node) @match'
     }
 
     #[test]
+    fn a_language_with_a_pattern_the_walk_cannot_read_runs_on_the_cursor() {
+        let rule = "id = \"x/r\"\ncategory = \"x\"\nname = \"r\"\ndescription = \"d\"\nseverity = \"info\"\ndefault_variant = \"v\"\n[[query]]\nlanguages = [\"python\"]\npattern = '(argument_list (integer)+ @n) @match'\n";
+        let (mut set, errors) = DetectorSet::load([("r", rule)], true);
+        assert!(errors.is_empty(), "{errors:?}");
+        set.merge(DetectorSet::builtin());
+        let python = set.combined_query(Lang::Python).expect("patterns");
+        assert!(
+            python.fast.is_none(),
+            "repetition is read by the cursor only"
+        );
+        let typescript = set.combined_query(Lang::TypeScript).expect("patterns");
+        assert!(typescript.fast.is_some(), "other languages keep the walk");
+        let code = "f(1, 2)\ng(x)\ntry:\n    h()\nexcept Exception:\n    pass\n";
+        let tree = parse(Lang::Python, code);
+        let facts = crate::extract::extract(Lang::Python, tree.root_node(), code.as_bytes());
+        let (root, source) = (tree.root_node(), code.as_bytes());
+        let got = set.run(Lang::Python, "a.py", root, source, &facts);
+        assert_eq!(
+            got,
+            set.run_per_detector(Lang::Python, "a.py", root, source, &facts)
+        );
+        assert_eq!(
+            got.iter().filter(|m| m.detector == "x/r").count(),
+            1,
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn supertype_and_sibling_patterns_keep_one_whole_tree_pass() {
         let rule = |pattern: &str| {
             format!(
