@@ -31,15 +31,22 @@ fn main() -> anyhow::Result<()> {
     let (mut walk_time, mut cursor_time) = (Duration::ZERO, Duration::ZERO);
     let mut parse_time = Duration::ZERO;
     let (mut checked, mut differing, mut matches) = (0usize, 0usize, 0usize);
+    let mut parsers = std::collections::HashMap::new();
     for (path, lang) in &files {
         let Ok(src) = std::fs::read(path) else {
             continue;
         };
-        let Some(grammar) = lang.grammar() else {
-            continue;
+        let parser = match parsers.entry(*lang) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let Some(grammar) = lang.grammar() else {
+                    continue;
+                };
+                let mut parser = tree_sitter::Parser::new();
+                parser.set_language(&grammar)?;
+                e.insert(parser)
+            }
         };
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&grammar)?;
         let t = Instant::now();
         let Some(tree) = parser.parse(&src, None) else {
             continue;

@@ -134,6 +134,19 @@ struct Kid<'tree> {
     kids: Option<(u32, u32)>,
 }
 
+impl<'tree> Kid<'tree> {
+    /// The node under `cursor`, its children not yet known.
+    fn at(cursor: &tree_sitter::TreeCursor<'tree>) -> Kid<'tree> {
+        let node = cursor.node();
+        Kid {
+            node,
+            field: cursor.field_id().map_or(0, |f| f.get()),
+            named: node.is_named(),
+            kids: None,
+        }
+    }
+}
+
 impl FastQuery {
     /// Compiles the pattern texts of a combined query (in its order);
     /// `Err` names what is not supported, and the cursor is used instead.
@@ -166,23 +179,21 @@ impl FastQuery {
             let i = u32::try_from(i).map_err(|_| "too many patterns".to_string())?;
             let mut kinds = Vec::new();
             root_kinds(&p.root, &mut kinds);
-            kinds.sort_by_key(|k| match k {
-                Kind::Any => 0,
-                Kind::AnyNamed => 1,
-                Kind::Id(id) => 2 + u32::from(*id),
-            });
-            kinds.dedup();
             for kind in kinds {
-                match kind {
-                    Kind::Any => any_roots.push(i),
-                    Kind::AnyNamed => any_named_roots.push(i),
+                let list = match kind {
+                    Kind::Any => &mut any_roots,
+                    Kind::AnyNamed => &mut any_named_roots,
                     Kind::Id(id) => {
                         let slot = usize::from(id);
                         if slot >= by_kind.len() {
                             by_kind.resize(slot + 1, Vec::new());
                         }
-                        by_kind[slot].push(i);
+                        &mut by_kind[slot]
                     }
+                };
+                // An alternation may name one kind twice.
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
         }
@@ -231,22 +242,13 @@ impl FastQuery {
         // The children seen so far of each node on the path from `root`.
         let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
         let mut depth = 0usize;
-        let visit = |cursor: &tree_sitter::TreeCursor<'tree>| {
-            let node = cursor.node();
-            Kid {
-                node,
-                field: cursor.field_id().map_or(0, |f| f.get()),
-                named: node.is_named(),
-                kids: None,
-            }
-        };
         loop {
             if cursor.goto_first_child() {
                 depth += 1;
                 if pending.len() <= depth {
                     pending.push(Vec::new());
                 }
-                pending[depth].push(visit(&cursor));
+                pending[depth].push(Kid::at(&cursor));
                 continue;
             }
             // A leaf: done with it, then with every ancestor we climb out of.
@@ -268,7 +270,7 @@ impl FastQuery {
                     return;
                 }
                 if cursor.goto_next_sibling() {
-                    pending[leaving].push(visit(&cursor));
+                    pending[leaving].push(Kid::at(&cursor));
                     break;
                 }
                 cursor.goto_parent();
@@ -355,13 +357,7 @@ impl<'a, 'tree> Ctx<'a, 'tree> {
         self.scratch.reset(node);
         if self.scratch.goto_first_child() {
             loop {
-                let child = self.scratch.node();
-                out.push(Kid {
-                    node: child,
-                    field: self.scratch.field_id().map_or(0, |f| f.get()),
-                    named: child.is_named(),
-                    kids: None,
-                });
+                out.push(Kid::at(&self.scratch));
                 if !self.scratch.goto_next_sibling() {
                     break;
                 }
@@ -523,66 +519,35 @@ impl Predicate {
                 all,
             } => {
                 let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or_default();
-                let (mut a, mut b) = (nodes(*left), nodes(*right));
-                loop {
-                    match (a.next(), b.next()) {
-                        (Some(x), Some(y)) => {
-                            let r = text(x) == text(y);
-                            if r != *positive && *all {
-                                return false;
-                            }
-                            if r == *positive && !*all {
-                                return true;
-                            }
-                        }
-                        (None, None) => return true,
-                        _ => return false,
-                    }
-                }
+                let pairs = nodes(*left).zip(nodes(*right));
+                settle(pairs.map(|(x, y)| text(x) == text(y)), *positive, *all)
+                    // Unsettled: both captures must hold as many nodes.
+                    .unwrap_or_else(|| nodes(*left).count() == nodes(*right).count())
             }
             _ => self.holds_on(self.capture().map(nodes).into_iter().flatten(), source),
         }
     }
 
-    /// A one-capture predicate on that capture's nodes.
-    fn holds_on<'t>(&self, nodes: impl Iterator<Item = Node<'t>>, source: &[u8]) -> bool {
+    /// A one-capture predicate on that capture's nodes (`EqCapture`, which
+    /// reads two, is judged by [`Predicate::holds`]).
+    fn holds_on<'t>(&self, mut nodes: impl Iterator<Item = Node<'t>>, source: &[u8]) -> bool {
         let text = |n: Node<'_>| source.get(n.byte_range()).unwrap_or_default();
-        // `all`: every node must agree; otherwise the first that does
-        // settles it (and none is not a failure, as in the binding).
-        let judge = |results: &mut dyn Iterator<Item = bool>, positive: bool, all: bool| {
-            for r in results {
-                if r != positive && all {
-                    return false;
-                }
-                if r == positive && !all {
-                    return true;
-                }
-            }
-            true
-        };
         match self {
             Predicate::EqText {
                 text: want,
                 positive,
                 all,
                 ..
-            } => judge(
-                &mut nodes.map(|n| text(n) == want.as_slice()),
-                *positive,
-                *all,
-            ),
+            } => settle(nodes.map(|n| text(n) == want.as_slice()), *positive, *all).unwrap_or(true),
             Predicate::Match {
                 regex,
                 positive,
                 all,
                 ..
-            } => judge(&mut nodes.map(|n| regex.is_match(text(n))), *positive, *all),
+            } => settle(nodes.map(|n| regex.is_match(text(n))), *positive, *all).unwrap_or(true),
             Predicate::AnyOf {
                 values, positive, ..
-            } => {
-                let mut nodes = nodes;
-                nodes.all(|n| values.iter().any(|v| v.as_slice() == text(n)) == *positive)
-            }
+            } => nodes.all(|n| values.iter().any(|v| v.as_slice() == text(n)) == *positive),
             Predicate::EqCapture { .. } => true,
         }
     }
@@ -590,6 +555,21 @@ impl Predicate {
     fn holds_for(&self, node: Node<'_>, source: &[u8]) -> bool {
         self.holds_on(std::iter::once(node), source)
     }
+}
+
+/// How the binding settles a predicate over a capture's nodes: `all`, the
+/// first node that disagrees fails it; otherwise the first that agrees
+/// passes it. `None`: the nodes ran out unsettled.
+fn settle(results: impl Iterator<Item = bool>, positive: bool, all: bool) -> Option<bool> {
+    for r in results {
+        if r != positive && all {
+            return Some(false);
+        }
+        if r == positive && !all {
+            return Some(true);
+        }
+    }
+    None
 }
 
 /// How often each capture index occurs in `pat`.
