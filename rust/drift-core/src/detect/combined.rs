@@ -9,11 +9,16 @@
 //! meaning. Capture names are shared by all patterns, which is harmless:
 //! a match only holds its own pattern's captures.
 //!
+//! The walk matcher reads the pattern texts itself; tree-sitter compiles
+//! them only for the cursor (the fallback and the reference), which saves
+//! 30–300 ms per language at start.
+//!
 //! When every pattern has a single root node and none names a supertype,
-//! the query can be run piecewise (see [`CombinedQuery::splittable`]), so
+//! the query can be run piecewise (see [`CursorQuery::splittable`]), so
 //! one large file's query pass can use several threads.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::{Detector, compile, matcher::FastQuery};
 use crate::lang::Lang;
@@ -31,22 +36,77 @@ pub(super) struct PatternOrigin {
     pub fixed: Option<String>,
 }
 
-/// The compiled combined query of one language.
+/// The combined patterns of one language.
 #[derive(Debug)]
 pub(super) struct CombinedQuery {
-    pub query: tree_sitter::Query,
+    /// Capture names by id (tree-sitter's numbering).
+    pub capture_names: Vec<String>,
     pub match_capture: Option<u32>,
     pub patterns: Vec<PatternOrigin>,
+    /// The patterns for the walk matcher; `None` when one of them uses a
+    /// form it does not support (the cursor runs them instead).
+    pub fast: Option<FastQuery>,
+    /// tree-sitter's query of the same patterns: compiled at once when
+    /// the walk cannot run them, else only when the cursor is asked for.
+    cursor: OnceLock<Option<CursorQuery>>,
+    grammar: tree_sitter::Language,
+    text: String,
+}
+
+/// The combined patterns as a tree-sitter query.
+#[derive(Debug)]
+pub(super) struct CursorQuery {
+    pub query: tree_sitter::Query,
     /// Every pattern is rooted at one node, so each match lies inside the
     /// subtree of the node it starts at, and no pattern mentions a
     /// supertype (a query started at a node does not see the hidden
     /// supertype nodes above it). Then running the query over disjoint
     /// subtrees, plus starting it (depth 0 only) at the nodes above them,
-    /// finds exactly the matches of one pass over the whole tree.
+    /// finds exactly the matches of one pass over the whole tree. The
+    /// walk matcher reads only such patterns, so it can always split.
     pub splittable: bool,
-    /// The same patterns for the walk matcher; `None` when one of them
-    /// uses a form it does not support (the cursor runs them instead).
-    pub fast: Option<FastQuery>,
+}
+
+impl CombinedQuery {
+    /// The patterns as a tree-sitter query (`None`: tree-sitter rejects
+    /// text the walk accepted; logged).
+    pub fn cursor(&self) -> Option<&CursorQuery> {
+        self.cursor
+            .get_or_init(|| {
+                let query = match tree_sitter::Query::new(&self.grammar, &self.text) {
+                    Ok(query) => query,
+                    Err(err) => {
+                        tracing::error!(message = %err.message.trim(), "combined detector query does not compile for the cursor");
+                        return None;
+                    }
+                };
+                if query.capture_names() != self.capture_names.as_slice()
+                    || query.pattern_count() != self.patterns.len()
+                {
+                    tracing::error!("the query cursor numbers the combined patterns differently from the walk");
+                    return None;
+                }
+                Some(cursor_query(query, &self.grammar, &self.text))
+            })
+            .as_ref()
+    }
+}
+
+#[cfg(test)]
+impl CombinedQuery {
+    pub fn cursor_compiled(&self) -> bool {
+        self.cursor.get().is_some()
+    }
+}
+
+fn cursor_query(
+    query: tree_sitter::Query,
+    grammar: &tree_sitter::Language,
+    text: &str,
+) -> CursorQuery {
+    let splittable = (0..query.pattern_count()).all(|i| query.is_pattern_rooted(i))
+        && !names_a_supertype(grammar, text);
+    CursorQuery { query, splittable }
 }
 
 struct Segment {
@@ -91,6 +151,11 @@ pub(super) fn build(
                 bytes: start..text.len(),
             });
         }
+        let texts: Vec<&str> = candidates.iter().map(|c| c.2).collect();
+        let declined = match FastQuery::build(&grammar, &texts) {
+            Ok(fast) => return Some(walked(fast, &segments, grammar, text)),
+            Err(why) => why,
+        };
         let seg_at = |offset: usize| {
             segments
                 .iter()
@@ -114,6 +179,7 @@ pub(super) fn build(
                 continue;
             }
         };
+        tracing::debug!(%lang, why = %declined, "detector patterns run on the query cursor");
         let mut patterns = Vec::with_capacity(compiled.query.pattern_count());
         let mut current = usize::MAX;
         let mut first_of_segment = 0;
@@ -131,24 +197,60 @@ pub(super) fn build(
                 fixed,
             });
         }
-        let splittable = (0..compiled.query.pattern_count())
-            .all(|i| compiled.query.is_pattern_rooted(i))
-            && !names_a_supertype(&grammar, &text);
-        let texts: Vec<&str> = candidates.iter().map(|c| c.2).collect();
-        let fast = match FastQuery::build(&grammar, &texts, &compiled.query) {
-            Ok(fast) => Some(fast),
-            Err(why) => {
-                tracing::debug!(%lang, %why, "detector patterns run on the query cursor");
-                None
-            }
-        };
+        let capture_names = compiled
+            .query
+            .capture_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        let cursor = cursor_query(compiled.query, &grammar, &text);
         return Some(CombinedQuery {
+            capture_names,
             match_capture: compiled.match_capture,
-            query: compiled.query,
             patterns,
-            splittable,
-            fast,
+            fast: None,
+            cursor: OnceLock::from(Some(cursor)),
+            grammar,
+            text,
         });
+    }
+}
+
+/// The combined query when the walk reads every pattern: no tree-sitter
+/// query is compiled.
+fn walked(
+    fast: FastQuery,
+    segments: &[Segment],
+    grammar: tree_sitter::Language,
+    text: String,
+) -> CombinedQuery {
+    let mut patterns = Vec::new();
+    {
+        let mut fixed = fast.fixed_variants();
+        for (segment, &count) in segments.iter().zip(fast.patterns_per_text()) {
+            for local in 0..count {
+                patterns.push(PatternOrigin {
+                    detector: segment.detector,
+                    block: segment.block,
+                    local,
+                    fixed: fixed.next().flatten().map(str::to_string),
+                });
+            }
+        }
+    }
+    let capture_names = fast.capture_names().to_vec();
+    let match_capture = capture_names
+        .iter()
+        .position(|n| n == "match")
+        .and_then(|i| u32::try_from(i).ok());
+    CombinedQuery {
+        capture_names,
+        match_capture,
+        patterns,
+        fast: Some(fast),
+        cursor: OnceLock::new(),
+        grammar,
+        text,
     }
 }
 

@@ -17,6 +17,11 @@
 //! forms. Anything else (repetition `*`/`+`, sibling sequences,
 //! supertypes, `MISSING`) makes [`FastQuery::build`] decline, and that
 //! language keeps the cursor.
+//!
+//! The walk needs no tree-sitter `Query`: capture ids are given in order
+//! of first appearance and `#set! variant` is read here, as tree-sitter
+//! does, so compiling the query (tens to hundreds of milliseconds per
+//! language) is left to the cursor path.
 
 use tree_sitter::{Language, Node, QueryCapture};
 
@@ -30,6 +35,10 @@ const MAX_TRIES_AT_NODE: usize = 1 << 20;
 #[derive(Debug)]
 pub(super) struct FastQuery {
     patterns: Vec<Pattern>,
+    /// Capture names by id, in order of first appearance (tree-sitter's).
+    capture_names: Vec<String>,
+    /// How many patterns each of the texts given to `build` holds.
+    per_text: Vec<usize>,
     /// Pattern indices by root node kind id.
     by_kind: Vec<Vec<u32>>,
     /// Patterns rooted at `(_)` (any named node) or `_` (any node).
@@ -45,6 +54,8 @@ struct Pattern {
     /// Predicates on a capture that holds one node, checked as soon as it
     /// is captured (most patterns fail there, before their children).
     local: Vec<(u32, Predicate)>,
+    /// `(#set! variant "...")`.
+    variant: Option<String>,
 }
 
 #[derive(Debug)]
@@ -150,28 +161,22 @@ impl<'tree> Kid<'tree> {
 impl FastQuery {
     /// Compiles the pattern texts of a combined query (in its order);
     /// `Err` names what is not supported, and the cursor is used instead.
-    pub(super) fn build(
-        grammar: &Language,
-        texts: &[&str],
-        query: &tree_sitter::Query,
-    ) -> Result<FastQuery, String> {
+    pub(super) fn build(grammar: &Language, texts: &[&str]) -> Result<FastQuery, String> {
         let mut patterns = Vec::new();
+        let mut capture_names = Vec::new();
+        let mut per_text = Vec::with_capacity(texts.len());
         for text in texts {
+            let before = patterns.len();
             let mut parser = Parser {
                 text: text.as_bytes(),
                 at: 0,
                 grammar,
-                query,
+                capture_names: &mut capture_names,
                 predicates: Vec::new(),
+                variant: None,
             };
             parser.patterns(&mut patterns)?;
-        }
-        if patterns.len() != query.pattern_count() {
-            return Err(format!(
-                "{} patterns read, the query has {}",
-                patterns.len(),
-                query.pattern_count()
-            ));
+            per_text.push(patterns.len() - before);
         }
         let mut by_kind: Vec<Vec<u32>> = vec![Vec::new(); grammar.node_kind_count() + 1];
         let (mut any_named_roots, mut any_roots) = (Vec::new(), Vec::new());
@@ -199,10 +204,26 @@ impl FastQuery {
         }
         Ok(FastQuery {
             patterns,
+            capture_names,
+            per_text,
             by_kind,
             any_named_roots,
             any_roots,
         })
+    }
+
+    pub(super) fn capture_names(&self) -> &[String] {
+        &self.capture_names
+    }
+
+    /// How many patterns each of the texts given to `build` holds.
+    pub(super) fn patterns_per_text(&self) -> &[usize] {
+        &self.per_text
+    }
+
+    /// The `#set! variant` of each pattern, in order.
+    pub(super) fn fixed_variants(&self) -> impl Iterator<Item = Option<&str>> {
+        self.patterns.iter().map(|p| p.variant.as_deref())
     }
 
     /// Calls `found(pattern, captures)` for every match of a pattern
@@ -591,9 +612,12 @@ struct Parser<'a> {
     text: &'a [u8],
     at: usize,
     grammar: &'a Language,
-    query: &'a tree_sitter::Query,
+    /// Capture names of every text read so far, by id.
+    capture_names: &'a mut Vec<String>,
     /// Predicates met inside the current pattern's nodes.
     predicates: Vec<Predicate>,
+    /// The current pattern's `#set! variant`.
+    variant: Option<String>,
 }
 
 /// What can follow `(` or sit in a node's body.
@@ -654,6 +678,7 @@ impl Parser<'_> {
                 root,
                 predicates,
                 local,
+                variant: self.variant.take(),
             });
         }
     }
@@ -821,15 +846,19 @@ impl Parser<'_> {
                 return Ok(out);
             }
             let name = self.ident()?;
-            let index = self
-                .query
-                .capture_index_for_name(&name)
-                .ok_or_else(|| format!("unknown capture @{name}"))?;
-            out.push(index);
+            let index = match self.capture_names.iter().position(|n| *n == name) {
+                Some(i) => i,
+                None => {
+                    self.capture_names.push(name);
+                    self.capture_names.len() - 1
+                }
+            };
+            out.push(u32::try_from(index).map_err(|_| "too many captures".to_string())?);
         }
     }
 
-    /// `(#name args...)`; `None` for `#set!` (read elsewhere).
+    /// `(#name args...)`; `None` for `#set! variant`, which sets the
+    /// pattern's variant.
     fn predicate(&mut self) -> Result<Option<Predicate>, String> {
         self.at += 2;
         let name = self.ident()?;
@@ -841,9 +870,12 @@ impl Parser<'_> {
             }
             if self.eat(b'@') {
                 let name = self.ident()?;
+                // As in tree-sitter, a predicate names a capture seen before.
                 let index = self
-                    .query
-                    .capture_index_for_name(&name)
+                    .capture_names
+                    .iter()
+                    .position(|n| *n == name)
+                    .and_then(|i| u32::try_from(i).ok())
                     .ok_or_else(|| format!("unknown capture @{name}"))?;
                 args.push(Arg::Capture(index));
             } else if self.peek() == Some(b'"') {
@@ -854,11 +886,27 @@ impl Parser<'_> {
                 return Err(self.unsupported("a predicate argument"));
             }
         }
+        if name == "set!" {
+            // `(#set! [@capture] key [value])`, as tree-sitter reads it.
+            let mut texts = args.iter().filter_map(|a| match a {
+                Arg::Text(t) => Some(t.as_slice()),
+                Arg::Capture(_) => None,
+            });
+            let captures = args.iter().filter(|a| matches!(a, Arg::Capture(_))).count();
+            let (key, value) = (texts.next(), texts.next());
+            if captures > 1 || texts.next().is_some() || key != Some(b"variant".as_slice()) {
+                return Err(self.unsupported("this `#set!`"));
+            }
+            self.variant = value
+                .map(|v| String::from_utf8(v.to_vec()))
+                .transpose()
+                .map_err(|_| "a variant that is not UTF-8".to_string())?;
+            return Ok(None);
+        }
         let positive = !name.contains("not-");
         let all = !name.starts_with("any-") || name == "any-of?";
         let bad = || format!("unsupported predicate #{name}");
         Ok(Some(match (name.as_str(), args.as_slice()) {
-            ("set!", _) => return Ok(None),
             (
                 "eq?" | "not-eq?" | "any-eq?" | "any-not-eq?",
                 [Arg::Capture(capture), Arg::Text(text)],
@@ -1032,7 +1080,22 @@ mod tests {
     fn both(lang: Lang, patterns: &str, code: &str) -> (Found, Found) {
         let grammar = lang.grammar().expect("grammar");
         let query = tree_sitter::Query::new(&grammar, patterns).expect("query compiles");
-        let fast = FastQuery::build(&grammar, &[patterns], &query).expect("supported");
+        let fast = FastQuery::build(&grammar, &[patterns]).expect("supported");
+        assert_eq!(fast.capture_names(), query.capture_names(), "{patterns}");
+        let fixed: Vec<Option<String>> = (0..query.pattern_count())
+            .map(|i| {
+                let variant = query
+                    .property_settings(i)
+                    .iter()
+                    .find(|p| &*p.key == "variant");
+                variant.and_then(|p| p.value.as_deref().map(str::to_string))
+            })
+            .collect();
+        let fast_fixed: Vec<Option<String>> = fast
+            .fixed_variants()
+            .map(|v| v.map(str::to_string))
+            .collect();
+        assert_eq!(fast_fixed, fixed, "{patterns}");
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&grammar).expect("language");
         let tree = parser.parse(code, None).expect("parse");
@@ -1097,6 +1160,7 @@ class A(Base, Mixin):
             "(subscript value: (attribute object: (identifier) @o attribute: (identifier) @a) subscript: (string) @k)",
             "(_ (string) @s) @parent",
             "(string (interpolation) @i)",
+            "((call function: (identifier) @f) @c (#set! variant \"called\") (#eq? @f \"g\"))\n((identifier) @i (#set! variant other) (#eq? @i \"os\"))\n(call arguments: (argument_list (identifier) @i) @args) @c",
         ];
         for pattern in cases {
             let (cursor, walk) = both(Lang::Python, pattern, python);
@@ -1116,13 +1180,10 @@ class A(Base, Mixin):
             "(argument_list (identifier)+ @args)",
             "(MISSING identifier) @m",
         ] {
-            let Ok(query) = tree_sitter::Query::new(&grammar, pattern) else {
+            if tree_sitter::Query::new(&grammar, pattern).is_err() {
                 continue;
-            };
-            assert!(
-                FastQuery::build(&grammar, &[pattern], &query).is_err(),
-                "{pattern}"
-            );
+            }
+            assert!(FastQuery::build(&grammar, &[pattern]).is_err(), "{pattern}");
         }
     }
 }

@@ -305,7 +305,7 @@ impl Detector {
         &'s self,
         lang: Lang,
         source: &[u8],
-        names: &[&str],
+        names: &[impl AsRef<str>],
         captures: &[tree_sitter::QueryCapture<'tree>],
         match_capture: Option<u32>,
         fixed: Option<&'s str>,
@@ -480,20 +480,24 @@ fn symbol_snippet(symbol: &Symbol) -> &str {
     }
 }
 
-struct QuerySubject<'a, 'tree> {
+struct QuerySubject<'a, 'tree, S> {
     lang: Lang,
     source: &'a [u8],
-    names: &'a [&'a str],
+    names: &'a [S],
     captures: &'a [tree_sitter::QueryCapture<'tree>],
     span_node: tree_sitter::Node<'tree>,
 }
 
-impl QuerySubject<'_, '_> {
+impl<S: AsRef<str>> QuerySubject<'_, '_, S> {
     fn node(&self, capture: &str) -> Option<tree_sitter::Node<'_>> {
         let found = self
             .captures
             .iter()
-            .find(|c| self.names.get(c.index as usize) == Some(&capture))
+            .find(|c| {
+                self.names
+                    .get(c.index as usize)
+                    .is_some_and(|n| n.as_ref() == capture)
+            })
             .map(|c| c.node);
         match found {
             Some(node) => Some(node),
@@ -503,7 +507,7 @@ impl QuerySubject<'_, '_> {
     }
 }
 
-impl Subject for QuerySubject<'_, '_> {
+impl<S: AsRef<str>> Subject for QuerySubject<'_, '_, S> {
     fn lang(&self) -> Lang {
         self.lang
     }
@@ -839,13 +843,17 @@ impl DetectorSet {
         let Some(combined) = self.combined_query(lang) else {
             return QueryHits::default();
         };
-        let pieces = match piece_bytes {
-            Some(max) if combined.splittable => split_tree(root, max.max(1)),
-            _ => vec![Piece::Subtree(root)],
+        let (fast, cursor_query) = match (engine, combined.fast.as_ref()) {
+            (Engine::Walk, Some(fast)) => (Some(fast), None),
+            _ => match combined.cursor() {
+                Some(cursor) => (None, Some(cursor)),
+                None => return QueryHits::default(),
+            },
         };
-        let fast = match engine {
-            Engine::Walk => combined.fast.as_ref(),
-            Engine::Cursor => None,
+        let splittable = cursor_query.is_none_or(|c| c.splittable);
+        let pieces = match piece_bytes {
+            Some(max) if splittable => split_tree(root, max.max(1)),
+            _ => vec![Piece::Subtree(root)],
         };
         type State<'s, 'tree> = (QueryHits<'s, 'tree>, Option<tree_sitter::QueryCursor>);
         let run = |(mut hits, mut cursor): State<'s, 'tree>, piece: &Piece<'tree>| {
@@ -856,16 +864,17 @@ impl DetectorSet {
             let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
                 self.record_hit(&mut hits, combined, lang, source, pattern, captures);
             };
-            match fast {
-                Some(fast) => fast.for_each_match(node, whole, source, &mut found),
-                None => {
+            match (fast, cursor_query) {
+                (Some(fast), _) => fast.for_each_match(node, whole, source, &mut found),
+                (None, Some(query)) => {
                     let cursor = cursor.get_or_insert_with(tree_sitter::QueryCursor::new);
                     cursor.set_max_start_depth((!whole).then_some(0));
-                    let mut matches = cursor.matches(&combined.query, node, source);
+                    let mut matches = cursor.matches(&query.query, node, source);
                     while let Some(m) = matches.next() {
                         found(m.pattern_index, m.captures());
                     }
                 }
+                (None, None) => {}
             }
             (hits, cursor)
         };
@@ -900,7 +909,7 @@ impl DetectorSet {
         if let Some(hit) = detector.hit(
             lang,
             source,
-            combined.query.capture_names(),
+            &combined.capture_names,
             captures,
             combined.match_capture,
             origin.fixed.as_deref(),
@@ -1154,11 +1163,19 @@ pattern = '(no_such_node) @match'
         for lang in Lang::ALL {
             let combined = set.combined_query(lang).expect("builtin patterns");
             assert!(combined.fast.is_some(), "{lang}");
+            assert!(
+                !combined.cursor_compiled(),
+                "{lang}: the walk needs no tree-sitter query"
+            );
+            // tree-sitter numbers the patterns and captures as the walk does.
+            assert!(combined.cursor().is_some(), "{lang}");
         }
     }
 
     fn splittable(set: &DetectorSet, lang: Lang) -> bool {
-        set.combined_query(lang).is_some_and(|c| c.splittable)
+        set.combined_query(lang)
+            .and_then(|c| c.cursor())
+            .is_some_and(|c| c.splittable)
     }
 
     #[test]
