@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, named_children, strip_quotes};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -24,7 +24,7 @@ pub(crate) struct CVisitor {
 
 impl Visitor for CVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class_specifier" => record(node, cx, SymbolKind::Class, &self.access),
             "struct_specifier" | "union_specifier" => {
                 record(node, cx, SymbolKind::Struct, &self.access);
@@ -33,7 +33,7 @@ impl Visitor for CVisitor {
             "access_specifier" => {
                 if node
                     .parent()
-                    .is_some_and(|p| p.kind() == "field_declaration_list")
+                    .is_some_and(|p| p.kind_name() == "field_declaration_list")
                     && let Some(scope) = cx.scope()
                 {
                     let public = cx.text(node).trim() == "public";
@@ -41,11 +41,11 @@ impl Visitor for CVisitor {
                 }
             }
             "namespace_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
                     spec.name = cx.compact(name).replace("::", ".");
                     spec.exported = true;
-                    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+                    spec.signature = cx.signature(node, node.field("body"));
                     cx.add_symbol(spec, node);
                 }
             }
@@ -53,7 +53,7 @@ impl Visitor for CVisitor {
             "field_declaration" | "declaration" => {
                 if declarator_function(node).is_some() {
                     // Prototypes inside a class body declare its methods.
-                    if node.kind() == "field_declaration" || in_record(cx) {
+                    if node.kind_name() == "field_declaration" || in_record(cx) {
                         function(node, cx, false, &self.access);
                     }
                 } else {
@@ -61,10 +61,8 @@ impl Visitor for CVisitor {
                 }
             }
             "assignment_expression" => {
-                if let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) && matches!(l.kind(), "identifier" | "field_expression")
+                if let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
+                    && matches!(l.kind_name(), "identifier" | "field_expression")
                     && let Some(b) = value_binding(cx, r)
                 {
                     let name = cx.compact(l).replace("->", ".");
@@ -72,12 +70,15 @@ impl Visitor for CVisitor {
                 }
             }
             "call_expression" => {
-                if let Some(f) = node.child_by_field_name("function") {
-                    if matches!(f.kind(), "parenthesized_expression" | "lambda_expression") {
+                if let Some(f) = node.field("function") {
+                    if matches!(
+                        f.kind_name(),
+                        "parenthesized_expression" | "lambda_expression"
+                    ) {
                         return;
                     }
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(f);
@@ -85,9 +86,9 @@ impl Visitor for CVisitor {
                 }
             }
             "new_expression" => {
-                if let Some(t) = node.child_by_field_name("type") {
+                if let Some(t) = node.field("type") {
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(t);
@@ -95,9 +96,9 @@ impl Visitor for CVisitor {
                 }
             }
             "preproc_include" => {
-                if let Some(p) = node.child_by_field_name("path") {
+                if let Some(p) = node.field("path") {
                     let text = cx.text(p);
-                    let source = if p.kind() == "system_lib_string" {
+                    let source = if p.kind_name() == "system_lib_string" {
                         text.trim().to_string()
                     } else {
                         strip_quotes(&text).to_string()
@@ -106,7 +107,7 @@ impl Visitor for CVisitor {
                 }
             }
             "using_declaration" => {
-                let is_namespace = node.child(1).is_some_and(|c| c.kind() == "namespace");
+                let is_namespace = node.child(1).is_some_and(|c| c.kind_name() == "namespace");
                 if let Some(target) = named_children(node).into_iter().last() {
                     let full = cx.compact(target);
                     if is_namespace {
@@ -138,17 +139,15 @@ fn in_record(cx: &Ctx<'_>) -> bool {
 
 /// Follows `declarator` fields to the `function_declarator`, if any.
 fn declarator_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.child_by_field_name("declarator")?;
+    let mut cur = node.field("declarator")?;
     for _ in 0..MAX_DECLARATOR_DEPTH {
-        if cur.kind() == "function_declarator" {
+        if cur.kind_name() == "function_declarator" {
             return Some(cur);
         }
-        cur = cur
-            .child_by_field_name("declarator")
-            .or_else(|| match cur.kind() {
-                "reference_declarator" => cur.named_child(0),
-                _ => None,
-            })?;
+        cur = cur.field("declarator").or_else(|| match cur.kind_name() {
+            "reference_declarator" => cur.named_child(0),
+            _ => None,
+        })?;
     }
     None
 }
@@ -159,7 +158,7 @@ fn declarator_name<'t>(node: Node<'t>) -> Option<(Node<'t>, String)> {
     let mut cur = node;
     let mut suffix = String::new();
     for _ in 0..MAX_DECLARATOR_DEPTH {
-        match cur.kind() {
+        match cur.kind_name() {
             "identifier"
             | "field_identifier"
             | "qualified_identifier"
@@ -171,9 +170,7 @@ fn declarator_name<'t>(node: Node<'t>) -> Option<(Node<'t>, String)> {
             "array_declarator" => suffix.push_str("[]"),
             _ => {}
         }
-        cur = cur
-            .child_by_field_name("declarator")
-            .or_else(|| cur.named_child(0))?;
+        cur = cur.field("declarator").or_else(|| cur.named_child(0))?;
     }
     None
 }
@@ -191,10 +188,7 @@ fn member_is_public(cx: &Ctx<'_>, access: &HashMap<u32, bool>) -> bool {
 }
 
 fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind, access: &HashMap<u32, bool>) {
-    let (Some(name), Some(body)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("body"),
-    ) else {
+    let (Some(name), Some(body)) = (node.field("name"), node.field("body")) else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, kind);
@@ -209,17 +203,17 @@ fn record(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind, access: &HashMap<u
     if let Some(bases) = child_of_kind(node, &["base_class_clause"]) {
         spec.bases = named_children(bases)
             .into_iter()
-            .filter(|b| b.kind() != "access_specifier")
+            .filter(|b| b.kind_name() != "access_specifier")
             .map(|b| cx.compact(b))
             .collect();
     }
     cx.add_symbol(spec, node);
     if kind != SymbolKind::Enum {
         for f in named_children(body) {
-            if f.kind() != "field_declaration" || declarator_function(f).is_some() {
+            if f.kind_name() != "field_declaration" || declarator_function(f).is_some() {
                 continue;
             }
-            let Some(ty) = f.child_by_field_name("type") else {
+            let Some(ty) = f.field("type") else {
                 continue;
             };
             let ty = cx.collapsed(ty);
@@ -243,7 +237,9 @@ fn outer_decl(node: Node<'_>) -> Node<'_> {
     let mut cur = node;
     for _ in 0..4 {
         match cur.parent() {
-            Some(p) if matches!(p.kind(), "template_declaration" | "type_definition") => cur = p,
+            Some(p) if matches!(p.kind_name(), "template_declaration" | "type_definition") => {
+                cur = p
+            }
             _ => break,
         }
     }
@@ -254,10 +250,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
     let Some(fdecl) = declarator_function(node) else {
         return;
     };
-    let Some((name_node, _)) = fdecl
-        .child_by_field_name("declarator")
-        .and_then(declarator_name)
-    else {
+    let Some((name_node, _)) = fdecl.field("declarator").and_then(declarator_name) else {
         return;
     };
     let record = cx
@@ -268,7 +261,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
     let full = cx.compact(name_node);
     // `Store::count` defined outside its class.
     let (scope_path, simple) = match full.rsplit_once("::") {
-        Some((s, n)) if name_node.kind() == "qualified_identifier" => {
+        Some((s, n)) if name_node.kind_name() == "qualified_identifier" => {
             (Some(s.to_string()), n.to_string())
         }
         _ => (None, full.clone()),
@@ -296,7 +289,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
     }
     let storage_static = named_children(node)
         .iter()
-        .any(|c| c.kind() == "storage_class_specifier" && cx.bytes(*c) == b"static");
+        .any(|c| c.kind_name() == "storage_class_specifier" && cx.bytes(*c) == b"static");
     spec.is_static = storage_static && record.is_some();
     spec.exported = if record.is_some() {
         member_is_public(cx, access)
@@ -304,23 +297,20 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
         !storage_static
     };
     spec.has_doc = cx.has_doc_before(outer_decl(node), &[], is_doc);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     spec.signature = cx.signature(node, body);
-    spec.return_type = node.child_by_field_name("type").map(|t| {
+    spec.return_type = node.field("type").map(|t| {
         let mut ty = cx.collapsed(t);
         // Pointer/reference declarators around the function declarator.
-        if let Some(d) = node.child_by_field_name("declarator") {
+        if let Some(d) = node.field("declarator") {
             let mut cur = d;
             for _ in 0..MAX_DECLARATOR_DEPTH {
-                match cur.kind() {
+                match cur.kind_name() {
                     "pointer_declarator" => ty.push('*'),
                     "reference_declarator" => ty.push('&'),
                     _ => break,
                 }
-                match cur
-                    .child_by_field_name("declarator")
-                    .or_else(|| cur.named_child(0))
-                {
+                match cur.field("declarator").or_else(|| cur.named_child(0)) {
                     Some(c) => cur = c,
                     None => break,
                 }
@@ -328,7 +318,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
         }
         ty
     });
-    if let Some(params) = fdecl.child_by_field_name("parameters") {
+    if let Some(params) = fdecl.field("parameters") {
         spec.params = params_of(cx, params);
     }
     if has_body {
@@ -344,18 +334,18 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, has_body: bool, access: &HashMap<u
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        match p.kind() {
+        match p.kind_name() {
             "parameter_declaration" | "optional_parameter_declaration" => {
                 // Everything before the declarator: qualifiers and the type.
-                let ty = p.child_by_field_name("type").map(|t| {
+                let ty = p.field("type").map(|t| {
                     let end = p
-                        .child_by_field_name("declarator")
+                        .field("declarator")
                         .map_or(t.end_byte(), |d| d.start_byte());
                     let bytes = cx.src.get(p.start_byte()..end).unwrap_or_default();
                     super::walk::collapse_ws(&String::from_utf8_lossy(bytes))
                 });
                 let (name, suffix) = p
-                    .child_by_field_name("declarator")
+                    .field("declarator")
                     .and_then(declarator_name)
                     .map(|(n, s)| (cx.text(n), s))
                     .unwrap_or_default();
@@ -378,43 +368,38 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 }
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
-    match v.kind() {
+    match v.kind_name() {
         "call_expression" => v
-            .child_by_field_name("function")
+            .field("function")
             .map(|f| BindingValue::Call(cx.compact(f))),
-        "new_expression" => v
-            .child_by_field_name("type")
-            .map(|t| BindingValue::New(cx.compact(t))),
+        "new_expression" => v.field("type").map(|t| BindingValue::New(cx.compact(t))),
         "identifier" | "field_expression" | "qualified_identifier" => {
             Some(BindingValue::Alias(cx.compact(v)))
         }
         "pointer_expression" => v
-            .child_by_field_name("argument")
-            .filter(|a| matches!(a.kind(), "identifier" | "qualified_identifier"))
+            .field("argument")
+            .filter(|a| matches!(a.kind_name(), "identifier" | "qualified_identifier"))
             .map(|a| BindingValue::Alias(cx.compact(a))),
         _ => None,
     }
 }
 
 fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
-    if node.kind() == "field_declaration" {
+    if node.kind_name() == "field_declaration" {
         return; // recorded with their record
     }
-    let Some(ty_node) = node.child_by_field_name("type") else {
+    let Some(ty_node) = node.field("type") else {
         return;
     };
     let ty = cx.collapsed(ty_node);
-    let is_auto = ty_node.kind() == "placeholder_type_specifier" || ty == "auto";
+    let is_auto = ty_node.kind_name() == "placeholder_type_specifier" || ty == "auto";
     let mut cursor = node.walk();
     let decls: Vec<Node<'_>> = node
         .children_by_field_name("declarator", &mut cursor)
         .collect();
     for d in decls {
-        let (target, value) = if d.kind() == "init_declarator" {
-            (
-                d.child_by_field_name("declarator").unwrap_or(d),
-                d.child_by_field_name("value"),
-            )
+        let (target, value) = if d.kind_name() == "init_declarator" {
+            (d.field("declarator").unwrap_or(d), d.field("value"))
         } else {
             (d, None)
         };
@@ -423,7 +408,8 @@ fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
         };
         let name = cx.text(name);
         // `Repo r(3);` / `Repo r{3};` construct a `Repo`.
-        if let Some(v) = value.filter(|v| matches!(v.kind(), "argument_list" | "initializer_list"))
+        if let Some(v) =
+            value.filter(|v| matches!(v.kind_name(), "argument_list" | "initializer_list"))
             && !is_auto
             && suffix.is_empty()
         {

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, named_children};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this"];
@@ -11,7 +11,7 @@ pub(crate) struct CSharpVisitor;
 
 impl Visitor for CSharpVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class_declaration" | "record_declaration" => type_decl(node, cx, SymbolKind::Class),
             "struct_declaration" => {
                 type_decl(node, cx, SymbolKind::Struct);
@@ -19,13 +19,13 @@ impl Visitor for CSharpVisitor {
             "interface_declaration" => type_decl(node, cx, SymbolKind::Interface),
             "enum_declaration" => type_decl(node, cx, SymbolKind::Enum),
             "namespace_declaration" | "file_scoped_namespace_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
                     spec.name = cx.compact(name);
                     spec.exported = true;
-                    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+                    spec.signature = cx.signature(node, node.field("body"));
                     // A file-scoped namespace encloses the rest of the file.
-                    let scope = if node.kind() == "file_scoped_namespace_declaration" {
+                    let scope = if node.kind_name() == "file_scoped_namespace_declaration" {
                         node.parent().unwrap_or(node)
                     } else {
                         node
@@ -39,21 +39,21 @@ impl Visitor for CSharpVisitor {
             "variable_declaration" => variables(node, cx),
             "assignment_expression" => assignment(node, cx),
             "invocation_expression" => {
-                if let Some(f) = node.child_by_field_name("function") {
+                if let Some(f) = node.field("function") {
                     let callee = cx.compact(f);
-                    let args = args_of(node.child_by_field_name("arguments"));
+                    let args = args_of(node.field("arguments"));
                     cx.add_call(node, &callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
-                if let Some(t) = node.child_by_field_name("type") {
+                if let Some(t) = node.field("type") {
                     let callee = cx.compact(t);
-                    let args = args_of(node.child_by_field_name("arguments"));
+                    let args = args_of(node.field("arguments"));
                     cx.add_call(node, &callee, &args, NAME_ARGS, true);
                 }
             }
             "constructor_initializer" => {
-                let callee = if children(node).iter().any(|c| c.kind() == "base") {
+                let callee = if children(node).iter().any(|c| c.kind_name() == "base") {
                     "base"
                 } else {
                     "this"
@@ -78,7 +78,7 @@ fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
     named_children(list)
         .into_iter()
         .map(|a| {
-            if a.kind() == "argument" {
+            if a.kind_name() == "argument" {
                 named_children(a).into_iter().next_back().unwrap_or(a)
             } else {
                 a
@@ -100,12 +100,12 @@ fn mods(cx: &Ctx<'_>, node: Node<'_>) -> Mods {
         sig_start: node.start_byte(),
     };
     for c in children(node) {
-        match c.kind() {
+        match c.kind_name() {
             "attribute_list" => {
                 out.attributes.extend(
                     named_children(c)
                         .into_iter()
-                        .filter(|a| a.kind() == "attribute")
+                        .filter(|a| a.kind_name() == "attribute")
                         .map(|a| cx.collapsed(a)),
                 );
                 out.sig_start = c.end_byte();
@@ -132,7 +132,7 @@ fn is_doc(text: &str) -> bool {
 }
 
 fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let m = mods(cx, node);
@@ -141,17 +141,17 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     spec.is_static = m.words.iter().any(|w| w == "static");
     spec.decorators = m.attributes;
     spec.has_doc = cx.has_doc_before(node, &[], is_doc);
-    spec.signature = cx.signature_from(m.sig_start, node, node.child_by_field_name("body"));
+    spec.signature = cx.signature_from(m.sig_start, node, node.field("body"));
     if let Some(bases) = child_of_kind(node, &["base_list"]) {
         for b in named_children(bases) {
-            if b.kind() == "argument_list" {
+            if b.kind_name() == "argument_list" {
                 continue;
             }
             spec.bases.push(cx.compact(b));
         }
     }
     if let Some(params) = node
-        .child_by_field_name("parameters")
+        .field("parameters")
         .or_else(|| child_of_kind(node, &["parameter_list"]))
     {
         spec.params = params_of(cx, params);
@@ -160,7 +160,7 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 }
 
 fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let m = mods(cx, node);
@@ -171,14 +171,14 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     spec.decorators = m.attributes;
     spec.has_doc = cx.has_doc_before(node, &[], is_doc);
     let body = node
-        .child_by_field_name("body")
+        .field("body")
         .or_else(|| child_of_kind(node, &["arrow_expression_clause"]));
     spec.signature = cx.signature_from(m.sig_start, node, body);
     spec.return_type = node
-        .child_by_field_name("returns")
-        .or_else(|| node.child_by_field_name("type"))
+        .field("returns")
+        .or_else(|| node.field("type"))
         .map(|t| cx.collapsed(t));
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         spec.params = params_of(cx, params);
     }
     cx.add_symbol(spec, node);
@@ -187,12 +187,12 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     named_children(params)
         .into_iter()
-        .filter(|p| p.kind() == "parameter")
+        .filter(|p| p.kind_name() == "parameter")
         .filter_map(|p| {
-            let name = p.child_by_field_name("name")?;
+            let name = p.field("name")?;
             Some(Param {
                 name: cx.text(name),
-                type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                type_text: p.field("type").map(|t| cx.collapsed(t)),
             })
         })
         .collect()
@@ -200,7 +200,7 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 
 fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..8 {
-        match n.kind() {
+        match n.kind_name() {
             "await_expression" | "parenthesized_expression" => {
                 match named_children(n).into_iter().next() {
                     Some(c) => n = c,
@@ -215,12 +215,10 @@ fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
     let v = unwrap_expr(v);
-    match v.kind() {
-        "object_creation_expression" => v
-            .child_by_field_name("type")
-            .map(|t| BindingValue::New(cx.compact(t))),
+    match v.kind_name() {
+        "object_creation_expression" => v.field("type").map(|t| BindingValue::New(cx.compact(t))),
         "invocation_expression" => v
-            .child_by_field_name("function")
+            .field("function")
             .map(|f| BindingValue::Call(cx.compact(f))),
         "identifier" | "member_access_expression" => Some(BindingValue::Alias(cx.compact(v))),
         _ => None,
@@ -229,18 +227,18 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
 
 fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
     let ty = node
-        .child_by_field_name("type")
-        .filter(|t| t.kind() != "implicit_type")
+        .field("type")
+        .filter(|t| t.kind_name() != "implicit_type")
         .map(|t| cx.collapsed(t));
     let is_field = node
         .parent()
-        .is_some_and(|p| p.kind() == "field_declaration");
+        .is_some_and(|p| p.kind_name() == "field_declaration");
     for d in named_children(node) {
-        if d.kind() != "variable_declarator" {
+        if d.kind_name() != "variable_declarator" {
             continue;
         }
         let Some(name) = d
-            .child_by_field_name("name")
+            .field("name")
             .or_else(|| child_of_kind(d, &["identifier"]))
         else {
             continue;
@@ -263,13 +261,10 @@ fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
-    if matches!(left.kind(), "identifier" | "member_access_expression")
+    if matches!(left.kind_name(), "identifier" | "member_access_expression")
         && let Some(b) = value_binding(cx, right)
     {
         let name = cx.compact(left);
@@ -278,10 +273,10 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn using(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let alias = node.child_by_field_name("name").map(|n| cx.text(n));
+    let alias = node.field("name").map(|n| cx.text(n));
     let Some(target) = named_children(node)
         .into_iter()
-        .rfind(|c| Some(c.id()) != node.child_by_field_name("name").map(|n| n.id()))
+        .rfind(|c| Some(c.id()) != node.field("name").map(|n| n.id()))
     else {
         return;
     };

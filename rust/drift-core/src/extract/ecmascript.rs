@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children};
+use super::walk::{
+    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
+};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 /// Argument kinds recorded as callback-by-name candidates.
@@ -18,10 +20,10 @@ pub(crate) struct EcmaVisitor;
 
 impl Visitor for EcmaVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class_declaration" | "abstract_class_declaration" | "class" => class(node, cx),
             "interface_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = decl_spec(cx, node, name, SymbolKind::Interface);
                     if let Some(ext) = child_of_kind(node, &["extends_type_clause"]) {
                         spec.bases = named_children(ext)
@@ -33,19 +35,19 @@ impl Visitor for EcmaVisitor {
                 }
             }
             "enum_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let spec = decl_spec(cx, node, name, SymbolKind::Enum);
                     cx.add_symbol(spec, node);
                 }
             }
             "internal_module" | "module" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let spec = decl_spec(cx, node, name, SymbolKind::Module);
                     cx.add_symbol(spec, node);
                 }
             }
             "function_declaration" | "generator_function_declaration" | "function_signature" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = decl_spec(cx, node, name, SymbolKind::Function);
                     fill_function(cx, node, &mut spec);
                     cx.add_symbol(spec, node);
@@ -57,16 +59,13 @@ impl Visitor for EcmaVisitor {
             "public_field_definition" | "field_definition" => field(node, cx),
             "pair" => {
                 if is_object_function(node)
-                    && let (Some(key), Some(v)) = (
-                        node.child_by_field_name("key"),
-                        node.child_by_field_name("value"),
-                    )
+                    && let (Some(key), Some(v)) = (node.field("key"), node.field("value"))
                 {
                     let mut spec = SymbolSpec::new(cx, node, key, SymbolKind::Method);
                     spec.name = super::walk::strip_quotes(&spec.name).to_string();
                     spec.exported = object_is_exported(cx);
                     spec.has_doc = cx.has_doc_before(node, &[], is_jsdoc);
-                    spec.signature = cx.signature(node, v.child_by_field_name("body"));
+                    spec.signature = cx.signature(node, v.field("body"));
                     fill_function(cx, v, &mut spec);
                     cx.add_symbol(spec, node);
                 }
@@ -75,9 +74,9 @@ impl Visitor for EcmaVisitor {
             "assignment_expression" => assignment(node, cx),
             "call_expression" => call(node, cx),
             "new_expression" => {
-                if let Some(ctor) = node.child_by_field_name("constructor") {
+                if let Some(ctor) = node.field("constructor") {
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(ctor);
@@ -96,12 +95,14 @@ impl Visitor for EcmaVisitor {
 /// Symbol spec with doc, export and decorator facts common to declarations.
 fn decl_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> SymbolSpec {
     let mut spec = SymbolSpec::new(cx, node, name, kind);
-    let export = node.parent().filter(|p| p.kind() == "export_statement");
+    let export = node
+        .parent()
+        .filter(|p| p.kind_name() == "export_statement");
     spec.exported = export.is_some();
     let anchor = export.unwrap_or(node);
     spec.has_doc = cx.has_doc_before(anchor, &["decorator"], is_jsdoc);
     spec.decorators = decorators(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     spec.signature = cx.signature_from(signature_start(node), node, body);
     spec
 }
@@ -110,7 +111,7 @@ fn decl_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> 
 fn signature_start(node: Node<'_>) -> usize {
     let mut start = node.start_byte();
     for c in children(node) {
-        if c.kind() == "decorator" || c.kind().contains("comment") {
+        if c.kind_name() == "decorator" || c.kind_name().contains("comment") {
             start = c.end_byte();
         } else {
             break;
@@ -130,25 +131,27 @@ fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     let mut prev = node.prev_named_sibling();
     let mut before = Vec::new();
     while let Some(p) = prev {
-        if p.kind() != "decorator" {
+        if p.kind_name() != "decorator" {
             break;
         }
         before.push(decorator_text(cx, p));
         prev = p.prev_named_sibling();
     }
     before.reverse();
-    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement")
+    if let Some(parent) = node
+        .parent()
+        .filter(|p| p.kind_name() == "export_statement")
         && before.is_empty()
     {
         for c in named_children(parent) {
-            if c.kind() == "decorator" {
+            if c.kind_name() == "decorator" {
                 out.push(decorator_text(cx, c));
             }
         }
     }
     out.extend(before);
     for c in named_children(node) {
-        if c.kind() == "decorator" {
+        if c.kind_name() == "decorator" {
             out.push(decorator_text(cx, c));
         }
     }
@@ -163,19 +166,19 @@ fn decorator_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
 }
 
 fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let name_node = node.child_by_field_name("name");
+    let name_node = node.field("name");
     let mut spec = match name_node {
         Some(n) => decl_spec(cx, node, n, SymbolKind::Class),
         None => {
             // Anonymous class: named by its variable (`const A = class {}`) or `default`.
             let name = node
                 .parent()
-                .filter(|p| p.kind() == "variable_declarator")
-                .and_then(|p| p.child_by_field_name("name"))
+                .filter(|p| p.kind_name() == "variable_declarator")
+                .and_then(|p| p.field("name"))
                 .map(|n| cx.text(n));
             let exported_default = node
                 .parent()
-                .is_some_and(|p| p.kind() == "export_statement");
+                .is_some_and(|p| p.kind_name() == "export_statement");
             let name = match name {
                 Some(n) => n,
                 None if exported_default => "default".to_string(),
@@ -183,16 +186,16 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
             };
             let mut spec = SymbolSpec::named(node, name, Span::from_node(&node), SymbolKind::Class);
             spec.exported = exported_default;
-            spec.signature = cx.signature(node, node.child_by_field_name("body"));
+            spec.signature = cx.signature(node, node.field("body"));
             spec
         }
     };
     if let Some(heritage) = child_of_kind(node, &["class_heritage"]) {
         for part in named_children(heritage) {
-            match part.kind() {
+            match part.kind_name() {
                 "extends_clause" | "implements_clause" => {
                     for b in named_children(part) {
-                        if b.kind() != "type_arguments" {
+                        if b.kind_name() != "type_arguments" {
                             spec.bases.push(cx.compact(b));
                         }
                     }
@@ -206,7 +209,7 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let name_text = cx.text(name);
@@ -221,29 +224,22 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.is_static = has_token(node, "static");
     let private = child_of_kind(node, &["accessibility_modifier"])
         .is_some_and(|m| cx.text(m) != "public")
-        || name.kind() == "private_property_identifier";
+        || name.kind_name() == "private_property_identifier";
     spec.exported = !private && (class_is_exported(cx) || object_is_exported(cx));
-    spec.signature = cx.signature_from(
-        signature_start(node),
-        node,
-        node.child_by_field_name("body"),
-    );
+    spec.signature = cx.signature_from(signature_start(node), node, node.field("body"));
     fill_function(cx, node, &mut spec);
-    if node.kind() == "method_definition" {
+    if node.kind_name() == "method_definition" {
         cx.add_symbol(spec, node);
     } else {
         cx.push_symbol(spec);
     }
     // Constructor parameter properties (`constructor(private repo: Repo)`) are fields.
     if kind == SymbolKind::Constructor
-        && let Some(params) = node.child_by_field_name("parameters")
+        && let Some(params) = node.field("parameters")
     {
         for p in named_children(params) {
             if child_of_kind(p, &["accessibility_modifier"]).is_some()
-                && let (Some(pat), Some(ty)) = (
-                    p.child_by_field_name("pattern"),
-                    p.child_by_field_name("type"),
-                )
+                && let (Some(pat), Some(ty)) = (p.field("pattern"), p.field("type"))
             {
                 let name = format!("this.{}", cx.text(pat));
                 let ty = type_text(cx, ty);
@@ -255,11 +251,11 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 /// A `key: function` pair or a method in an object literal.
 fn is_object_function(node: Node<'_>) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "method_definition" => true,
         "pair" => node
-            .child_by_field_name("value")
-            .is_some_and(|v| FUNCTION_VALUES.contains(&v.kind())),
+            .field("value")
+            .is_some_and(|v| FUNCTION_VALUES.contains(&v.kind_name())),
         _ => false,
     }
 }
@@ -279,30 +275,26 @@ fn class_is_exported(cx: &Ctx<'_>) -> bool {
 }
 
 fn field(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node
-        .child_by_field_name("name")
-        .or_else(|| node.child_by_field_name("property"))
-    else {
+    let Some(name) = node.field("name").or_else(|| node.field("property")) else {
         return;
     };
-    let value = node.child_by_field_name("value");
-    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind())) {
+    let value = node.field("value");
+    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind_name())) {
         let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Method);
         spec.decorators = decorators(cx, node);
         spec.has_doc = cx.has_doc_before(node, &["decorator"], is_jsdoc);
         spec.is_static = has_token(node, "static");
         let private = child_of_kind(node, &["accessibility_modifier"])
             .is_some_and(|m| cx.text(m) != "public")
-            || name.kind() == "private_property_identifier";
+            || name.kind_name() == "private_property_identifier";
         spec.exported = !private && class_is_exported(cx);
-        spec.signature =
-            cx.signature_from(signature_start(node), node, v.child_by_field_name("body"));
+        spec.signature = cx.signature_from(signature_start(node), node, v.field("body"));
         fill_function(cx, v, &mut spec);
         cx.add_symbol(spec, node);
         return;
     }
     let bound = format!("this.{}", cx.text(name));
-    if let Some(ty) = node.child_by_field_name("type") {
+    if let Some(ty) = node.field("type") {
         let ty = type_text(cx, ty);
         cx.add_binding(node, &bound, BindingValue::Typed(ty));
     } else if let Some(v) = value
@@ -315,16 +307,14 @@ fn field(node: Node<'_>, cx: &mut Ctx<'_>) {
 /// Parameters, return type and `async` of a function-like node.
 fn fill_function(cx: &Ctx<'_>, func: Node<'_>, spec: &mut SymbolSpec) {
     spec.is_async = spec.is_async || has_token(func, "async");
-    spec.return_type = func
-        .child_by_field_name("return_type")
-        .map(|r| type_text(cx, r));
-    if let Some(params) = func.child_by_field_name("parameters") {
+    spec.return_type = func.field("return_type").map(|r| type_text(cx, r));
+    if let Some(params) = func.field("parameters") {
         spec.params = named_children(params)
             .into_iter()
             .filter_map(|p| param(cx, p))
             .filter(|p| p.name != "this")
             .collect();
-    } else if let Some(p) = func.child_by_field_name("parameter") {
+    } else if let Some(p) = func.field("parameter") {
         spec.params = vec![Param {
             name: cx.text(p),
             type_text: None,
@@ -333,12 +323,12 @@ fn fill_function(cx: &Ctx<'_>, func: Node<'_>, spec: &mut SymbolSpec) {
 }
 
 fn param(cx: &Ctx<'_>, p: Node<'_>) -> Option<Param> {
-    match p.kind() {
+    match p.kind_name() {
         "required_parameter" | "optional_parameter" => {
-            let pat = p.child_by_field_name("pattern")?;
+            let pat = p.field("pattern")?;
             Some(Param {
                 name: pattern_name(cx, pat),
-                type_text: p.child_by_field_name("type").map(|t| type_text(cx, t)),
+                type_text: p.field("type").map(|t| type_text(cx, t)),
             })
         }
         "decorator" => None,
@@ -350,9 +340,9 @@ fn param(cx: &Ctx<'_>, p: Node<'_>) -> Option<Param> {
 }
 
 fn pattern_name(cx: &Ctx<'_>, pat: Node<'_>) -> String {
-    match pat.kind() {
+    match pat.kind_name() {
         "assignment_pattern" => pat
-            .child_by_field_name("left")
+            .field("left")
             .map_or_else(|| cx.compact(pat), |l| pattern_name(cx, l)),
         "rest_pattern" => named_children(pat)
             .first()
@@ -371,7 +361,7 @@ fn type_text(cx: &Ctx<'_>, node: Node<'_>) -> String {
 /// Strips `await` and parentheses around an expression.
 fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
     for _ in 0..16 {
-        match node.kind() {
+        match node.kind_name() {
             "await_expression"
             | "parenthesized_expression"
             | "non_null_expression"
@@ -389,12 +379,12 @@ fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
 /// The binding a value expression gives a name, if simple enough.
 fn value_binding(cx: &Ctx<'_>, value: Node<'_>) -> Option<BindingValue> {
     let v = unwrap_expr(value);
-    match v.kind() {
+    match v.kind_name() {
         "new_expression" => v
-            .child_by_field_name("constructor")
+            .field("constructor")
             .map(|c| BindingValue::New(cx.compact(c))),
         "call_expression" => {
-            let f = unwrap_expr(v.child_by_field_name("function")?);
+            let f = unwrap_expr(v.field("function")?);
             Some(BindingValue::Call(cx.compact(f)))
         }
         "identifier" | "member_expression" | "this" => Some(BindingValue::Alias(cx.compact(v))),
@@ -405,15 +395,15 @@ fn value_binding(cx: &Ctx<'_>, value: Node<'_>) -> Option<BindingValue> {
 /// `require("m")` call's module specifier.
 fn require_source(cx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
     let node = unwrap_expr(node);
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return None;
     }
-    let f = node.child_by_field_name("function")?;
+    let f = node.field("function")?;
     if cx.bytes(f) != b"require" {
         return None;
     }
-    let args = named_children(node.child_by_field_name("arguments")?);
-    let first = args.first().filter(|a| a.kind() == "string")?;
+    let args = named_children(node.field("arguments")?);
+    let first = args.first().filter(|a| a.kind_name() == "string")?;
     Some(string_value(cx, *first))
 }
 
@@ -422,22 +412,22 @@ fn string_value(cx: &Ctx<'_>, node: Node<'_>) -> String {
 }
 
 fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
-    let value = node.child_by_field_name("value");
+    let value = node.field("value");
     // require()
     if let Some(v) = value {
-        let (base, member) = if v.kind() == "member_expression" {
+        let (base, member) = if v.kind_name() == "member_expression" {
             (
-                v.child_by_field_name("object").unwrap_or(v),
-                v.child_by_field_name("property").map(|p| cx.text(p)),
+                v.field("object").unwrap_or(v),
+                v.field("property").map(|p| cx.text(p)),
             )
         } else {
             (v, None)
         };
         if let Some(source) = require_source(cx, base) {
-            match name.kind() {
+            match name.kind_name() {
                 "identifier" => {
                     let local = cx.text(name);
                     let imported = member.unwrap_or_else(|| "*".to_string());
@@ -453,7 +443,7 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
                 }
                 "object_pattern" => {
                     for p in named_children(name) {
-                        match p.kind() {
+                        match p.kind_name() {
                             "shorthand_property_identifier_pattern" => {
                                 let n = cx.text(p);
                                 cx.add_import(
@@ -467,9 +457,7 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
                                 );
                             }
                             "pair_pattern" => {
-                                if let (Some(k), Some(val)) =
-                                    (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                                {
+                                if let (Some(k), Some(val)) = (p.field("key"), p.field("value")) {
                                     let k = cx.text(k);
                                     let l = cx.text(val);
                                     cx.add_import(
@@ -492,14 +480,14 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
             return;
         }
     }
-    if name.kind() != "identifier" {
+    if name.kind_name() != "identifier" {
         return;
     }
-    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind())) {
+    if let Some(v) = value.filter(|v| FUNCTION_VALUES.contains(&v.kind_name())) {
         let decl = node.parent();
         let export = decl
             .and_then(|d| d.parent())
-            .filter(|p| p.kind() == "export_statement");
+            .filter(|p| p.kind_name() == "export_statement");
         let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Function);
         spec.exported = export.is_some();
         let anchor = export.or(decl).unwrap_or(node);
@@ -507,23 +495,23 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
         let start = decl
             .filter(|d| d.named_child(0).is_some_and(|c| c.id() == node.id()))
             .map_or(node.start_byte(), |d| d.start_byte());
-        spec.signature = cx.signature_from(start, node, v.child_by_field_name("body"));
+        spec.signature = cx.signature_from(start, node, v.field("body"));
         fill_function(cx, v, &mut spec);
         cx.add_symbol(spec, node);
         return;
     }
-    if value.is_some_and(|v| v.kind() == "class") {
+    if value.is_some_and(|v| v.kind_name() == "class") {
         return;
     }
     // `const api = { get() {}, post: () => {} }`: a namespace-like object
     // whose functions are named `api.get`, `api.post`.
-    if let Some(obj) = value.filter(|v| v.kind() == "object")
+    if let Some(obj) = value.filter(|v| v.kind_name() == "object")
         && named_children(obj).iter().any(|m| is_object_function(*m))
     {
         let export = node
             .parent()
             .and_then(|d| d.parent())
-            .filter(|p| p.kind() == "export_statement");
+            .filter(|p| p.kind_name() == "export_statement");
         let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Constant);
         spec.exported = export.is_some();
         spec.has_doc = cx.has_doc_before(export.or(node.parent()).unwrap_or(node), &[], is_jsdoc);
@@ -536,7 +524,7 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let n = cx.text(name);
-    if let Some(ty) = node.child_by_field_name("type") {
+    if let Some(ty) = node.field("type") {
         let ty = type_text(cx, ty);
         cx.add_binding(node, &n, BindingValue::Typed(ty));
     } else if let Some(v) = value
@@ -547,33 +535,28 @@ fn variable_declarator(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let left_text = cx.compact(left);
     // CommonJS exports.
     if left_text == "module.exports" {
-        if right.kind() == "object" {
+        if right.kind_name() == "object" {
             for p in named_children(right) {
-                match p.kind() {
+                match p.kind_name() {
                     "shorthand_property_identifier" => {
                         let n = cx.text(p);
                         cx.add_export(p, &n, &n);
                     }
                     "pair" => {
-                        if let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                        {
+                        if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                             let k = cx.text(k);
                             let v = cx.compact(v);
                             cx.add_export(p, &k, &v);
                         }
                     }
                     "method_definition" => {
-                        if let Some(k) = p.child_by_field_name("name") {
+                        if let Some(k) = p.field("name") {
                             let k = cx.text(k);
                             cx.add_export(p, &k, &k);
                         }
@@ -582,12 +565,9 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
                 }
             }
         } else {
-            let local = match right.kind() {
+            let local = match right.kind_name() {
                 "identifier" | "member_expression" => cx.compact(right),
-                _ => right
-                    .child_by_field_name("name")
-                    .map(|n| cx.text(n))
-                    .unwrap_or_default(),
+                _ => right.field("name").map(|n| cx.text(n)).unwrap_or_default(),
             };
             cx.add_export(node, "default", &local);
         }
@@ -597,14 +577,14 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
         .strip_prefix("module.exports.")
         .or_else(|| left_text.strip_prefix("exports."));
     if let Some(name) = exports_member {
-        let local = match right.kind() {
+        let local = match right.kind_name() {
             "identifier" | "member_expression" => cx.compact(right),
             _ => name.to_string(),
         };
         cx.add_export(node, name, &local);
         return;
     }
-    if matches!(left.kind(), "identifier" | "member_expression")
+    if matches!(left.kind_name(), "identifier" | "member_expression")
         && let Some(b) = value_binding(cx, right)
     {
         cx.add_binding(node, &left_text, b);
@@ -612,26 +592,26 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     let func = unwrap_expr(func);
-    let args_node = node.child_by_field_name("arguments");
+    let args_node = node.field("arguments");
     let args = match args_node {
-        Some(a) if a.kind() == "arguments" => named_children(a),
+        Some(a) if a.kind_name() == "arguments" => named_children(a),
         Some(a) => vec![a],
         None => Vec::new(),
     };
     // Dynamic import and bare require are side-effect imports (bound ones
     // are handled at their declarator).
-    let is_import = func.kind() == "import" || cx.bytes(func) == b"require";
-    if is_import && let Some(first) = args.first().filter(|a| a.kind() == "string") {
+    let is_import = func.kind_name() == "import" || cx.bytes(func) == b"require";
+    if is_import && let Some(first) = args.first().filter(|a| a.kind_name() == "string") {
         let bound = node
             .parent()
-            .is_some_and(|p| matches!(p.kind(), "variable_declarator" | "member_expression"));
+            .is_some_and(|p| matches!(p.kind_name(), "variable_declarator" | "member_expression"));
         if !bound {
             let source = string_value(cx, *first);
-            let kind = if func.kind() == "import" {
+            let kind = if func.kind_name() == "import" {
                 ImportKind::Namespace
             } else {
                 ImportKind::SideEffect
@@ -650,12 +630,10 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
     let type_only = has_token(node, "type");
-    let source = node
-        .child_by_field_name("source")
-        .map(|s| string_value(cx, s));
+    let source = node.field("source").map(|s| string_value(cx, s));
     if let Some(req) = child_of_kind(node, &["import_require_clause"]) {
         let src = req
-            .child_by_field_name("source")
+            .field("source")
             .map(|s| string_value(cx, s))
             .unwrap_or_default();
         if let Some(id) = child_of_kind(req, &["identifier"]) {
@@ -688,7 +666,7 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     for part in named_children(clause) {
-        match part.kind() {
+        match part.kind_name() {
             "identifier" => {
                 let local = cx.text(part);
                 cx.add_import(
@@ -717,15 +695,15 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
             }
             "named_imports" => {
                 for spec in named_children(part) {
-                    if spec.kind() != "import_specifier" {
+                    if spec.kind_name() != "import_specifier" {
                         continue;
                     }
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.field("name") else {
                         continue;
                     };
                     let imported = cx.text(name);
                     let local = spec
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map_or_else(|| imported.clone(), |a| cx.text(a));
                     let t = type_only || has_token(spec, "type");
                     cx.add_import(
@@ -746,39 +724,34 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
     let is_default = has_token(node, "default");
-    let source = node
-        .child_by_field_name("source")
-        .map(|s| string_value(cx, s));
+    let source = node.field("source").map(|s| string_value(cx, s));
     let type_only = has_token(node, "type");
-    if let Some(decl) = node.child_by_field_name("declaration") {
-        if is_default && let Some(name) = decl.child_by_field_name("name") {
+    if let Some(decl) = node.field("declaration") {
+        if is_default && let Some(name) = decl.field("name") {
             let n = cx.text(name);
             cx.add_export(node, "default", &n);
         }
         return;
     }
-    if let Some(value) = node.child_by_field_name("value") {
-        let local = match value.kind() {
+    if let Some(value) = node.field("value") {
+        let local = match value.kind_name() {
             "identifier" | "member_expression" => cx.compact(value),
-            _ => value
-                .child_by_field_name("name")
-                .map(|n| cx.text(n))
-                .unwrap_or_default(),
+            _ => value.field("name").map(|n| cx.text(n)).unwrap_or_default(),
         };
         cx.add_export(node, "default", &local);
         return;
     }
     if let Some(clause) = child_of_kind(node, &["export_clause"]) {
         for spec in named_children(clause) {
-            if spec.kind() != "export_specifier" {
+            if spec.kind_name() != "export_specifier" {
                 continue;
             }
-            let Some(name) = spec.child_by_field_name("name") else {
+            let Some(name) = spec.field("name") else {
                 continue;
             };
             let local = cx.text(name);
             let exported = spec
-                .child_by_field_name("alias")
+                .field("alias")
                 .map_or_else(|| local.clone(), |a| cx.text(a));
             if let Some(src) = &source {
                 cx.add_import(
@@ -821,7 +794,7 @@ fn export(node: Node<'_>, cx: &mut Ctx<'_>) {
 /// call whose arguments are the attributes (identifier values are
 /// callback-by-name candidates). Lowercase intrinsic elements are skipped.
 fn jsx_element(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let callee = cx.compact(name);
@@ -836,7 +809,7 @@ fn jsx_element(node: Node<'_>, cx: &mut Ctx<'_>) {
             child_of_kind(a, &["jsx_expression"])
                 .and_then(|e| e.named_child(0))
                 .or_else(|| {
-                    (a.kind() == "jsx_expression")
+                    (a.kind_name() == "jsx_expression")
                         .then(|| a.named_child(0))
                         .flatten()
                 })

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, named_children, strip_quotes};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "selector_expression"];
@@ -11,10 +11,10 @@ pub(crate) struct GoVisitor;
 
 impl Visitor for GoVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "type_spec" => type_spec(node, cx),
             "method_elem" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Method);
                     spec.exported = is_exported(&spec.name);
                     spec.signature = cx.signature(node, None);
@@ -24,10 +24,10 @@ impl Visitor for GoVisitor {
                 }
             }
             "function_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Function);
                     spec.exported = is_exported(&spec.name);
-                    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+                    spec.signature = cx.signature(node, node.field("body"));
                     spec.has_doc = cx.has_doc_before(node, &[], |_| true);
                     fill_func(cx, node, &mut spec);
                     cx.add_symbol(spec, node);
@@ -37,12 +37,12 @@ impl Visitor for GoVisitor {
             "short_var_declaration" | "assignment_statement" => assignment(node, cx),
             "var_spec" | "const_spec" => var_spec(node, cx),
             "call_expression" => {
-                if let Some(f) = node.child_by_field_name("function") {
+                if let Some(f) = node.field("function") {
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
-                    if matches!(f.kind(), "func_literal" | "parenthesized_expression") {
+                    if matches!(f.kind_name(), "func_literal" | "parenthesized_expression") {
                         return;
                     }
                     let callee = cx.compact(f);
@@ -50,10 +50,7 @@ impl Visitor for GoVisitor {
                 }
             }
             "composite_literal" => {
-                if let Some(t) = node
-                    .child_by_field_name("type")
-                    .filter(|t| is_named_type(t.kind()))
-                {
+                if let Some(t) = node.field("type").filter(|t| is_named_type(t.kind_name())) {
                     let callee = cx.compact(t);
                     cx.add_call(node, &callee, &[], NAME_ARGS, true);
                 }
@@ -74,13 +71,10 @@ fn is_exported(name: &str) -> bool {
 }
 
 fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(name), Some(ty)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("type"),
-    ) else {
+    let (Some(name), Some(ty)) = (node.field("name"), node.field("type")) else {
         return;
     };
-    let kind = match ty.kind() {
+    let kind = match ty.kind_name() {
         "struct_type" => SymbolKind::Struct,
         "interface_type" => SymbolKind::Interface,
         _ => return,
@@ -89,7 +83,7 @@ fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.exported = is_exported(&spec.name);
     let anchor = node
         .parent()
-        .filter(|p| p.kind() == "type_declaration" && p.named_child_count() == 1)
+        .filter(|p| p.kind_name() == "type_declaration" && p.named_child_count() == 1)
         .unwrap_or(node);
     spec.has_doc = cx.has_doc_before(anchor, &[], |_| true);
     let body = if kind == SymbolKind::Struct {
@@ -109,9 +103,9 @@ fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
     let mut fields = Vec::new();
     if let Some(body) = body {
         for f in named_children(body) {
-            match f.kind() {
+            match f.kind_name() {
                 "field_declaration" => {
-                    let Some(t) = f.child_by_field_name("type") else {
+                    let Some(t) = f.field("type") else {
                         continue;
                     };
                     let mut cursor = f.walk();
@@ -138,20 +132,20 @@ fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn fill_func(cx: &Ctx<'_>, node: Node<'_>, spec: &mut SymbolSpec) {
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         spec.params = params_of(cx, params);
     }
-    spec.return_type = node.child_by_field_name("result").map(|r| cx.collapsed(r));
+    spec.return_type = node.field("result").map(|r| cx.collapsed(r));
 }
 
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        let variadic = p.kind() == "variadic_parameter_declaration";
-        if !variadic && p.kind() != "parameter_declaration" {
+        let variadic = p.kind_name() == "variadic_parameter_declaration";
+        if !variadic && p.kind_name() != "parameter_declaration" {
             continue;
         }
-        let ty = p.child_by_field_name("type").map(|t| {
+        let ty = p.field("type").map(|t| {
             let t = cx.collapsed(t);
             if variadic { format!("...{t}") } else { t }
         });
@@ -182,24 +176,24 @@ fn receiver_type_name(text: &str) -> &str {
 }
 
 fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Method);
     spec.exported = is_exported(&spec.name);
-    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    spec.signature = cx.signature(node, node.field("body"));
     spec.has_doc = cx.has_doc_before(node, &[], |_| true);
     fill_func(cx, node, &mut spec);
     let receiver = node
-        .child_by_field_name("receiver")
+        .field("receiver")
         .and_then(|r| named_children(r).into_iter().next());
     let mut recv_binding = None;
     if let Some(r) = receiver {
-        let ty = r.child_by_field_name("type").map(|t| cx.compact(t));
+        let ty = r.field("type").map(|t| cx.compact(t));
         if let Some(ty) = &ty {
             spec.qualified_name = Some(format!("{}.{}", receiver_type_name(ty), spec.name));
         }
-        if let (Some(n), Some(ty)) = (r.child_by_field_name("name"), ty) {
+        if let (Some(n), Some(ty)) = (r.field("name"), ty) {
             recv_binding = Some((r, cx.text(n), ty));
         }
     }
@@ -210,21 +204,21 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
-    match v.kind() {
+    match v.kind_name() {
         "call_expression" => {
-            let f = v.child_by_field_name("function")?;
-            if f.kind() == "func_literal" {
+            let f = v.field("function")?;
+            if f.kind_name() == "func_literal" {
                 return None;
             }
             Some(BindingValue::Call(cx.compact(f)))
         }
         "composite_literal" => v
-            .child_by_field_name("type")
-            .filter(|t| is_named_type(t.kind()))
+            .field("type")
+            .filter(|t| is_named_type(t.kind_name()))
             .map(|t| BindingValue::New(cx.compact(t))),
         "unary_expression" => {
-            let op = v.child_by_field_name("operand")?;
-            if op.kind() == "composite_literal" {
+            let op = v.field("operand")?;
+            if op.kind_name() == "composite_literal" {
                 value_binding(cx, op)
             } else {
                 None
@@ -236,16 +230,13 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let lefts = named_children(left);
     let rights = named_children(right);
     for (i, l) in lefts.iter().enumerate() {
-        if !matches!(l.kind(), "identifier" | "selector_expression") {
+        if !matches!(l.kind_name(), "identifier" | "selector_expression") {
             continue;
         }
         // `a, err := f()` binds the call's first result to `a`.
@@ -266,11 +257,8 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn var_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let ty = node.child_by_field_name("type").map(|t| cx.collapsed(t));
-    let values = node
-        .child_by_field_name("value")
-        .map(named_children)
-        .unwrap_or_default();
+    let ty = node.field("type").map(|t| cx.collapsed(t));
+    let values = node.field("value").map(named_children).unwrap_or_default();
     let mut cursor = node.walk();
     let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
     let count = names.len();
@@ -291,16 +279,16 @@ fn var_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(path) = node.child_by_field_name("path") else {
+    let Some(path) = node.field("path") else {
         return;
     };
     let source = strip_quotes(&cx.text(path)).to_string();
     let default_local = default_package_name(&source).to_string();
-    match node.child_by_field_name("name") {
-        Some(n) if n.kind() == "blank_identifier" => {
+    match node.field("name") {
+        Some(n) if n.kind_name() == "blank_identifier" => {
             cx.add_import(node, &source, ImportKind::SideEffect, "*", "", false, false);
         }
-        Some(n) if n.kind() == "dot" => {
+        Some(n) if n.kind_name() == "dot" => {
             cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false);
         }
         Some(n) => {

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, named_children};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "field_access", "method_reference", "this"];
@@ -11,7 +11,7 @@ pub(crate) struct JavaVisitor;
 
 impl Visitor for JavaVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
             "record_declaration" => type_decl(node, cx, SymbolKind::Class),
             "interface_declaration" | "annotation_type_declaration" => {
@@ -27,10 +27,10 @@ impl Visitor for JavaVisitor {
             }
             "assignment_expression" => assignment(node, cx),
             "method_invocation" => {
-                let Some(name) = node.child_by_field_name("name") else {
+                let Some(name) = node.field("name") else {
                     return;
                 };
-                let callee = match node.child_by_field_name("object") {
+                let callee = match node.field("object") {
                     Some(o) => format!("{}.{}", cx.compact(o), cx.text(name)),
                     None => cx.text(name),
                 };
@@ -38,14 +38,14 @@ impl Visitor for JavaVisitor {
                 cx.add_call(node, &callee, &args, NAME_ARGS, false);
             }
             "explicit_constructor_invocation" => {
-                if let Some(ctor) = node.child_by_field_name("constructor") {
+                if let Some(ctor) = node.field("constructor") {
                     let callee = cx.compact(ctor);
                     let args = args_of(node);
                     cx.add_call(node, &callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
-                if let Some(t) = node.child_by_field_name("type") {
+                if let Some(t) = node.field("type") {
                     let callee = cx.compact(t);
                     let args = args_of(node);
                     cx.add_call(node, &callee, &args, NAME_ARGS, true);
@@ -59,7 +59,7 @@ impl Visitor for JavaVisitor {
 }
 
 fn args_of(node: Node<'_>) -> Vec<Node<'_>> {
-    node.child_by_field_name("arguments")
+    node.field("arguments")
         .map(named_children)
         .unwrap_or_default()
 }
@@ -79,9 +79,12 @@ pub(crate) fn modifiers(cx: &Ctx<'_>, node: Node<'_>, mods_kind: &str) -> Modifi
         sig_start: node.start_byte(),
     };
     let mut leading = true;
-    for m in children(node).into_iter().filter(|c| c.kind() == mods_kind) {
+    for m in children(node)
+        .into_iter()
+        .filter(|c| c.kind_name() == mods_kind)
+    {
         for c in children(m) {
-            if c.kind().contains("annotation") {
+            if c.kind_name().contains("annotation") {
                 out.annotations
                     .push(cx.collapsed(c).trim_start_matches('@').trim().to_string());
                 if leading {
@@ -115,7 +118,7 @@ fn in_interface(cx: &Ctx<'_>) -> bool {
 }
 
 fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mods = modifiers(cx, node, "modifiers");
@@ -124,13 +127,13 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     spec.exported = mods.words.iter().any(|w| w == "public") || in_interface(cx);
     spec.is_static = mods.words.iter().any(|w| w == "static");
     spec.has_doc = cx.has_doc_before(node, &[], is_javadoc);
-    spec.signature = cx.signature_from(mods.sig_start, node, node.child_by_field_name("body"));
-    if let Some(sc) = node.child_by_field_name("superclass") {
+    spec.signature = cx.signature_from(mods.sig_start, node, node.field("body"));
+    if let Some(sc) = node.field("superclass") {
         spec.bases
             .extend(named_children(sc).iter().map(|b| cx.compact(*b)));
     }
     for field in ["interfaces", "extends"] {
-        if let Some(list) = node.child_by_field_name(field) {
+        if let Some(list) = node.field(field) {
             type_list(cx, list, &mut spec.bases);
         }
     }
@@ -138,8 +141,8 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
         type_list(cx, ext, &mut spec.bases);
     }
     if kind == SymbolKind::Class
-        && node.kind() == "record_declaration"
-        && let Some(params) = node.child_by_field_name("parameters")
+        && node.kind_name() == "record_declaration"
+        && let Some(params) = node.field("parameters")
     {
         spec.params = params_of(cx, params);
     }
@@ -148,7 +151,7 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 
 fn type_list(cx: &Ctx<'_>, node: Node<'_>, out: &mut Vec<String>) {
     for c in named_children(node) {
-        if c.kind() == "type_list" {
+        if c.kind_name() == "type_list" {
             out.extend(named_children(c).iter().map(|t| cx.compact(*t)));
         } else {
             out.push(cx.compact(c));
@@ -157,7 +160,7 @@ fn type_list(cx: &Ctx<'_>, node: Node<'_>, out: &mut Vec<String>) {
 }
 
 fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mods = modifiers(cx, node, "modifiers");
@@ -166,9 +169,9 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     spec.is_static = mods.words.iter().any(|w| w == "static");
     spec.decorators = mods.annotations;
     spec.has_doc = cx.has_doc_before(node, &[], is_javadoc);
-    spec.signature = cx.signature_from(mods.sig_start, node, node.child_by_field_name("body"));
-    spec.return_type = node.child_by_field_name("type").map(|t| cx.collapsed(t));
-    if let Some(params) = node.child_by_field_name("parameters") {
+    spec.signature = cx.signature_from(mods.sig_start, node, node.field("body"));
+    spec.return_type = node.field("type").map(|t| cx.collapsed(t));
+    if let Some(params) = node.field("parameters") {
         spec.params = params_of(cx, params);
     }
     cx.add_symbol(spec, node);
@@ -177,22 +180,24 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        match p.kind() {
+        match p.kind_name() {
             "formal_parameter" | "receiver_parameter" => {
-                if let Some(n) = p.child_by_field_name("name") {
+                if let Some(n) = p.field("name") {
                     out.push(Param {
                         name: cx.text(n),
-                        type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                        type_text: p.field("type").map(|t| cx.collapsed(t)),
                     });
                 }
             }
             "spread_parameter" => {
                 let ty = named_children(p)
                     .into_iter()
-                    .find(|c| c.kind() != "modifiers" && c.kind() != "variable_declarator")
+                    .find(|c| {
+                        c.kind_name() != "modifiers" && c.kind_name() != "variable_declarator"
+                    })
                     .map(|t| format!("{}...", cx.collapsed(t)));
                 let name = child_of_kind(p, &["variable_declarator"])
-                    .and_then(|d| d.child_by_field_name("name"))
+                    .and_then(|d| d.field("name"))
                     .map(|n| cx.text(n));
                 if let Some(name) = name {
                     out.push(Param {
@@ -208,13 +213,11 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 }
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
-    match v.kind() {
-        "object_creation_expression" => v
-            .child_by_field_name("type")
-            .map(|t| BindingValue::New(cx.compact(t))),
+    match v.kind_name() {
+        "object_creation_expression" => v.field("type").map(|t| BindingValue::New(cx.compact(t))),
         "method_invocation" => {
-            let name = cx.text(v.child_by_field_name("name")?);
-            Some(BindingValue::Call(match v.child_by_field_name("object") {
+            let name = cx.text(v.field("name")?);
+            Some(BindingValue::Call(match v.field("object") {
                 Some(o) => format!("{}.{name}", cx.compact(o)),
                 None => name,
             }))
@@ -227,14 +230,14 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
 }
 
 fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let ty = node.child_by_field_name("type").map(|t| cx.collapsed(t));
-    let is_field = node.kind() != "local_variable_declaration";
+    let ty = node.field("type").map(|t| cx.collapsed(t));
+    let is_field = node.kind_name() != "local_variable_declaration";
     let mut cursor = node.walk();
     let decls: Vec<Node<'_>> = node
         .children_by_field_name("declarator", &mut cursor)
         .collect();
     for d in decls {
-        let Some(name) = d.child_by_field_name("name") else {
+        let Some(name) = d.field("name") else {
             continue;
         };
         let mut n = cx.text(name);
@@ -243,9 +246,7 @@ fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
         }
         let value = match &ty {
             Some(t) if t != "var" => Some(BindingValue::Typed(t.clone())),
-            _ => d
-                .child_by_field_name("value")
-                .and_then(|v| value_binding(cx, v)),
+            _ => d.field("value").and_then(|v| value_binding(cx, v)),
         };
         if let Some(v) = value {
             cx.add_binding(d, &n, v);
@@ -254,13 +255,10 @@ fn variables(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
-    if matches!(left.kind(), "identifier" | "field_access")
+    if matches!(left.kind_name(), "identifier" | "field_access")
         && let Some(b) = value_binding(cx, right)
     {
         let name = cx.compact(left);

@@ -76,7 +76,7 @@ use crate::model::FileFacts;
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
 pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
-    let mut facts = extract_raw(lang, root, source);
+    let mut facts = walk::with_names(lang, || extract_raw(lang, root, source));
     mark_exported(&mut facts);
     facts
 }

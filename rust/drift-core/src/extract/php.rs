@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes,
+    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, named_children, strip_quotes,
 };
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
@@ -17,7 +17,7 @@ pub(crate) struct PhpVisitor;
 
 impl Visitor for PhpVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "namespace_definition" => namespace(node, cx),
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
             "interface_declaration" => type_decl(node, cx, SymbolKind::Interface),
@@ -26,12 +26,12 @@ impl Visitor for PhpVisitor {
             "method_declaration" => function(node, cx, true),
             "function_definition" => function(node, cx, false),
             "property_declaration" => {
-                if let Some(t) = node.child_by_field_name("type") {
+                if let Some(t) = node.field("type") {
                     let ty = cx.collapsed(t);
                     for el in named_children(node) {
-                        if el.kind() == "property_element"
+                        if el.kind_name() == "property_element"
                             && let Some(n) = el
-                                .child_by_field_name("name")
+                                .field("name")
                                 .or_else(|| child_of_kind(el, &["variable_name"]))
                         {
                             let name = format!("$this->{}", cx.text(n).trim_start_matches('$'));
@@ -41,15 +41,14 @@ impl Visitor for PhpVisitor {
                 }
             }
             "assignment_expression" => {
-                if let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) && matches!(
-                    l.kind(),
-                    "variable_name"
-                        | "member_access_expression"
-                        | "scoped_property_access_expression"
-                ) && let Some(b) = value_binding(cx, r)
+                if let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
+                    && matches!(
+                        l.kind_name(),
+                        "variable_name"
+                            | "member_access_expression"
+                            | "scoped_property_access_expression"
+                    )
+                    && let Some(b) = value_binding(cx, r)
                 {
                     let name = cx.compact(l);
                     cx.add_binding(node, &name, b);
@@ -60,14 +59,14 @@ impl Visitor for PhpVisitor {
             | "nullsafe_member_call_expression"
             | "scoped_call_expression" => {
                 if let Some(callee) = callee_of(cx, node) {
-                    let args = args_of(node.child_by_field_name("arguments"));
+                    let args = args_of(node.field("arguments"));
                     cx.add_call(node, &callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
                 if let Some(class) = named_children(node)
                     .into_iter()
-                    .find(|c| c.kind() != "arguments" && c.kind() != "attribute_list")
+                    .find(|c| c.kind_name() != "arguments" && c.kind_name() != "attribute_list")
                 {
                     let callee = cx.compact(class);
                     let args = args_of(child_of_kind(node, &["arguments"]));
@@ -99,7 +98,7 @@ fn first_string(node: Node<'_>) -> Option<Node<'_>> {
         if seen > 64 {
             return None;
         }
-        if matches!(n.kind(), "string" | "encapsed_string") {
+        if matches!(n.kind_name(), "string" | "encapsed_string") {
             return Some(n);
         }
         for c in named_children(n).into_iter().rev() {
@@ -110,14 +109,14 @@ fn first_string(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn callee_of(cx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "function_call_expression" => node
-            .child_by_field_name("function")
+            .field("function")
             .map(|f| cx.compact(f).trim_start_matches('\\').to_string()),
         "member_call_expression" | "nullsafe_member_call_expression" => {
-            let obj = cx.compact(node.child_by_field_name("object")?);
-            let name = cx.compact(node.child_by_field_name("name")?);
-            let sep = if node.kind() == "member_call_expression" {
+            let obj = cx.compact(node.field("object")?);
+            let name = cx.compact(node.field("name")?);
+            let sep = if node.kind_name() == "member_call_expression" {
                 "->"
             } else {
                 "?->"
@@ -125,8 +124,8 @@ fn callee_of(cx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
             Some(format!("{obj}{sep}{name}"))
         }
         "scoped_call_expression" => {
-            let scope = cx.compact(node.child_by_field_name("scope")?);
-            let name = cx.compact(node.child_by_field_name("name")?);
+            let scope = cx.compact(node.field("scope")?);
+            let name = cx.compact(node.field("name")?);
             Some(format!("{scope}::{name}"))
         }
         _ => None,
@@ -140,7 +139,7 @@ fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
     named_children(list)
         .into_iter()
         .map(|a| {
-            if a.kind() == "argument" {
+            if a.kind_name() == "argument" {
                 named_children(a).into_iter().next_back().unwrap_or(a)
             } else {
                 a
@@ -150,10 +149,10 @@ fn args_of(list: Option<Node<'_>>) -> Vec<Node<'_>> {
 }
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
-    match v.kind() {
+    match v.kind_name() {
         "object_creation_expression" => named_children(v)
             .into_iter()
-            .find(|c| c.kind() != "arguments")
+            .find(|c| c.kind_name() != "arguments")
             .map(|c| BindingValue::New(cx.compact(c))),
         "function_call_expression"
         | "member_call_expression"
@@ -165,13 +164,13 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
 }
 
 fn namespace(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Module);
     spec.name = cx.compact(name).replace('\\', ".");
     spec.exported = true;
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     spec.signature = cx.signature(node, body);
     // `namespace A;` applies to the rest of the file.
     let scope = match body {
@@ -185,11 +184,11 @@ fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for list in children(node)
         .into_iter()
-        .filter(|c| c.kind() == "attribute_list")
+        .filter(|c| c.kind_name() == "attribute_list")
     {
         for group in named_children(list) {
             for a in named_children(group) {
-                if a.kind() == "attribute" {
+                if a.kind_name() == "attribute" {
                     out.push(cx.collapsed(a));
                 }
             }
@@ -202,7 +201,7 @@ fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
 fn sig_start(node: Node<'_>) -> usize {
     let mut start = node.start_byte();
     for c in children(node) {
-        if c.kind() == "attribute_list" || c.kind() == "comment" {
+        if c.kind_name() == "attribute_list" || c.kind_name() == "comment" {
             start = c.end_byte();
         } else {
             return c.start_byte().max(start);
@@ -216,27 +215,27 @@ fn is_doc(text: &str) -> bool {
 }
 
 fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, kind);
     spec.exported = true;
     spec.decorators = attributes(cx, node);
     spec.has_doc = cx.has_doc_before(node, &[], is_doc);
-    spec.signature = cx.signature_from(sig_start(node), node, node.child_by_field_name("body"));
+    spec.signature = cx.signature_from(sig_start(node), node, node.field("body"));
     for clause in children(node) {
-        if matches!(clause.kind(), "base_clause" | "class_interface_clause") {
+        if matches!(clause.kind_name(), "base_clause" | "class_interface_clause") {
             spec.bases
                 .extend(named_children(clause).iter().map(|b| cx.compact(*b)));
         }
     }
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         for u in named_children(body) {
-            if u.kind() == "use_declaration" {
+            if u.kind_name() == "use_declaration" {
                 spec.bases.extend(
                     named_children(u)
                         .into_iter()
-                        .filter(|n| matches!(n.kind(), "name" | "qualified_name"))
+                        .filter(|n| matches!(n.kind_name(), "name" | "qualified_name"))
                         .map(|n| cx.compact(n)),
                 );
             }
@@ -246,7 +245,7 @@ fn type_decl(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 }
 
 fn function(node: Node<'_>, cx: &mut Ctx<'_>, is_method: bool) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let name_text = cx.text(name);
@@ -261,24 +260,22 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, is_method: bool) {
     spec.is_static = child_of_kind(node, &["static_modifier"]).is_some();
     spec.decorators = attributes(cx, node);
     spec.has_doc = cx.has_doc_before(node, &[], is_doc);
-    spec.signature = cx.signature_from(sig_start(node), node, node.child_by_field_name("body"));
-    spec.return_type = node
-        .child_by_field_name("return_type")
-        .map(|t| cx.collapsed(t));
+    spec.signature = cx.signature_from(sig_start(node), node, node.field("body"));
+    spec.return_type = node.field("return_type").map(|t| cx.collapsed(t));
     let mut promoted = Vec::new();
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         for p in named_children(params) {
-            let Some(n) = p.child_by_field_name("name") else {
+            let Some(n) = p.field("name") else {
                 continue;
             };
-            let ty = p.child_by_field_name("type").map(|t| cx.collapsed(t));
+            let ty = p.field("type").map(|t| cx.collapsed(t));
             let pname = cx.text(n);
-            if p.kind() == "property_promotion_parameter"
+            if p.kind_name() == "property_promotion_parameter"
                 && let Some(t) = &ty
             {
                 promoted.push((p, pname.trim_start_matches('$').to_string(), t.clone()));
             }
-            let pname = if p.kind() == "variadic_parameter" {
+            let pname = if p.kind_name() == "variadic_parameter" {
                 format!("...{pname}")
             } else {
                 pname
@@ -298,17 +295,17 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>, is_method: bool) {
 fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
     let group_prefix = named_children(node)
         .into_iter()
-        .find(|c| c.kind() == "namespace_name")
+        .find(|c| c.kind_name() == "namespace_name")
         .map(|p| cx.compact(p));
     let mut clauses = Vec::new();
     for c in named_children(node) {
-        match c.kind() {
+        match c.kind_name() {
             "namespace_use_clause" => clauses.push(c),
             "namespace_use_group" => {
                 clauses.extend(
                     named_children(c)
                         .into_iter()
-                        .filter(|x| x.kind() == "namespace_use_clause"),
+                        .filter(|x| x.kind_name() == "namespace_use_clause"),
                 );
             }
             _ => {}
@@ -329,7 +326,7 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
             None => (String::new(), full.clone()),
         };
         let local = clause
-            .child_by_field_name("alias")
+            .field("alias")
             .map_or_else(|| imported.clone(), |a| cx.text(a));
         cx.add_import(
             clause,

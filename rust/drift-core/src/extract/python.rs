@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
+    Ctx, NodeExt, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
 };
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
@@ -13,7 +13,7 @@ pub(crate) struct PythonVisitor;
 
 impl Visitor for PythonVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class_definition" => class(node, cx),
             "function_definition" => function(node, cx),
             "assignment" => assignment(node, cx),
@@ -22,7 +22,7 @@ impl Visitor for PythonVisitor {
             "import_from_statement" => import_from(node, cx),
             "if_statement" => {
                 if cx.scope().is_none()
-                    && let Some(cond) = node.child_by_field_name("condition")
+                    && let Some(cond) = node.field("condition")
                 {
                     let text = cx.compact(cond);
                     if text.contains("__name__") && text.contains("__main__") {
@@ -32,12 +32,12 @@ impl Visitor for PythonVisitor {
             }
             "as_pattern" => {
                 // `with Session() as s:` binds `s` to the context value.
-                if node.parent().is_some_and(|p| p.kind() == "with_item")
+                if node.parent().is_some_and(|p| p.kind_name() == "with_item")
                     && let (Some(value), Some(target)) = (
                         node.named_child(0),
-                        node.child_by_field_name("alias")
+                        node.field("alias")
                             .and_then(|a| a.named_child(0))
-                            .filter(|t| t.kind() == "identifier"),
+                            .filter(|t| t.kind_name() == "identifier"),
                     )
                     && let Some(b) = value_binding(cx, value)
                 {
@@ -65,11 +65,11 @@ fn is_exported(cx: &Ctx<'_>, name: &str) -> bool {
 /// Decorators from a wrapping `decorated_definition`.
 fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     node.parent()
-        .filter(|p| p.kind() == "decorated_definition")
+        .filter(|p| p.kind_name() == "decorated_definition")
         .map(|p| {
             named_children(p)
                 .into_iter()
-                .filter(|d| d.kind() == "decorator")
+                .filter(|d| d.kind_name() == "decorator")
                 .map(|d| cx.collapsed(d).trim_start_matches('@').trim().to_string())
                 .collect()
         })
@@ -78,27 +78,27 @@ fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
 
 /// A docstring: the body's first statement is a string.
 fn has_docstring(node: Node<'_>) -> bool {
-    node.child_by_field_name("body")
+    node.field("body")
         .and_then(|b| named_children(b).into_iter().next())
         .is_some_and(|s| {
-            s.kind() == "expression_statement"
-                && s.named_child(0).is_some_and(|c| c.kind() == "string")
+            s.kind_name() == "expression_statement"
+                && s.named_child(0).is_some_and(|c| c.kind_name() == "string")
         })
 }
 
 fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Class);
     spec.exported = is_exported(cx, &spec.name);
     spec.decorators = decorators(cx, node);
     spec.has_doc = has_docstring(node);
-    spec.signature = cx.signature(node, node.child_by_field_name("body"));
-    if let Some(supers) = node.child_by_field_name("superclasses") {
+    spec.signature = cx.signature(node, node.field("body"));
+    if let Some(supers) = node.field("superclasses") {
         spec.bases = named_children(supers)
             .into_iter()
-            .filter(|b| !matches!(b.kind(), "keyword_argument" | "dictionary_splat"))
+            .filter(|b| !matches!(b.kind_name(), "keyword_argument" | "dictionary_splat"))
             .map(|b| cx.compact(b))
             .collect();
     }
@@ -106,7 +106,7 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let in_class = cx
@@ -125,11 +125,9 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.is_static = spec.decorators.iter().any(|d| d == "staticmethod");
     spec.is_async = has_token(node, "async");
     spec.has_doc = has_docstring(node);
-    spec.signature = cx.signature(node, node.child_by_field_name("body"));
-    spec.return_type = node
-        .child_by_field_name("return_type")
-        .map(|t| type_text(cx, t));
-    if let Some(params) = node.child_by_field_name("parameters") {
+    spec.signature = cx.signature(node, node.field("body"));
+    spec.return_type = node.field("return_type").map(|t| type_text(cx, t));
+    if let Some(params) = node.field("parameters") {
         spec.params = params_of(cx, params);
     }
     cx.add_symbol(spec, node);
@@ -138,7 +136,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
 fn type_text(cx: &Ctx<'_>, t: Node<'_>) -> String {
     let text = cx.collapsed(t);
     // String annotations (`"Service"`) name the type they quote.
-    if t.named_child(0).is_some_and(|c| c.kind() == "string") && t.named_child_count() == 1 {
+    if t.named_child(0).is_some_and(|c| c.kind_name() == "string") && t.named_child_count() == 1 {
         strip_quotes(&text).to_string()
     } else {
         text
@@ -148,18 +146,15 @@ fn type_text(cx: &Ctx<'_>, t: Node<'_>) -> String {
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        let (name, ty) = match p.kind() {
+        let (name, ty) = match p.kind_name() {
             "identifier" => (cx.text(p), None),
             "typed_parameter" => {
                 let name = p.named_child(0).map(|n| cx.text(n)).unwrap_or_default();
-                (name, p.child_by_field_name("type"))
+                (name, p.field("type"))
             }
             "default_parameter" | "typed_default_parameter" => {
-                let name = p
-                    .child_by_field_name("name")
-                    .map(|n| cx.text(n))
-                    .unwrap_or_default();
-                (name, p.child_by_field_name("type"))
+                let name = p.field("name").map(|n| cx.text(n)).unwrap_or_default();
+                (name, p.field("type"))
             }
             "list_splat_pattern" | "dictionary_splat_pattern" | "tuple_pattern" => {
                 (cx.compact(p), None)
@@ -180,7 +175,7 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 fn unwrap_await(node: Node<'_>) -> Node<'_> {
     let mut n = node;
     for _ in 0..8 {
-        match n.kind() {
+        match n.kind_name() {
             "await" | "parenthesized_expression" => match n.named_child(0) {
                 Some(c) => n = c,
                 None => break,
@@ -193,25 +188,23 @@ fn unwrap_await(node: Node<'_>) -> Node<'_> {
 
 fn value_binding(cx: &Ctx<'_>, value: Node<'_>) -> Option<BindingValue> {
     let v = unwrap_await(value);
-    match v.kind() {
-        "call" => v
-            .child_by_field_name("function")
-            .map(|f| call_binding(&cx.compact(f))),
+    match v.kind_name() {
+        "call" => v.field("function").map(|f| call_binding(&cx.compact(f))),
         "identifier" | "attribute" => Some(BindingValue::Alias(cx.compact(v))),
         _ => None,
     }
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
-    let right = node.child_by_field_name("right");
+    let right = node.field("right");
     let left_text = cx.compact(left);
     if left_text == "__all__" && cx.scope().is_none() {
-        if let Some(r) = right.filter(|r| matches!(r.kind(), "list" | "tuple")) {
+        if let Some(r) = right.filter(|r| matches!(r.kind_name(), "list" | "tuple")) {
             for item in named_children(r) {
-                if item.kind() == "string" {
+                if item.kind_name() == "string" {
                     let name = strip_quotes(&cx.text(item)).to_string();
                     cx.add_export(item, &name, &name);
                 }
@@ -219,17 +212,17 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
         }
         return;
     }
-    if !matches!(left.kind(), "identifier" | "attribute") {
+    if !matches!(left.kind_name(), "identifier" | "attribute") {
         return;
     }
     // `lam = lambda x: ...` names a function.
-    if let Some(r) = right.filter(|r| r.kind() == "lambda")
-        && left.kind() == "identifier"
+    if let Some(r) = right.filter(|r| r.kind_name() == "lambda")
+        && left.kind_name() == "identifier"
     {
         let mut spec = SymbolSpec::new(cx, node, left, SymbolKind::Function);
         spec.exported = is_exported(cx, &left_text);
-        spec.signature = cx.signature(node, r.child_by_field_name("body"));
-        if let Some(params) = r.child_by_field_name("parameters") {
+        spec.signature = cx.signature(node, r.field("body"));
+        if let Some(params) = r.field("parameters") {
             spec.params = params_of(cx, params);
         }
         cx.add_symbol(spec, node);
@@ -240,12 +233,12 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
         .scope()
         .and_then(|i| cx.symbol(i))
         .is_some_and(|s| s.kind == SymbolKind::Class);
-    let name = if in_class && left.kind() == "identifier" {
+    let name = if in_class && left.kind_name() == "identifier" {
         format!("self.{left_text}")
     } else {
         left_text
     };
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         let ty = type_text(cx, t);
         cx.add_binding(node, &name, BindingValue::Typed(ty));
     } else if let Some(r) = right
@@ -256,16 +249,16 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     let mut args = Vec::new();
-    if let Some(a) = node.child_by_field_name("arguments") {
-        if a.kind() == "argument_list" {
+    if let Some(a) = node.field("arguments") {
+        if a.kind_name() == "argument_list" {
             for arg in named_children(a) {
-                match arg.kind() {
+                match arg.kind_name() {
                     "keyword_argument" => {
-                        args.push(arg.child_by_field_name("value").unwrap_or(arg));
+                        args.push(arg.field("value").unwrap_or(arg));
                     }
                     _ => args.push(arg),
                 }
@@ -280,7 +273,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
     for n in named_children(node) {
-        match n.kind() {
+        match n.kind_name() {
             "dotted_name" => {
                 let source = cx.compact(n);
                 cx.add_import(
@@ -294,12 +287,9 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
                 );
             }
             "aliased_import" => {
-                let source = n
-                    .child_by_field_name("name")
-                    .map(|x| cx.compact(x))
-                    .unwrap_or_default();
+                let source = n.field("name").map(|x| cx.compact(x)).unwrap_or_default();
                 let local = n
-                    .child_by_field_name("alias")
+                    .field("alias")
                     .map_or_else(|| source.clone(), |a| cx.text(a));
                 cx.add_import(n, &source, ImportKind::Namespace, "*", &local, false, false);
             }
@@ -309,14 +299,14 @@ fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(module) = node.child_by_field_name("module_name") else {
+    let Some(module) = node.field("module_name") else {
         return;
     };
     let source = cx.compact(module);
     let mut cursor = node.walk();
     let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
     for n in names {
-        match n.kind() {
+        match n.kind_name() {
             "dotted_name" => {
                 let imported = cx.compact(n);
                 cx.add_import(
@@ -330,12 +320,9 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
                 );
             }
             "aliased_import" => {
-                let imported = n
-                    .child_by_field_name("name")
-                    .map(|x| cx.compact(x))
-                    .unwrap_or_default();
+                let imported = n.field("name").map(|x| cx.compact(x)).unwrap_or_default();
                 let local = n
-                    .child_by_field_name("alias")
+                    .field("alias")
                     .map_or_else(|| imported.clone(), |a| cx.text(a));
                 cx.add_import(
                     n,
@@ -352,7 +339,7 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
     }
     if named_children(node)
         .iter()
-        .any(|c| c.kind() == "wildcard_import")
+        .any(|c| c.kind_name() == "wildcard_import")
     {
         cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false);
     }

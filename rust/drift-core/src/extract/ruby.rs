@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, named_children, strip_quotes};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, named_children, strip_quotes};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -24,20 +24,20 @@ pub(crate) struct RubyVisitor {
 
 impl Visitor for RubyVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "class" | "module" => {
-                let kind = if node.kind() == "class" {
+                let kind = if node.kind_name() == "class" {
                     SymbolKind::Class
                 } else {
                     SymbolKind::Module
                 };
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = SymbolSpec::new(cx, node, name, kind);
                     spec.name = cx.compact(name);
                     spec.exported = true;
                     spec.has_doc = cx.has_doc_before(node, &[], |t| t.starts_with('#'));
                     spec.signature = header(cx, node);
-                    if let Some(sc) = node.child_by_field_name("superclass") {
+                    if let Some(sc) = node.field("superclass") {
                         spec.bases
                             .extend(named_children(sc).iter().map(|b| cx.compact(*b)));
                     }
@@ -49,7 +49,9 @@ impl Visitor for RubyVisitor {
                 // A bare `private` / `protected` starts a non-public section.
                 let text = cx.bytes(node);
                 if matches!(text, b"private" | b"protected" | b"public")
-                    && node.parent().is_some_and(|p| p.kind() == "body_statement")
+                    && node
+                        .parent()
+                        .is_some_and(|p| p.kind_name() == "body_statement")
                     && let Some(s) = class_scope(cx)
                 {
                     if text == b"public" {
@@ -72,7 +74,7 @@ impl Visitor for RubyVisitor {
 fn header(cx: &Ctx<'_>, node: Node<'_>) -> String {
     let end = ["parameters", "superclass", "name"]
         .iter()
-        .find_map(|f| node.child_by_field_name(f))
+        .find_map(|f| node.field(f))
         .map_or(node.end_byte(), |n| n.end_byte());
     let bytes = cx.src.get(node.start_byte()..end).unwrap_or_default();
     super::walk::collapse_ws(&String::from_utf8_lossy(bytes))
@@ -88,11 +90,11 @@ fn class_scope(cx: &Ctx<'_>) -> Option<u32> {
 
 impl RubyVisitor {
     fn method(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             return;
         };
         let class = class_scope(cx);
-        let singleton = node.kind() == "singleton_method";
+        let singleton = node.kind_name() == "singleton_method";
         let name_text = cx.text(name);
         let kind = match (class.is_some(), name_text.as_str()) {
             (true, "initialize") => SymbolKind::Constructor,
@@ -103,15 +105,15 @@ impl RubyVisitor {
         let mut spec = SymbolSpec::new(cx, node, name, kind);
         spec.is_static = singleton;
         let private_call = node.parent().and_then(|p| p.parent()).is_some_and(|c| {
-            c.kind() == "call"
-                && c.child_by_field_name("method")
+            c.kind_name() == "call"
+                && c.field("method")
                     .is_some_and(|m| matches!(cx.bytes(m), b"private" | b"protected"))
         });
         let in_private = class.is_some_and(|c| self.private_sections.contains(&c));
         spec.exported = !(private_call || (in_private && !singleton));
         spec.has_doc = cx.has_doc_before(node, &[], |t| t.starts_with('#'));
         spec.signature = header(cx, node);
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.field("parameters") {
             spec.params = params_of(cx, params);
         }
         cx.add_symbol(spec, node);
@@ -121,29 +123,22 @@ impl RubyVisitor {
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        let name = match p.kind() {
+        let name = match p.kind_name() {
             "identifier" => cx.text(p),
-            "optional_parameter" | "keyword_parameter" => p
-                .child_by_field_name("name")
-                .map(|n| cx.text(n))
-                .unwrap_or_default(),
+            "optional_parameter" | "keyword_parameter" => {
+                p.field("name").map(|n| cx.text(n)).unwrap_or_default()
+            }
             "splat_parameter" => format!(
                 "*{}",
-                p.child_by_field_name("name")
-                    .map(|n| cx.text(n))
-                    .unwrap_or_default()
+                p.field("name").map(|n| cx.text(n)).unwrap_or_default()
             ),
             "hash_splat_parameter" => format!(
                 "**{}",
-                p.child_by_field_name("name")
-                    .map(|n| cx.text(n))
-                    .unwrap_or_default()
+                p.field("name").map(|n| cx.text(n)).unwrap_or_default()
             ),
             "block_parameter" => format!(
                 "&{}",
-                p.child_by_field_name("name")
-                    .map(|n| cx.text(n))
-                    .unwrap_or_default()
+                p.field("name").map(|n| cx.text(n)).unwrap_or_default()
             ),
             _ => continue,
         };
@@ -158,12 +153,12 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 }
 
 fn call_parts(cx: &Ctx<'_>, node: Node<'_>) -> Option<(String, Option<String>, String)> {
-    let method = cx.compact(node.child_by_field_name("method")?);
-    let receiver = node.child_by_field_name("receiver").map(|r| cx.compact(r));
+    let method = cx.compact(node.field("method")?);
+    let receiver = node.field("receiver").map(|r| cx.compact(r));
     let callee = match &receiver {
         Some(r) => {
             let op = node
-                .child_by_field_name("operator")
+                .field("operator")
                 .map_or_else(|| ".".to_string(), |o| cx.text(o));
             format!("{r}{op}{method}")
         }
@@ -177,10 +172,10 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let mut args = Vec::new();
-    if let Some(list) = node.child_by_field_name("arguments") {
+    if let Some(list) = node.field("arguments") {
         for a in named_children(list) {
-            if a.kind() == "pair" {
-                args.push(a.child_by_field_name("value").unwrap_or(a));
+            if a.kind_name() == "pair" {
+                args.push(a.field("value").unwrap_or(a));
             } else {
                 args.push(a);
             }
@@ -189,7 +184,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
     if receiver.is_none() {
         match method.as_str() {
             "require" | "require_relative" | "load" | "autoload" => {
-                if let Some(s) = args.iter().find(|a| a.kind() == "string") {
+                if let Some(s) = args.iter().find(|a| a.kind_name() == "string") {
                     let source = strip_quotes(&cx.text(*s)).to_string();
                     cx.add_import(node, &source, ImportKind::SideEffect, "*", "", false, false);
                 }
@@ -198,7 +193,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
                 if let Some(c) = class_scope(cx) {
                     let mixins: Vec<String> = args
                         .iter()
-                        .filter(|a| matches!(a.kind(), "constant" | "scope_resolution"))
+                        .filter(|a| matches!(a.kind_name(), "constant" | "scope_resolution"))
                         .map(|a| cx.compact(*a))
                         .collect();
                     if let Some(sym) = cx.facts.symbols.get_mut(c as usize) {
@@ -229,19 +224,16 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let (Some(l), Some(r)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
         return;
     };
     if !matches!(
-        l.kind(),
+        l.kind_name(),
         "identifier" | "instance_variable" | "class_variable" | "global_variable" | "constant"
     ) {
         return;
     }
-    let value = match r.kind() {
+    let value = match r.kind_name() {
         "call" => call_parts(cx, r).map(|(callee, receiver, method)| match receiver {
             Some(recv) if method == "new" => BindingValue::New(recv),
             _ => BindingValue::Call(callee),

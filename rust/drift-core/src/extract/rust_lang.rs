@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, SymbolSpec, Visitor, child_of_kind, named_children};
+use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, named_children};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -18,7 +18,7 @@ pub(crate) struct RustVisitor;
 
 impl Visitor for RustVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "struct_item" | "union_item" => {
                 item(node, cx, SymbolKind::Struct);
                 struct_fields(node, cx);
@@ -27,10 +27,10 @@ impl Visitor for RustVisitor {
             "trait_item" => item(node, cx, SymbolKind::Trait),
             "mod_item" => item(node, cx, SymbolKind::Module),
             "const_item" | "static_item" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let mut spec = base_spec(cx, node, name, SymbolKind::Constant);
-                    spec.return_type = node.child_by_field_name("type").map(|t| cx.collapsed(t));
-                    spec.signature = cx.signature(node, node.child_by_field_name("value"));
+                    spec.return_type = node.field("type").map(|t| cx.collapsed(t));
+                    spec.signature = cx.signature(node, node.field("value"));
                     cx.push_symbol(spec);
                 }
             }
@@ -38,10 +38,8 @@ impl Visitor for RustVisitor {
             "function_item" | "function_signature_item" => function(node, cx),
             "let_declaration" => let_decl(node, cx),
             "assignment_expression" => {
-                if let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) && matches!(l.kind(), "identifier" | "field_expression")
+                if let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
+                    && matches!(l.kind_name(), "identifier" | "field_expression")
                     && let Some(b) = value_binding(cx, r)
                 {
                     let name = cx.compact(l);
@@ -49,17 +47,19 @@ impl Visitor for RustVisitor {
                 }
             }
             "call_expression" => {
-                if let Some(f) = node.child_by_field_name("function") {
-                    let f = if f.kind() == "generic_function" {
-                        f.child_by_field_name("function").unwrap_or(f)
+                if let Some(f) = node.field("function") {
+                    let f = if f.kind_name() == "generic_function" {
+                        f.field("function").unwrap_or(f)
                     } else {
                         f
                     };
-                    if f.kind() == "closure_expression" || f.kind() == "parenthesized_expression" {
+                    if f.kind_name() == "closure_expression"
+                        || f.kind_name() == "parenthesized_expression"
+                    {
                         return;
                     }
                     let args = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(f);
@@ -67,23 +67,23 @@ impl Visitor for RustVisitor {
                 }
             }
             "macro_invocation" => {
-                if let Some(m) = node.child_by_field_name("macro") {
+                if let Some(m) = node.field("macro") {
                     let callee = format!("{}!", cx.compact(m));
                     cx.add_call(node, &callee, &[], NAME_ARGS, false);
                 }
             }
             "struct_expression" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.field("name") {
                     let callee = cx.compact(n);
                     cx.add_call(node, &callee, &[], NAME_ARGS, true);
                 }
             }
             "use_declaration" => use_decl(node, cx),
             "extern_crate_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let source = cx.text(name);
                     let local = node
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map_or_else(|| source.clone(), |a| cx.text(a));
                     cx.add_import(
                         node,
@@ -111,7 +111,7 @@ fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let mut prev = node.prev_sibling();
     while let Some(p) = prev {
-        match p.kind() {
+        match p.kind_name() {
             "attribute_item" => {
                 if let Some(a) = child_of_kind(p, &["attribute"]) {
                     out.push(cx.collapsed(a));
@@ -131,22 +131,22 @@ fn base_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> 
     spec.exported = child_of_kind(node, &["visibility_modifier"]).is_some();
     spec.has_doc = cx.has_doc_before(node, &["attribute_item"], is_doc);
     spec.decorators = attributes(cx, node);
-    spec.signature = cx.signature(node, node.child_by_field_name("body"));
+    spec.signature = cx.signature(node, node.field("body"));
     spec
 }
 
 fn item(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let mut spec = base_spec(cx, node, name, kind);
-    if let Some(bounds) = node.child_by_field_name("bounds") {
+    if let Some(bounds) = node.field("bounds") {
         spec.bases = named_children(bounds)
             .into_iter()
             .map(|b| cx.compact(b))
             .collect();
     }
-    if node.child_by_field_name("body").is_some() {
+    if node.field("body").is_some() {
         cx.add_symbol(spec, node);
     } else {
         cx.push_symbol(spec);
@@ -155,13 +155,13 @@ fn item(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
 
 fn struct_fields(node: Node<'_>, cx: &mut Ctx<'_>) {
     let Some(body) = node
-        .child_by_field_name("body")
-        .filter(|b| b.kind() == "field_declaration_list")
+        .field("body")
+        .filter(|b| b.kind_name() == "field_declaration_list")
     else {
         return;
     };
     for f in named_children(body) {
-        if let (Some(n), Some(t)) = (f.child_by_field_name("name"), f.child_by_field_name("type")) {
+        if let (Some(n), Some(t)) = (f.field("name"), f.field("type")) {
             let name = format!("self.{}", cx.text(n));
             let ty = cx.collapsed(t);
             cx.add_binding(f, &name, BindingValue::Typed(ty));
@@ -179,7 +179,7 @@ fn type_base_name(text: &str) -> &str {
 }
 
 fn impl_item(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(ty) = node.child_by_field_name("type") else {
+    let Some(ty) = node.field("type") else {
         return;
     };
     let ty_text = cx.compact(ty);
@@ -187,8 +187,8 @@ fn impl_item(node: Node<'_>, cx: &mut Ctx<'_>) {
     let mut spec = SymbolSpec::named(node, name, Span::from_node(&ty), SymbolKind::Impl);
     spec.decorators = attributes(cx, node);
     spec.has_doc = cx.has_doc_before(node, &["attribute_item"], is_doc);
-    spec.signature = cx.signature(node, node.child_by_field_name("body"));
-    if let Some(t) = node.child_by_field_name("trait") {
+    spec.signature = cx.signature(node, node.field("body"));
+    if let Some(t) = node.field("trait") {
         spec.bases.push(cx.compact(t));
     }
     spec.exported = true;
@@ -196,7 +196,7 @@ fn impl_item(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let container = cx
@@ -217,7 +217,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
         SymbolKind::Function
     };
     let mut spec = base_spec(cx, node, name, kind);
-    let params = node.child_by_field_name("parameters");
+    let params = node.field("parameters");
     let has_self = params.is_some_and(|p| child_of_kind(p, &["self_parameter"]).is_some());
     if let Some((_, _, public)) = &container {
         spec.exported = spec.exported || *public;
@@ -225,13 +225,11 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.is_static = container.is_some() && !has_self;
     spec.is_async = child_of_kind(node, &["function_modifiers"])
         .is_some_and(|m| cx.text(m).split_whitespace().any(|w| w == "async"));
-    spec.return_type = node
-        .child_by_field_name("return_type")
-        .map(|t| cx.collapsed(t));
+    spec.return_type = node.field("return_type").map(|t| cx.collapsed(t));
     if let Some(p) = params {
         spec.params = params_of(cx, p);
     }
-    if node.kind() == "function_item" {
+    if node.kind_name() == "function_item" {
         cx.add_symbol(spec, node);
         if has_self && let Some((_, ty, _)) = container {
             cx.add_binding(node, "self", BindingValue::Typed(ty));
@@ -244,19 +242,19 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
 fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
     let mut out = Vec::new();
     for p in named_children(params) {
-        match p.kind() {
+        match p.kind_name() {
             "self_parameter" => out.push(Param {
                 name: "self".to_string(),
                 type_text: Some(cx.collapsed(p)),
             }),
             "parameter" => {
                 let name = p
-                    .child_by_field_name("pattern")
+                    .field("pattern")
                     .map(|n| cx.compact(n))
                     .unwrap_or_default();
                 out.push(Param {
                     name,
-                    type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                    type_text: p.field("type").map(|t| cx.collapsed(t)),
                 });
             }
             "variadic_parameter" => out.push(Param {
@@ -271,14 +269,14 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 
 fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..8 {
-        match n.kind() {
+        match n.kind_name() {
             "try_expression" | "await_expression" | "parenthesized_expression" => {
                 match named_children(n).into_iter().next() {
                     Some(c) => n = c,
                     None => break,
                 }
             }
-            "reference_expression" => match n.child_by_field_name("value") {
+            "reference_expression" => match n.field("value") {
                 Some(c) => n = c,
                 None => break,
             },
@@ -290,22 +288,20 @@ fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
 
 fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
     let v = unwrap_expr(v);
-    match v.kind() {
+    match v.kind_name() {
         "call_expression" => {
-            let f = v.child_by_field_name("function")?;
-            let f = if f.kind() == "generic_function" {
-                f.child_by_field_name("function").unwrap_or(f)
+            let f = v.field("function")?;
+            let f = if f.kind_name() == "generic_function" {
+                f.field("function").unwrap_or(f)
             } else {
                 f
             };
-            if f.kind() == "closure_expression" {
+            if f.kind_name() == "closure_expression" {
                 return None;
             }
             Some(BindingValue::Call(cx.compact(f)))
         }
-        "struct_expression" => v
-            .child_by_field_name("name")
-            .map(|n| BindingValue::New(cx.compact(n))),
+        "struct_expression" => v.field("name").map(|n| BindingValue::New(cx.compact(n))),
         "identifier" | "field_expression" | "scoped_identifier" => {
             Some(BindingValue::Alias(cx.compact(v)))
         }
@@ -314,31 +310,31 @@ fn value_binding(cx: &Ctx<'_>, v: Node<'_>) -> Option<BindingValue> {
 }
 
 fn let_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(pat) = node.child_by_field_name("pattern") else {
+    let Some(pat) = node.field("pattern") else {
         return;
     };
-    let pat = if pat.kind() == "mut_pattern" {
+    let pat = if pat.kind_name() == "mut_pattern" {
         named_children(pat).into_iter().next().unwrap_or(pat)
     } else {
         pat
     };
-    if pat.kind() != "identifier" {
+    if pat.kind_name() != "identifier" {
         return;
     }
-    let value = node.child_by_field_name("value");
-    if let Some(c) = value.filter(|v| v.kind() == "closure_expression") {
+    let value = node.field("value");
+    if let Some(c) = value.filter(|v| v.kind_name() == "closure_expression") {
         let mut spec = SymbolSpec::new(cx, node, pat, SymbolKind::Function);
-        spec.signature = cx.signature(node, c.child_by_field_name("body"));
-        if let Some(p) = c.child_by_field_name("parameters") {
+        spec.signature = cx.signature(node, c.field("body"));
+        if let Some(p) = c.field("parameters") {
             spec.params = named_children(p)
                 .into_iter()
-                .map(|p| match p.kind() {
+                .map(|p| match p.kind_name() {
                     "parameter" => Param {
                         name: p
-                            .child_by_field_name("pattern")
+                            .field("pattern")
                             .map(|n| cx.compact(n))
                             .unwrap_or_default(),
-                        type_text: p.child_by_field_name("type").map(|t| cx.collapsed(t)),
+                        type_text: p.field("type").map(|t| cx.collapsed(t)),
                     },
                     _ => Param {
                         name: cx.compact(p),
@@ -347,12 +343,12 @@ fn let_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
                 })
                 .collect();
         }
-        spec.is_async = c.child(0).is_some_and(|t| t.kind() == "async");
+        spec.is_async = c.child(0).is_some_and(|t| t.kind_name() == "async");
         cx.add_symbol(spec, node);
         return;
     }
     let name = cx.text(pat);
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         let ty = cx.collapsed(t);
         cx.add_binding(node, &name, BindingValue::Typed(ty));
     } else if let Some(v) = value
@@ -364,7 +360,7 @@ fn let_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
 
 fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
     let reexport = child_of_kind(node, &["visibility_modifier"]).is_some();
-    let Some(arg) = node.child_by_field_name("argument") else {
+    let Some(arg) = node.field("argument") else {
         return;
     };
     let mut stack: Vec<(String, Node<'_>, usize)> = vec![(String::new(), arg, 0)];
@@ -379,18 +375,18 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
                 format!("{p}::{s}")
             }
         };
-        match n.kind() {
+        match n.kind_name() {
             "use_list" => {
                 for c in named_children(n).into_iter().rev() {
                     stack.push((prefix.clone(), c, depth + 1));
                 }
             }
             "scoped_use_list" => {
-                let p = match n.child_by_field_name("path") {
+                let p = match n.field("path") {
                     Some(path) => join(&prefix, &cx.compact(path)),
                     None => prefix.clone(),
                 };
-                if let Some(list) = n.child_by_field_name("list") {
+                if let Some(list) = n.field("list") {
                     stack.push((p, list, depth + 1));
                 }
             }
@@ -403,13 +399,13 @@ fn use_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
                 cx.add_import(n, &path, ImportKind::Namespace, "*", "*", reexport, false);
             }
             "use_as_clause" => {
-                let Some(path) = n.child_by_field_name("path") else {
+                let Some(path) = n.field("path") else {
                     continue;
                 };
                 let full = join(&prefix, &cx.compact(path));
                 let (source, imported) = split_path(&full);
                 let local = n
-                    .child_by_field_name("alias")
+                    .field("alias")
                     .map_or_else(|| imported.clone(), |a| cx.text(a));
                 cx.add_import(
                     n,

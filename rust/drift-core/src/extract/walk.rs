@@ -2,10 +2,13 @@
 //! scope stack, node text helpers, the signature builder, callee splitting
 //! and string-literal classification.
 
-use std::sync::LazyLock;
+use std::cell::Cell;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use tree_sitter::Node;
+
+use crate::lang::Lang;
 
 use crate::model::{
     Binding, BindingValue, Call, Export, FileFacts, Import, ImportKind, Param, Span, StringKind,
@@ -69,6 +72,97 @@ pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> F
         }
     }
     cx.facts
+}
+
+/// Node kind and field names of one grammar, read once: tree-sitter's
+/// `Node::kind` measures and validates a C string on every call, and
+/// `child_by_field_name` compares the name with the grammar's field names
+/// one by one. Extraction asks both questions at nearly every node.
+struct Names {
+    /// By kind id.
+    kinds: Vec<Box<str>>,
+    /// Sorted by name.
+    fields: Vec<(Box<str>, u16)>,
+}
+
+impl Names {
+    fn of(lang: Lang) -> Option<&'static Names> {
+        static TABLES: [OnceLock<Option<Names>>; Lang::ALL.len()] =
+            [const { OnceLock::new() }; Lang::ALL.len()];
+        let slot = Lang::ALL.iter().position(|&l| l == lang)?;
+        TABLES[slot]
+            .get_or_init(|| {
+                let grammar = lang.grammar()?;
+                let kinds = (0..grammar.node_kind_count())
+                    .map(|id| {
+                        u16::try_from(id)
+                            .ok()
+                            .and_then(|id| grammar.node_kind_for_id(id))
+                            .unwrap_or("")
+                            .into()
+                    })
+                    .collect();
+                let mut fields: Vec<(Box<str>, u16)> = (1..=grammar.field_count())
+                    .filter_map(|id| {
+                        let id = u16::try_from(id).ok()?;
+                        Some((grammar.field_name_for_id(id)?.into(), id))
+                    })
+                    .collect();
+                fields.sort_unstable();
+                Some(Names { kinds, fields })
+            })
+            .as_ref()
+    }
+}
+
+thread_local! {
+    /// The names of the grammar being extracted on this thread.
+    static NAMES: Cell<Option<&'static Names>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `lang`'s names available to [`NodeExt`] on this thread.
+pub(crate) fn with_names<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<&'static Names>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NAMES.with(|n| n.set(self.0));
+        }
+    }
+    let _restore = Restore(NAMES.with(|n| n.replace(Names::of(lang))));
+    f()
+}
+
+/// `kind` and `child_by_field_name` from the tables of [`with_names`]
+/// (the same answers; tree-sitter's own calls outside it).
+pub(crate) trait NodeExt<'t> {
+    fn kind_name(&self) -> &'t str;
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    #[inline]
+    fn kind_name(&self) -> &'t str {
+        NAMES
+            .with(Cell::get)
+            .and_then(|n| n.kinds.get(usize::from(self.kind_id())))
+            .map(|k| &**k)
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| self.kind())
+    }
+
+    #[inline]
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        match NAMES.with(Cell::get) {
+            Some(names) => {
+                let at = names
+                    .fields
+                    .binary_search_by(|(f, _)| (**f).cmp(name))
+                    .ok()?;
+                self.child_by_field_id(names.fields[at].1)
+            }
+            None => self.child_by_field_name(name),
+        }
+    }
 }
 
 /// Everything needed to record a symbol; `Ctx::add_symbol` fills the rest.
@@ -301,7 +395,7 @@ impl<'s> Ctx<'s> {
         let (receiver, name) = split_callee(&callee);
         let arg_names = args
             .iter()
-            .filter(|a| name_kinds.contains(&a.kind()))
+            .filter(|a| name_kinds.contains(&a.kind_name()))
             .map(|a| self.compact(*a))
             .collect();
         self.facts.calls.push(Call {
@@ -347,11 +441,11 @@ impl<'s> Ctx<'s> {
             if steps > 64 {
                 return false;
             }
-            if skip.contains(&prev.kind()) {
+            if skip.contains(&prev.kind_name()) {
                 cur = prev;
                 continue;
             }
-            if prev.kind().contains("comment") {
+            if prev.kind_name().contains("comment") {
                 let gap = cur
                     .start_position()
                     .row
@@ -368,7 +462,7 @@ impl<'s> Ctx<'s> {
 pub(crate) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| !n.kind().contains("comment"))
+        .filter(|n| !n.kind_name().contains("comment"))
         .collect()
 }
 
@@ -382,14 +476,14 @@ pub(crate) fn children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 pub(crate) fn has_token(node: Node<'_>, kw: &str) -> bool {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == kw)
+        .any(|c| !c.is_named() && c.kind_name() == kw)
 }
 
 /// First named child of one of `kinds`.
 pub(crate) fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .find(|c| kinds.contains(&c.kind()))
+        .find(|c| kinds.contains(&c.kind_name()))
 }
 
 /// Replaces the contents of bracketed argument lists with `…`, keeping the
@@ -615,6 +709,62 @@ pub(crate) fn classify_string(value: &str) -> Option<StringKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_tables_answer_as_tree_sitter_does() {
+        // Real code of several languages, read by every grammar: each
+        // gets well-formed nodes, aliased nodes and ERROR nodes.
+        let code = r#"
+import os
+from a.b import c as d
+class A(Base):
+    def m(self, x: int = 1) -> str: return self.x.y(x)
+export class B extends C<T> implements I { private f = (a) => a?.b; }
+fn main() -> Result<(), E> { let v: Vec<u8> = vec![1]; v.iter().map(|x| x + 1); }
+package p; import java.util.List; public class D { @Override public int h() { return new D().h(); } }
+<?php namespace App; use X\Y; $this->z(; ?>
+def r; require "x"; @a = B.new; end
+#include <stdio.h>
+int main(void) { printf("%d", sizeof(struct s)); }
+func (s *S) Go() error { return fmt.Errorf("x") }
+@@@ ((( }}} "unterminated
+"#;
+        for lang in Lang::ALL {
+            let grammar = lang.grammar().expect("grammar");
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&grammar).expect("language");
+            let tree = parser.parse(code, None).expect("parse");
+            let fields: Vec<&str> = (1..=grammar.field_count())
+                .filter_map(|id| grammar.field_name_for_id(u16::try_from(id).ok()?))
+                .collect();
+            let mut nodes = 0;
+            with_names(lang, || {
+                let mut cursor = tree.walk();
+                'walk: loop {
+                    let node = cursor.node();
+                    nodes += 1;
+                    assert_eq!(node.kind_name(), node.kind(), "{lang}");
+                    for name in fields.iter().copied().chain(["no_such_field"]) {
+                        assert_eq!(
+                            node.field(name),
+                            node.child_by_field_name(name),
+                            "{lang} {name}"
+                        );
+                    }
+                    if cursor.goto_first_child() {
+                        continue;
+                    }
+                    while !cursor.goto_next_sibling() {
+                        if !cursor.goto_parent() {
+                            break 'walk;
+                        }
+                    }
+                }
+            });
+            assert!(nodes > 20, "{lang}: {nodes} nodes");
+            assert!(tree.root_node().has_error(), "{lang}: the code has errors");
+        }
+    }
 
     #[test]
     fn callee_splitting() {
