@@ -1,7 +1,7 @@
 //! SQLite persistence. The graph owns its tables (`cg_*`), created
 //! idempotently. `cg_files` holds each file's resolution result (its
 //! nodes, edges, unresolved calls, entry points and dependency keys, as
-//! lz4-compressed JSON): the loaded graph is identical to the one written,
+//! lz4-compressed postcard): the loaded graph is identical to the one written,
 //! updates incrementally, and an update rewrites only the records of the
 //! files it re-resolved. Queries go through the loaded [`CallGraph`].
 //! Tables of an older layout are dropped and rebuilt: the graph is a cache
@@ -17,8 +17,9 @@ use crate::graph::{CallGraph, FileResult};
 /// Bumped whenever the tables or the `cg_files` payload change shape.
 /// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
 /// node/edge/entry tables (nothing read them; rewriting them made every
-/// incremental update cost a full write).
-pub const SCHEMA_VERSION: i64 = 3;
+/// incremental update cost a full write). 4: the payload is postcard, not
+/// JSON.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Every table the graph has ever had (dropped on a layout change).
 const ALL_TABLES: &[&str] = &[

@@ -172,8 +172,10 @@ pub struct Call {
 }
 
 /// What a local name was bound to, for simple type inference and aliasing.
+/// Externally tagged (`{"call": "make"}`): the index stores facts in a
+/// binary serde format, which cannot read adjacently tagged enums.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum BindingValue {
     /// `x = make()` / `x := pkg.New()` — callee text.
     Call(String),

@@ -57,6 +57,8 @@ pub enum IndexError {
     Corrupt(String),
     #[error("could not encode facts: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("could not encode facts: {0}")]
+    EncodeBlob(#[from] postcard::Error),
 }
 
 /// How long a connection waits on a locked database before failing.
@@ -335,35 +337,84 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), IndexError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_version_2_index_is_emptied_for_a_rebuild() {
+    /// Opens an index written at `version` with `seed` rows and checks
+    /// that the migrations left it empty, to be rebuilt by the next scan.
+    fn assert_emptied_from(version: usize, seed: &str) {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("drift.db");
         {
             let conn = Connection::open(&db).unwrap();
-            for sql in &schema::MIGRATIONS[..2] {
+            for sql in &schema::MIGRATIONS[..version] {
                 conn.execute_batch(sql).unwrap();
             }
-            conn.pragma_update(None, "user_version", 2).unwrap();
-            conn.execute_batch(
-                "INSERT INTO meta VALUES ('config_fingerprint', 'f');
-                 INSERT INTO files(id, path, lang, size, mtime_ns, hash, status)
-                        VALUES (1, 'a.py', 'python', 1, 1, 'h', 'ok');
-                 INSERT INTO calls VALUES (1, 0, 'f', 'f', NULL, 0, 0, NULL, 1, 1, 1, 2);
-                 INSERT INTO matches VALUES (1, 0, 'd', 'v', 's', 1, 1, 1, 2);",
-            )
-            .unwrap();
+            conn.pragma_update(None, "user_version", version as i64)
+                .unwrap();
+            conn.execute_batch(seed).unwrap();
         }
         let idx = Index::open(&db).unwrap();
-        let version: u32 = idx
+        let found: u32 = idx
             .with_conn(|c| {
                 Ok::<_, IndexError>(c.pragma_query_value(None, "user_version", |r| r.get(0))?)
             })
             .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
+        assert_eq!(found, SCHEMA_VERSION);
         assert!(idx.file_states().unwrap().is_empty());
         assert_eq!(idx.meta("config_fingerprint").unwrap(), None);
         let summary = idx.summary().unwrap();
         assert_eq!((summary.files, summary.calls, summary.matches), (0, 0, 0));
+        let facts: i64 = idx
+            .with_conn(|c| {
+                Ok::<_, IndexError>(c.query_row(
+                    "SELECT (SELECT count(*) FROM file_facts) + (SELECT count(*) FROM file_matches)
+                          + (SELECT count(*) FROM symbols)",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(facts, 0);
+    }
+
+    #[test]
+    fn a_version_2_index_is_emptied_for_a_rebuild() {
+        assert_emptied_from(
+            2,
+            "INSERT INTO meta VALUES ('config_fingerprint', 'f');
+             INSERT INTO files(id, path, lang, size, mtime_ns, hash, status)
+                    VALUES (1, 'a.py', 'python', 1, 1, 'h', 'ok');
+             INSERT INTO calls VALUES (1, 0, 'f', 'f', NULL, 0, 0, NULL, 1, 1, 1, 2);
+             INSERT INTO matches VALUES (1, 0, 'd', 'v', 's', 1, 1, 1, 2);",
+        );
+    }
+
+    #[test]
+    fn a_version_3_index_with_json_blobs_is_emptied_for_a_rebuild() {
+        let json = lz4_flex::compress_prepend_size(br#"[{"detector":"d"}]"#);
+        let hex: String = json.iter().map(|b| format!("{b:02x}")).collect();
+        assert_emptied_from(
+            3,
+            &format!(
+                "INSERT INTO meta VALUES ('config_fingerprint', 'f');
+                 INSERT INTO files(id, path, lang, size, mtime_ns, hash, status)
+                        VALUES (1, 'a.py', 'python', 1, 1, 'h', 'ok');
+                 INSERT INTO file_matches VALUES (1, x'{hex}');
+                 INSERT INTO file_facts VALUES (1, x'{hex}');
+                 INSERT INTO symbols VALUES (1, 0, 'f', 'f', 'a.f', 'function', NULL, 0, 'f()', 1, 1, 1, 2);"
+            ),
+        );
+    }
+
+    #[test]
+    fn a_blob_round_trips_and_a_foreign_blob_is_reported_corrupt() {
+        let matches = vec![("d".to_string(), 3u32), ("e".to_string(), 4)];
+        let blob = encode_blob(&matches).unwrap();
+        let back: Vec<(String, u32)> = decode_blob("matches", "a.py", &blob).unwrap();
+        assert_eq!(back, matches);
+        let json = lz4_flex::compress_prepend_size(br#"[["d",3]]"#);
+        let err = decode_blob::<Vec<(String, u32)>>("matches", "a.py", &json).unwrap_err();
+        assert!(
+            matches!(err, IndexError::Corrupt(ref m) if m.contains("matches of a.py")),
+            "{err}"
+        );
     }
 }

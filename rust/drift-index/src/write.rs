@@ -31,10 +31,12 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
 }
 
 /// Blobs (facts, matches, the call graph's records) are lz4-compressed
-/// (size-prefixed) JSON.
+/// (size-prefixed) postcard: a compact binary serde format, several times
+/// cheaper to write and read than JSON. It is positional, so a change to
+/// a stored type needs a migration that drops the blobs.
 pub fn encode_blob<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
-    let json = serde_json::to_vec(value)?;
-    Ok(lz4_flex::compress_prepend_size(&json))
+    let bytes = postcard::to_stdvec(value)?;
+    Ok(lz4_flex::compress_prepend_size(&bytes))
 }
 
 /// Reads an [`encode_blob`] blob; `what` and `path` name it in errors.
@@ -43,9 +45,9 @@ pub fn decode_blob<T: serde::de::DeserializeOwned>(
     path: &str,
     blob: &[u8],
 ) -> Result<T, IndexError> {
-    let json = lz4_flex::decompress_size_prepended(blob)
+    let bytes = lz4_flex::decompress_size_prepended(blob)
         .map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
+    postcard::from_bytes(&bytes).map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
 }
 
 pub(crate) fn enum_id<T: serde::Serialize>(value: &T) -> Result<String, IndexError> {

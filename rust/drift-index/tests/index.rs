@@ -342,3 +342,43 @@ fn read_only_handle_cannot_write() {
     assert!(ro.summary().is_ok());
     assert!(ro.write_files(vec![analyzed("a.ts", "h")]).is_err());
 }
+
+/// Every kind of fact the extractors produce survives the blob format
+/// (a binary format cannot read every serde shape; this catches one that
+/// slips into the model).
+#[test]
+fn extracted_facts_of_every_language_round_trip_through_blobs() {
+    let code = r#"
+import os
+from a.b import c as d
+class A(Base):
+    repo: Repo = Repo()
+    def m(self, x: int = 1) -> str:
+        self.s = make()
+        y = x
+        return self.x.y(x, "SELECT * FROM t WHERE id = 1")
+export class B extends C<T> implements I { private f = (a) => a?.b; constructor(private r: Repo) { this.q = new Q(); } }
+fn main() -> Result<(), E> { let v: Vec<u8> = vec![1]; v.iter().map(|x| x + 1); }
+"#;
+    let detectors = drift_core::detect::DetectorSet::builtin();
+    let mut analyzer = drift_core::FileAnalyzer::new(Default::default());
+    for lang in Lang::ALL {
+        let facts = analyzer
+            .analyze(lang, "src/a", code.as_bytes(), &detectors, None)
+            .unwrap()
+            .facts;
+        let back: FileFacts = decode_blob("facts", "src/a", &encode_blob(&facts).unwrap()).unwrap();
+        assert_eq!(back, facts, "{lang}");
+    }
+    let ts = analyzer
+        .analyze(
+            Lang::TypeScript,
+            "src/a.ts",
+            code.as_bytes(),
+            &detectors,
+            None,
+        )
+        .unwrap()
+        .facts;
+    assert!(!ts.bindings.is_empty() && !ts.calls.is_empty() && !ts.symbols.is_empty());
+}
