@@ -140,6 +140,8 @@ struct Kid<'tree> {
     /// Its field in its parent (0: none).
     field: u16,
     named: bool,
+    /// Its kind id (`ERROR_KIND` for an error).
+    kind: u16,
     /// Its children in the walk's arena, once the walk has been through
     /// them; `None`: read them from the tree when needed.
     kids: Option<(u32, u32)>,
@@ -149,14 +151,26 @@ impl<'tree> Kid<'tree> {
     /// The node under `cursor`, its children not yet known.
     fn at(cursor: &tree_sitter::TreeCursor<'tree>) -> Kid<'tree> {
         let node = cursor.node();
+        Kid::of(node, cursor.field_id().map_or(0, |f| f.get()))
+    }
+
+    fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
         Kid {
             node,
-            field: cursor.field_id().map_or(0, |f| f.get()),
+            field,
             named: node.is_named(),
+            kind: node.kind_id(),
             kids: None,
         }
     }
+
+    fn is_error(&self) -> bool {
+        self.kind == ERROR_KIND
+    }
 }
+
+/// tree-sitter's kind id of ERROR nodes (`ts_builtin_sym_error`).
+const ERROR_KIND: u16 = u16::MAX;
 
 impl FastQuery {
     /// Compiles the pattern texts of a combined query (in its order);
@@ -248,12 +262,7 @@ impl FastQuery {
             emitted: 0,
             tries: 0,
         };
-        let top = Kid {
-            node: root,
-            field: 0,
-            named: root.is_named(),
-            kids: None,
-        };
+        let top = Kid::of(root, 0);
         if !whole {
             self.match_at(top, &[], &mut ctx, found);
             return;
@@ -308,13 +317,12 @@ impl FastQuery {
         ctx: &mut Ctx<'a, 'tree>,
         found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
     ) {
-        let node = kid.node;
         let by_kind = self
             .by_kind
-            .get(usize::from(node.kind_id()))
+            .get(usize::from(kid.kind))
             .map_or(&[][..], Vec::as_slice);
         let (wild, any): (&[u32], &[u32]) =
-            if (self.any_named_roots.is_empty() && self.any_roots.is_empty()) || node.is_error() {
+            if (self.any_named_roots.is_empty() && self.any_roots.is_empty()) || kid.is_error() {
                 (&[], &[])
             } else if kid.named {
                 (&self.any_named_roots, &self.any_roots)
@@ -415,7 +423,7 @@ impl<'a, 'tree> Ctx<'a, 'tree> {
                 }
             }
             Test::Node(test) => {
-                if !kind_matches(test.kind, node)
+                if !kind_matches(test.kind, &kid)
                     || test
                         .negated_fields
                         .iter()
@@ -502,11 +510,11 @@ impl<'a, 'tree> Ctx<'a, 'tree> {
     }
 }
 
-fn kind_matches(kind: Kind, node: Node<'_>) -> bool {
+fn kind_matches(kind: Kind, kid: &Kid<'_>) -> bool {
     match kind {
-        Kind::Any => !node.is_error(),
-        Kind::AnyNamed => node.is_named() && !node.is_error(),
-        Kind::Id(id) => node.kind_id() == id,
+        Kind::Any => !kid.is_error(),
+        Kind::AnyNamed => kid.named && !kid.is_error(),
+        Kind::Id(id) => kid.kind == id,
     }
 }
 
