@@ -27,7 +27,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use model::*;
-pub use read::FactsRow;
+pub use read::{FactsRow, SymbolTable};
 pub use rusqlite;
 pub use schema::SCHEMA_VERSION;
 pub use write::{FinishScan, META_SCAN_IN_PROGRESS, decode_blob, encode_blob, set_meta};

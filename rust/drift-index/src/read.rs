@@ -270,6 +270,75 @@ pub fn search_symbols(
     Ok(out)
 }
 
+/// Every symbol of the index in memory, for [`search_symbols`] without a
+/// table scan per query (a long-running reader such as the MCP server
+/// loads one per index state). Same hits in the same order.
+#[derive(Debug, Default)]
+pub struct SymbolTable {
+    /// In `search_symbols`' order after its two exact-match keys.
+    rows: Vec<SymbolHit>,
+    /// ASCII-lowercased `name` and `qualified_name` of each row (SQLite's
+    /// `LIKE` folds ASCII case only).
+    folded: Vec<(Box<str>, Box<str>)>,
+}
+
+impl SymbolTable {
+    /// Loads every symbol; `None` when the index holds more than `max`
+    /// (the caller keeps using SQL then).
+    pub fn load(conn: &Connection, max: usize) -> Result<Option<SymbolTable>, IndexError> {
+        let count: i64 = conn.query_row("SELECT count(*) FROM symbols", [], |r| r.get(0))?;
+        if usize::try_from(count).map_or(true, |n| n > max) {
+            return Ok(None);
+        }
+        let mut stmt = conn.prepare(&format!(
+            "{SYMBOL_SELECT} ORDER BY length(s.qualified_name), f.path, s.idx"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut table = SymbolTable::default();
+        while let Some(row) = rows.next()? {
+            let hit = symbol_from_row(row)?;
+            table.folded.push((
+                hit.name.to_ascii_lowercase().into(),
+                hit.qualified_name.to_ascii_lowercase().into(),
+            ));
+            table.rows.push(hit);
+        }
+        Ok(Some(table))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// [`search_symbols`] over the loaded rows.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SymbolHit> {
+        let needle = query.to_ascii_lowercase();
+        // Exact name, then exact qualified name, then the rest, each in
+        // load order: the SQL's ORDER BY.
+        let mut tiers: [Vec<&SymbolHit>; 3] = Default::default();
+        for (hit, (name, qualified)) in self.rows.iter().zip(&self.folded) {
+            if !(name.contains(needle.as_str()) || qualified.contains(needle.as_str())) {
+                continue;
+            }
+            let tier = if hit.name == query {
+                0
+            } else if hit.qualified_name == query {
+                1
+            } else {
+                2
+            };
+            if tiers[..=tier].iter().map(Vec::len).sum::<usize>() < limit {
+                tiers[tier].push(hit);
+            }
+        }
+        tiers.into_iter().flatten().take(limit).cloned().collect()
+    }
+}
+
 fn skipped_from_row(row: &Row<'_>) -> Result<SkippedFile, IndexError> {
     let reason: String = row.get(2)?;
     Ok(SkippedFile {

@@ -382,3 +382,75 @@ fn main() -> Result<(), E> { let v: Vec<u8> = vec![1]; v.iter().map(|x| x + 1); 
         .facts;
     assert!(!ts.bindings.is_empty() && !ts.calls.is_empty() && !ts.symbols.is_empty());
 }
+
+/// The in-memory symbol table answers every search exactly as the SQL
+/// does: same hits, same order, same limit.
+#[test]
+fn the_symbol_table_searches_like_the_index() {
+    let names = [
+        ("run", "Service.run"),
+        ("Run", "Runner.Run"),
+        ("rerun", "rerun"),
+        ("run_all", "Jobs.run_all"),
+        ("runAll", "jobs.runAll"),
+        ("pct_50%", "stats.pct_50%"),
+        ("Ünïcode", "Ünïcode"),
+        ("ünïcode", "m.ünïcode"),
+        ("helper", "helper"),
+        ("Service", "Service"),
+    ];
+    let mut writes = Vec::new();
+    for (file, chunk) in names.chunks(3).enumerate() {
+        let mut f = facts();
+        f.symbols = chunk
+            .iter()
+            .map(|(name, qualified)| Symbol {
+                name: (*name).into(),
+                qualified_name: (*qualified).into(),
+                ..facts().symbols[0].clone()
+            })
+            .collect();
+        writes.push(FileWrite::Analyzed {
+            path: format!("src/m{}.ts", 3 - file),
+            lang: Lang::TypeScript,
+            size: 10,
+            mtime_ns: 5,
+            hash: format!("h{file}"),
+            lossy: false,
+            facts: Box::new(f),
+        });
+    }
+    let idx = Index::open_in_memory().unwrap();
+    idx.begin_scan(1).unwrap();
+    idx.write_files(writes).unwrap();
+    let table = idx
+        .with_conn(|c| SymbolTable::load(c, 1_000))
+        .unwrap()
+        .expect("under the limit");
+    assert_eq!(table.len(), names.len());
+    for query in [
+        "run",
+        "RUN",
+        "Run",
+        "un",
+        "run_",
+        "_",
+        "%",
+        "50%",
+        "ünï",
+        "Ünï",
+        "",
+        "Service",
+        "service",
+        "Service.run",
+        "nothing",
+    ] {
+        for limit in [0, 1, 2, 3, 50] {
+            let sql = idx.search_symbols(query, limit).unwrap();
+            assert_eq!(table.search(query, limit), sql, "{query:?} limit {limit}");
+        }
+    }
+    assert!(!idx.search_symbols("run", 50).unwrap().is_empty());
+    let over = idx.with_conn(|c| SymbolTable::load(c, 3)).unwrap();
+    assert!(over.is_none(), "more symbols than the limit");
+}

@@ -303,6 +303,11 @@ impl Core {
         query: &str,
         limit: usize,
     ) -> Result<Vec<drift_index::SymbolHit>, ToolError> {
+        if let Some(snapshot) = self.snapshot()?
+            && let Some(table) = &snapshot.symbols
+        {
+            return Ok(table.search(query, limit));
+        }
         self.read(|idx| Ok(idx.search_symbols(query, limit)?))
     }
 

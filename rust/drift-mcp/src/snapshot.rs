@@ -5,7 +5,7 @@
 //! `scan_in_progress` marker) tools read the database directly instead.
 
 use drift_core::{Lang, Span};
-use drift_index::{Index, IndexSummary, Pattern, PatternFilter, SymbolHit};
+use drift_index::{Index, IndexSummary, Pattern, PatternFilter, SymbolHit, SymbolTable};
 
 use crate::error::ToolError;
 
@@ -13,7 +13,13 @@ pub struct Snapshot {
     pub summary: IndexSummary,
     /// Most confident first (the index's order).
     pub patterns: std::sync::Arc<Vec<Pattern>>,
+    /// Every symbol, for name search in memory; `None` above
+    /// `MAX_SYMBOLS_IN_MEMORY` (search then runs in SQL).
+    pub symbols: Option<SymbolTable>,
 }
+
+/// About 250 bytes each: a 500k-symbol table is ~125 MiB.
+const MAX_SYMBOLS_IN_MEMORY: usize = 500_000;
 
 /// `Some(marker)` when the index is stable (no scan in progress).
 pub fn marker(idx: &Index) -> Result<Option<String>, ToolError> {
@@ -85,6 +91,11 @@ impl Snapshot {
     pub fn load(idx: &Index) -> Result<Snapshot, ToolError> {
         let summary = idx.summary()?;
         let patterns = std::sync::Arc::new(idx.patterns(&PatternFilter::default())?);
-        Ok(Snapshot { summary, patterns })
+        let symbols = idx.with_conn(|c| SymbolTable::load(c, MAX_SYMBOLS_IN_MEMORY))?;
+        Ok(Snapshot {
+            summary,
+            patterns,
+            symbols,
+        })
     }
 }
