@@ -1,12 +1,12 @@
 //! One file, one parse: the tree is built once, every extractor and the
-//! detectors read it (extraction and the query pass concurrently), and it
-//! is dropped before the facts are returned.
+//! detectors read it (in one walk, or concurrently for a large file), and
+//! it is dropped before the facts are returned.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::detect::DetectorSet;
+use crate::detect::{DetectorSet, SPLIT_MIN_BYTES};
 use crate::lang::Lang;
 use crate::model::{FileAnalysis, FileFacts};
 
@@ -126,14 +126,22 @@ impl FileAnalyzer {
     ) -> Result<FileAnalysis, AnalyzeError> {
         let tree = self.parse(lang, source, cancel)?;
         let root = tree.root_node();
-        // Extraction and the detectors' query pass both only read the tree:
-        // they run side by side when a rayon thread is free (a single
-        // file's latency, e.g. MCP `drift_validate`, nearly halves; in a
-        // scan the other threads are busy and this stays sequential).
-        let (mut facts, hits): (FileFacts, _) = rayon::join(
-            || crate::extract::extract(lang, root, source),
-            || detectors.query_hits(lang, root, source),
-        );
+        let (mut facts, hits): (FileFacts, _) = if source.len() < SPLIT_MIN_BYTES {
+            // One walk of the tree serves the detectors and extraction.
+            let mut hits = None;
+            let facts = crate::extract::extract_along(lang, source, |hook| {
+                hits = Some(detectors.query_hits_along(lang, root, source, hook));
+            });
+            (facts, hits.unwrap_or_default())
+        } else {
+            // A large file: extraction and the query pass (itself split
+            // into pieces) side by side on the pool, which halves a single
+            // file's latency (MCP `drift_validate`) when threads are free.
+            rayon::join(
+                || crate::extract::extract(lang, root, source),
+                || detectors.query_hits(lang, root, source),
+            )
+        };
         facts.matches = detectors.finish(lang, path, root, source, &facts, hits);
         facts.line_count = count_lines(source);
         if root.has_error() {
@@ -176,4 +184,60 @@ fn count_errors(root: tree_sitter::Node<'_>) -> u32 {
         }
     }
     count
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const CODE: &str = r#"
+import os
+from a.b import c as d
+class A(Base):
+    def m(self, x: int = 1) -> str:
+        self.s = make()
+        return self.x.y(x, "SELECT * FROM t WHERE id = " + x)
+export class B extends C<T> implements I { private f = (a) => a?.b; constructor() { this.q = new Q(); } }
+fn main() -> Result<(), E> { let v: Vec<u8> = vec![1]; v.iter().map(|x| x + 1).unwrap(); }
+package p; import java.util.List; public class D { @Override public int h() { return new D().h(); } }
+<?php namespace App; use X\Y; $this->z(); eval($x); ?>
+def r; require "x"; @a = B.new; end
+#include <stdio.h>
+int main(void) { printf("%d", sizeof(struct s)); }
+func (s *S) Go() error { return fmt.Errorf("x") }
+"#;
+
+    /// A small file's one walk for extraction and the detectors, and a
+    /// large file's two walks side by side, give what extraction and the
+    /// detectors give when run apart.
+    #[test]
+    fn one_walk_or_two_the_facts_are_those_of_extraction_and_the_detectors() {
+        let set = DetectorSet::builtin();
+        let mut analyzer = FileAnalyzer::new(AnalyzeOptions::default());
+        let large = CODE.repeat(1 + SPLIT_MIN_BYTES / CODE.len());
+        let (mut symbols, mut matches) = (0, 0);
+        for lang in Lang::ALL {
+            for code in [CODE, large.as_str()] {
+                let src = code.as_bytes();
+                let got = analyzer
+                    .analyze(lang, "src/a", src, &set, None)
+                    .unwrap()
+                    .facts;
+                let tree = analyzer.parse(lang, src, None).unwrap();
+                let root = tree.root_node();
+                let mut want = crate::extract::extract(lang, root, src);
+                want.matches = set.run(lang, "src/a", root, src, &want);
+                (want.line_count, want.partial, want.error_count) =
+                    (got.line_count, got.partial, got.error_count);
+                assert_eq!(got, want, "{lang}, {} bytes", src.len());
+                symbols += got.symbols.len();
+                matches += got.matches.len();
+            }
+        }
+        assert!(
+            symbols > 100 && matches > 100,
+            "{symbols} symbols, {matches} matches"
+        );
+    }
 }

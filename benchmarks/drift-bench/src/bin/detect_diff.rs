@@ -1,7 +1,9 @@
 //! Checks the walk matcher against tree-sitter's query cursor on a real
 //! corpus, and times both: for every source file under a path, the
 //! detectors' matches from `DetectorSet::run` (walk matcher) must equal
-//! `DetectorSet::run_with_cursor`. Exits 1 on any difference.
+//! `DetectorSet::run_with_cursor`, and `FileAnalyzer::analyze` (one walk
+//! for extraction and detectors on files under 32 KB) must give the facts
+//! of extraction and `run` apart. Exits 1 on any difference.
 //!
 //!   cargo run --release -p drift-bench --bin detect_diff -- <path> [--show N]
 
@@ -32,6 +34,8 @@ fn main() -> anyhow::Result<()> {
     let mut parse_time = Duration::ZERO;
     let (mut checked, mut differing, mut matches) = (0usize, 0usize, 0usize);
     let mut parsers = std::collections::HashMap::new();
+    let mut analyzer = drift_core::FileAnalyzer::new(Default::default());
+    let mut analyze_differing = 0usize;
     for (path, lang) in &files {
         let Ok(src) = std::fs::read(path) else {
             continue;
@@ -63,6 +67,19 @@ fn main() -> anyhow::Result<()> {
         cursor_time += t.elapsed();
         checked += 1;
         matches += cursor.len();
+        if let Ok(analysis) = analyzer.analyze(*lang, &label, &src, &detectors, None) {
+            let mut apart = facts.clone();
+            apart.matches = walk.clone();
+            let got = analysis.facts;
+            (apart.line_count, apart.partial, apart.error_count) =
+                (got.line_count, got.partial, got.error_count);
+            if got != apart {
+                analyze_differing += 1;
+                if analyze_differing <= show {
+                    println!("ANALYZE DIFF {label}");
+                }
+            }
+        }
         if walk != cursor {
             differing += 1;
             if differing <= show {
@@ -82,14 +99,14 @@ fn main() -> anyhow::Result<()> {
     }
     let parse = parse_time.as_secs_f64().max(1e-9);
     println!(
-        "{checked} files, {matches} matches, {differing} differ; parse {parse:.3} s; detector pass: walk {:.3} s ({:.2}x parse), cursor {:.3} s ({:.2}x parse); walk / cursor {:.2}",
+        "{checked} files, {matches} matches, {differing} differ (analyze: {analyze_differing}); parse {parse:.3} s; detector pass: walk {:.3} s ({:.2}x parse), cursor {:.3} s ({:.2}x parse); walk / cursor {:.2}",
         walk_time.as_secs_f64(),
         walk_time.as_secs_f64() / parse,
         cursor_time.as_secs_f64(),
         cursor_time.as_secs_f64() / parse,
         walk_time.as_secs_f64() / cursor_time.as_secs_f64().max(1e-9)
     );
-    if differing > 0 {
+    if differing > 0 || analyze_differing > 0 {
         std::process::exit(1);
     }
     Ok(())

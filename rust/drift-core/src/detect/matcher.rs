@@ -25,6 +25,8 @@
 
 use tree_sitter::{Language, Node, QueryCapture};
 
+use crate::extract::NodeHook;
+
 /// Most complete combinations one pattern tries at one node (a pattern
 /// with several capturing child steps is quadratic in the children);
 /// later ones are dropped. Far above any real file's needs: a module's
@@ -246,12 +248,15 @@ impl FastQuery {
     /// The walk records every node's children in an arena as it goes and
     /// matches at a node when it leaves it (post-order), so a pattern's
     /// child steps read that list instead of moving a tree cursor again.
+    /// With `whole`, `hook` is told about every node as the walk enters
+    /// and leaves it (extraction rides on this walk).
     pub(super) fn for_each_match<'tree>(
         &self,
         root: Node<'tree>,
         whole: bool,
         source: &[u8],
         found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+        mut hook: Option<&mut dyn NodeHook>,
     ) {
         let mut ctx = Ctx {
             source,
@@ -272,13 +277,20 @@ impl FastQuery {
         // The children seen so far of each node on the path from `root`.
         let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
         let mut depth = 0usize;
+        if let Some(hook) = hook.as_deref_mut() {
+            hook.enter(root);
+        }
         loop {
             if cursor.goto_first_child() {
                 depth += 1;
                 if pending.len() <= depth {
                     pending.push(Vec::new());
                 }
-                pending[depth].push(Kid::at(&cursor));
+                let kid = Kid::at(&cursor);
+                if let Some(hook) = hook.as_deref_mut() {
+                    hook.enter(kid.node);
+                }
+                pending[depth].push(kid);
                 continue;
             }
             // A leaf: done with it, then with every ancestor we climb out of.
@@ -296,11 +308,18 @@ impl FastQuery {
                 kid.kids = Some((start, end));
                 let kid = *kid;
                 self.match_at(kid, &arena, &mut ctx, found);
+                if let Some(hook) = hook.as_deref_mut() {
+                    hook.leave(kid.node);
+                }
                 if leaving == 0 {
                     return;
                 }
                 if cursor.goto_next_sibling() {
-                    pending[leaving].push(Kid::at(&cursor));
+                    let kid = Kid::at(&cursor);
+                    if let Some(hook) = hook.as_deref_mut() {
+                        hook.enter(kid.node);
+                    }
+                    pending[leaving].push(kid);
                     break;
                 }
                 cursor.goto_parent();
@@ -1114,9 +1133,8 @@ mod tests {
             cursor_found.push(key(m.pattern_index, m.captures()));
         }
         let mut walk_found = Vec::new();
-        fast.for_each_match(tree.root_node(), true, code.as_bytes(), &mut |p, caps| {
-            walk_found.push(key(p, caps));
-        });
+        let mut record = |p: usize, caps: &[QueryCapture<'_>]| walk_found.push(key(p, caps));
+        fast.for_each_match(tree.root_node(), true, code.as_bytes(), &mut record, None);
         for found in [&mut cursor_found, &mut walk_found] {
             found.sort();
             found.dedup();

@@ -417,7 +417,7 @@ pub(super) enum Engine {
 }
 
 /// Files smaller than this run their query pass in one piece.
-const SPLIT_MIN_BYTES: usize = 32 * 1024;
+pub(crate) const SPLIT_MIN_BYTES: usize = 32 * 1024;
 /// A larger file's query pass is split into pieces of about
 /// `len / SPLIT_PIECES` bytes.
 const SPLIT_PIECES: usize = 16;
@@ -828,6 +828,31 @@ impl DetectorSet {
         self.query_hits_in_pieces(lang, root, source, piece_bytes, Engine::Walk)
     }
 
+    /// [`DetectorSet::query_hits`] in one pass over the whole tree that
+    /// also calls `hook` for every node (see `FastQuery::for_each_match`),
+    /// so extraction needs no walk of its own. Languages the walk matcher
+    /// cannot run walk the tree for `hook` first, then run the cursor.
+    pub fn query_hits_along<'s, 'tree>(
+        &'s self,
+        lang: Lang,
+        root: tree_sitter::Node<'tree>,
+        source: &[u8],
+        hook: &mut dyn crate::extract::NodeHook,
+    ) -> QueryHits<'s, 'tree> {
+        let Some(combined) = self.combined_query(lang).filter(|c| c.fast.is_some()) else {
+            crate::extract::walk_tree(root, hook);
+            return self.query_hits_in_pieces(lang, root, source, None, Engine::Walk);
+        };
+        let mut hits = QueryHits::default();
+        if let Some(fast) = &combined.fast {
+            let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
+                self.record_hit(&mut hits, combined, lang, source, pattern, captures);
+            };
+            fast.for_each_match(root, true, source, &mut found, Some(hook));
+        }
+        hits
+    }
+
     /// [`DetectorSet::query_hits`] with subtrees of at most about
     /// `piece_bytes` per piece (`None`: one pass over the whole tree), on
     /// the walk matcher where the language's patterns allow it, or on
@@ -865,7 +890,7 @@ impl DetectorSet {
                 self.record_hit(&mut hits, combined, lang, source, pattern, captures);
             };
             match (fast, cursor_query) {
-                (Some(fast), _) => fast.for_each_match(node, whole, source, &mut found),
+                (Some(fast), _) => fast.for_each_match(node, whole, source, &mut found, None),
                 (None, Some(query)) => {
                     let cursor = cursor.get_or_insert_with(tree_sitter::QueryCursor::new);
                     cursor.set_max_start_depth((!whole).then_some(0));
@@ -1213,6 +1238,15 @@ pattern = '(no_such_node) @match'
             1,
             "{got:?}"
         );
+        // The one walk of a small file's analysis: extraction gets its own
+        // walk, and the matches are the same.
+        let analysis = crate::FileAnalyzer::new(Default::default())
+            .analyze(Lang::Python, "a.py", source, &set, None)
+            .expect("analyzed")
+            .facts;
+        assert_eq!(analysis.matches, got);
+        assert_eq!(analysis.calls, facts.calls);
+        assert!(!facts.calls.is_empty());
     }
 
     #[test]

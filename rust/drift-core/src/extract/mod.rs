@@ -1,13 +1,16 @@
 //! Fact extraction from a syntax tree: symbols, imports, exports, calls,
-//! bindings and interesting string literals, in one cursor walk per file.
+//! bindings and interesting string literals, in one walk per file.
 //!
 //! Each language family has a `walk::Visitor` (`ecmascript` for
 //! TypeScript/TSX/JavaScript, `python`, `java`, `csharp`, `go`, `rust_lang`,
-//! `php`, `ruby`, `c_family` for C/C++); `walk::walk` drives it over every
-//! node once with a `TreeCursor` (no recursion, so 5,000-level trees are
-//! fine), keeping the scope stack that gives symbols their qualified names
-//! and calls/bindings their enclosing symbol. Node text is decoded lossily,
-//! so invalid UTF-8 never panics; ERROR nodes are walked like any other node.
+//! `php`, `ruby`, `c_family` for C/C++); a walk of the tree drives it over
+//! every node once, in document order, through a [`NodeHook`]: its own
+//! `walk::walk` with a `TreeCursor`, or the detectors' walk matcher when
+//! the analyzer does both in one walk ([`extract_along`]). No recursion, so
+//! 5,000-level trees are fine. The hook keeps the scope stack that gives
+//! symbols their qualified names and calls/bindings their enclosing symbol.
+//! Node text is decoded lossily, so invalid UTF-8 never panics; ERROR nodes
+//! are walked like any other node.
 //!
 //! ## Conventions consumers rely on
 //!
@@ -71,12 +74,38 @@ mod ruby;
 mod rust_lang;
 mod walk;
 
+pub use walk::NodeHook;
+pub(crate) use walk::walk as walk_tree;
+
 use crate::lang::Lang;
 use crate::model::FileFacts;
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
 pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
-    let mut facts = walk::with_names(lang, || extract_raw(lang, root, source));
+    extract_along(lang, source, |hook| walk::walk(root, hook))
+}
+
+/// [`extract`] riding on a walk of the tree that `drive` makes: it must
+/// call the hook's `enter` and `leave` for every node of the tree, in
+/// document order, as [`extract`]'s own walk does.
+pub fn extract_along(
+    lang: Lang,
+    source: &[u8],
+    drive: impl FnOnce(&mut dyn NodeHook),
+) -> FileFacts {
+    let mut facts = walk::with_names(lang, || match lang {
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
+            walk::drive(source, ecmascript::EcmaVisitor, drive)
+        }
+        Lang::Python => walk::drive(source, python::PythonVisitor, drive),
+        Lang::Java => walk::drive(source, java::JavaVisitor, drive),
+        Lang::CSharp => walk::drive(source, csharp::CSharpVisitor, drive),
+        Lang::Go => walk::drive(source, go::GoVisitor, drive),
+        Lang::Rust => walk::drive(source, rust_lang::RustVisitor, drive),
+        Lang::Php => walk::drive(source, php::PhpVisitor, drive),
+        Lang::Ruby => walk::drive(source, ruby::RubyVisitor::default(), drive),
+        Lang::C | Lang::Cpp => walk::drive(source, c_family::CVisitor::default(), drive),
+    });
     mark_exported(&mut facts);
     facts
 }
@@ -93,21 +122,5 @@ fn mark_exported(facts: &mut FileFacts) {
         if s.parent.is_none() && !s.exported && locals.contains(s.name.as_str()) {
             s.exported = true;
         }
-    }
-}
-
-fn extract_raw(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
-    match lang {
-        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
-            walk::walk(root, source, &mut ecmascript::EcmaVisitor)
-        }
-        Lang::Python => walk::walk(root, source, &mut python::PythonVisitor),
-        Lang::Java => walk::walk(root, source, &mut java::JavaVisitor),
-        Lang::CSharp => walk::walk(root, source, &mut csharp::CSharpVisitor),
-        Lang::Go => walk::walk(root, source, &mut go::GoVisitor),
-        Lang::Rust => walk::walk(root, source, &mut rust_lang::RustVisitor),
-        Lang::Php => walk::walk(root, source, &mut php::PhpVisitor),
-        Lang::Ruby => walk::walk(root, source, &mut ruby::RubyVisitor::default()),
-        Lang::C | Lang::Cpp => walk::walk(root, source, &mut c_family::CVisitor::default()),
     }
 }

@@ -42,25 +42,64 @@ pub(crate) struct Ctx<'s> {
     scopes: Vec<Scope>,
 }
 
-/// Walks every node of `root` once, in document order, without recursion.
-pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> FileFacts {
-    let mut cx = Ctx {
-        src,
-        facts: FileFacts::default(),
-        scopes: Vec::new(),
-    };
-    let mut cursor = root.walk();
-    'outer: loop {
-        let node = cursor.node();
+/// Told about every node of a tree in document order: `enter` before its
+/// children, `leave` after them. Extraction is one; it can ride on another
+/// walk of the same tree (the detectors' walk matcher) so a file's tree is
+/// walked once.
+pub trait NodeHook {
+    fn enter(&mut self, node: Node<'_>);
+    fn leave(&mut self, node: Node<'_>);
+}
+
+/// A language visitor with its extraction state, as a [`NodeHook`].
+struct Driven<'s, V> {
+    visitor: V,
+    cx: Ctx<'s>,
+}
+
+impl<V: Visitor> NodeHook for Driven<'_, V> {
+    fn enter(&mut self, node: Node<'_>) {
         // Keywords and punctuation carry no facts of their own (and some
         // share a kind name with a named node, e.g. Ruby's `class`).
         if node.is_named() {
-            visitor.enter(node, &mut cx);
+            self.visitor.enter(node, &mut self.cx);
         }
+    }
+
+    fn leave(&mut self, node: Node<'_>) {
+        self.cx.exit(node.id());
+    }
+}
+
+/// Runs `visitor` over the walk that `drive` makes with the hook it is
+/// given, and returns the facts.
+pub(crate) fn drive<V: Visitor>(
+    src: &[u8],
+    visitor: V,
+    drive: impl FnOnce(&mut dyn NodeHook),
+) -> FileFacts {
+    let mut driven = Driven {
+        visitor,
+        cx: Ctx {
+            src,
+            facts: FileFacts::default(),
+            scopes: Vec::new(),
+        },
+    };
+    drive(&mut driven);
+    driven.cx.facts
+}
+
+/// Walks every node of `root` once, in document order, without recursion.
+pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
+    let mut cursor = root.walk();
+    'outer: loop {
+        let node = cursor.node();
+        hook.enter(node);
         if cursor.goto_first_child() {
             continue;
         }
-        cx.exit(node.id());
+        hook.leave(node);
         loop {
             if cursor.goto_next_sibling() {
                 continue 'outer;
@@ -68,10 +107,9 @@ pub(crate) fn walk<V: Visitor>(root: Node<'_>, src: &[u8], visitor: &mut V) -> F
             if !cursor.goto_parent() {
                 break 'outer;
             }
-            cx.exit(cursor.node().id());
+            hook.leave(cursor.node());
         }
     }
-    cx.facts
 }
 
 /// Node kind and field names of one grammar, read once: tree-sitter's
