@@ -839,17 +839,18 @@ impl DetectorSet {
         source: &[u8],
         hook: &mut dyn crate::extract::NodeHook,
     ) -> QueryHits<'s, 'tree> {
-        let Some(combined) = self.combined_query(lang).filter(|c| c.fast.is_some()) else {
+        let walked = self
+            .combined_query(lang)
+            .and_then(|c| Some((c, c.fast.as_ref()?)));
+        let Some((combined, fast)) = walked else {
             crate::extract::walk_tree(root, hook);
             return self.query_hits_in_pieces(lang, root, source, None, Engine::Walk);
         };
         let mut hits = QueryHits::default();
-        if let Some(fast) = &combined.fast {
-            let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
-                self.record_hit(&mut hits, combined, lang, source, pattern, captures);
-            };
-            fast.for_each_match(root, true, source, &mut found, Some(hook));
-        }
+        let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
+            self.record_hit(&mut hits, combined, lang, source, pattern, captures);
+        };
+        fast.for_each_match(root, true, source, &mut found, Some(hook));
         hits
     }
 

@@ -9,7 +9,6 @@ use regex::Regex;
 use tree_sitter::Node;
 
 use crate::lang::Lang;
-
 use crate::model::{
     Binding, BindingValue, Call, Export, FileFacts, Import, ImportKind, Param, Span, StringKind,
     StringLiteral, Symbol, SymbolKind,
