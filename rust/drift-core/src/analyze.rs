@@ -128,11 +128,9 @@ impl FileAnalyzer {
         let root = tree.root_node();
         let (mut facts, hits): (FileFacts, _) = if source.len() < SPLIT_MIN_BYTES {
             // One walk of the tree serves the detectors and extraction.
-            let mut hits = None;
-            let facts = crate::extract::extract_along(lang, source, |hook| {
-                hits = Some(detectors.query_hits_along(lang, root, source, hook));
-            });
-            (facts, hits.unwrap_or_default())
+            crate::extract::extract_along(lang, source, |hook| {
+                detectors.query_hits_along(lang, root, source, hook)
+            })
         } else {
             // A large file: extraction and the query pass (itself split
             // into pieces) side by side on the pool, which halves a single

@@ -11,7 +11,7 @@
 //!
 //! The walk matcher reads the pattern texts itself; tree-sitter compiles
 //! them only for the cursor (the fallback and the reference), which saves
-//! 30–300 ms per language at start.
+//! 28–304 ms per language at start (Go to TypeScript, release build).
 //!
 //! When every pattern has a single root node and none names a supertype,
 //! the query can be run piecewise (see [`CursorQuery::splittable`]), so

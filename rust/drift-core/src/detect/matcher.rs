@@ -156,6 +156,18 @@ impl<'tree> Kid<'tree> {
         Kid::of(node, cursor.field_id().map_or(0, |f| f.get()))
     }
 
+    /// [`Kid::at`], after telling `hook` the walk entered the node.
+    fn entered<'h>(
+        cursor: &tree_sitter::TreeCursor<'tree>,
+        hook: Option<&mut (dyn NodeHook + 'h)>,
+    ) -> Kid<'tree> {
+        let kid = Kid::at(cursor);
+        if let Some(hook) = hook {
+            hook.enter(kid.node);
+        }
+        kid
+    }
+
     fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
         Kid {
             node,
@@ -286,11 +298,7 @@ impl FastQuery {
                 if pending.len() <= depth {
                     pending.push(Vec::new());
                 }
-                let kid = Kid::at(&cursor);
-                if let Some(hook) = hook.as_deref_mut() {
-                    hook.enter(kid.node);
-                }
-                pending[depth].push(kid);
+                pending[depth].push(Kid::entered(&cursor, hook.as_deref_mut()));
                 continue;
             }
             // A leaf: done with it, then with every ancestor we climb out of.
@@ -315,11 +323,7 @@ impl FastQuery {
                     return;
                 }
                 if cursor.goto_next_sibling() {
-                    let kid = Kid::at(&cursor);
-                    if let Some(hook) = hook.as_deref_mut() {
-                        hook.enter(kid.node);
-                    }
-                    pending[leaving].push(kid);
+                    pending[leaving].push(Kid::entered(&cursor, hook.as_deref_mut()));
                     break;
                 }
                 cursor.goto_parent();

@@ -82,18 +82,19 @@ use crate::model::FileFacts;
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
 pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
-    extract_along(lang, source, |hook| walk::walk(root, hook))
+    extract_along(lang, source, |hook| walk::walk(root, hook)).0
 }
 
 /// [`extract`] riding on a walk of the tree that `drive` makes: it must
 /// call the hook's `enter` and `leave` for every node of the tree, in
-/// document order, as [`extract`]'s own walk does.
-pub fn extract_along(
+/// document order, as [`extract`]'s own walk does. Returns the facts and
+/// what `drive` returned.
+pub fn extract_along<R>(
     lang: Lang,
     source: &[u8],
-    drive: impl FnOnce(&mut dyn NodeHook),
-) -> FileFacts {
-    let mut facts = walk::with_names(lang, || match lang {
+    drive: impl FnOnce(&mut dyn NodeHook) -> R,
+) -> (FileFacts, R) {
+    let (mut facts, driven) = walk::with_names(lang, || match lang {
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
             walk::drive(source, ecmascript::EcmaVisitor, drive)
         }
@@ -107,7 +108,7 @@ pub fn extract_along(
         Lang::C | Lang::Cpp => walk::drive(source, c_family::CVisitor::default(), drive),
     });
     mark_exported(&mut facts);
-    facts
+    (facts, driven)
 }
 
 /// Top-level symbols named by an export list (`export { a }`,

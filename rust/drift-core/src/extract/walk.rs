@@ -71,12 +71,12 @@ impl<V: Visitor> NodeHook for Driven<'_, V> {
 }
 
 /// Runs `visitor` over the walk that `drive` makes with the hook it is
-/// given, and returns the facts.
-pub(crate) fn drive<V: Visitor>(
+/// given; returns the facts and what `drive` returned.
+pub(crate) fn drive<V: Visitor, R>(
     src: &[u8],
     visitor: V,
-    drive: impl FnOnce(&mut dyn NodeHook),
-) -> FileFacts {
+    drive: impl FnOnce(&mut dyn NodeHook) -> R,
+) -> (FileFacts, R) {
     let mut driven = Driven {
         visitor,
         cx: Ctx {
@@ -85,8 +85,8 @@ pub(crate) fn drive<V: Visitor>(
             scopes: Vec::new(),
         },
     };
-    drive(&mut driven);
-    driven.cx.facts
+    let driven_out = drive(&mut driven);
+    (driven.cx.facts, driven_out)
 }
 
 /// Walks every node of `root` once, in document order, without recursion.
