@@ -27,12 +27,18 @@ pub enum AnalyzeError {
 pub struct AnalyzeOptions {
     /// Abandon a parse that runs longer than this.
     pub parse_timeout: Duration,
+    /// Run a large file's extraction and detector pass side by side on
+    /// the rayon pool instead of in one walk: lower latency for one file
+    /// (MCP `drift_validate`), more work in all. Scans, whose threads are
+    /// busy with other files, leave it off.
+    pub split_large_files: bool,
 }
 
 impl Default for AnalyzeOptions {
     fn default() -> Self {
         AnalyzeOptions {
             parse_timeout: Duration::from_secs(10),
+            split_large_files: false,
         }
     }
 }
@@ -126,15 +132,16 @@ impl FileAnalyzer {
     ) -> Result<FileAnalysis, AnalyzeError> {
         let tree = self.parse(lang, source, cancel)?;
         let root = tree.root_node();
-        let (mut facts, hits): (FileFacts, _) = if source.len() < SPLIT_MIN_BYTES {
+        let split = self.options.split_large_files && source.len() >= SPLIT_MIN_BYTES;
+        let (mut facts, hits): (FileFacts, _) = if !split {
             // One walk of the tree serves the detectors and extraction.
             crate::extract::extract_along(lang, source, |hook| {
                 detectors.query_hits_along(lang, root, source, hook)
             })
         } else {
-            // A large file: extraction and the query pass (itself split
-            // into pieces) side by side on the pool, which halves a single
-            // file's latency (MCP `drift_validate`) when threads are free.
+            // Extraction and the query pass (itself split into pieces) side
+            // by side on the pool, which halves a large file's latency when
+            // threads are free.
             rayon::join(
                 || crate::extract::extract(lang, root, source),
                 || detectors.query_hits(lang, root, source),
@@ -206,16 +213,19 @@ int main(void) { printf("%d", sizeof(struct s)); }
 func (s *S) Go() error { return fmt.Errorf("x") }
 "#;
 
-    /// A small file's one walk for extraction and the detectors, and a
-    /// large file's two walks side by side, give what extraction and the
-    /// detectors give when run apart.
+    /// One walk for extraction and the detectors, and (a large file with
+    /// `split_large_files`) two walks side by side, give what extraction
+    /// and the detectors give when run apart.
     #[test]
     fn one_walk_or_two_the_facts_are_those_of_extraction_and_the_detectors() {
         let set = DetectorSet::builtin();
-        let mut analyzer = FileAnalyzer::new(AnalyzeOptions::default());
         let large = CODE.repeat(1 + SPLIT_MIN_BYTES / CODE.len());
         let (mut symbols, mut matches) = (0, 0);
-        for lang in Lang::ALL {
+        for (lang, split) in Lang::ALL.into_iter().flat_map(|l| [(l, false), (l, true)]) {
+            let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
+                split_large_files: split,
+                ..AnalyzeOptions::default()
+            });
             for code in [CODE, large.as_str()] {
                 let src = code.as_bytes();
                 let got = analyzer
@@ -228,7 +238,7 @@ func (s *S) Go() error { return fmt.Errorf("x") }
                 want.matches = set.run(lang, "src/a", root, src, &want);
                 (want.line_count, want.partial, want.error_count) =
                     (got.line_count, got.partial, got.error_count);
-                assert_eq!(got, want, "{lang}, {} bytes", src.len());
+                assert_eq!(got, want, "{lang}, {} bytes, split {split}", src.len());
                 symbols += got.symbols.len();
                 matches += got.matches.len();
             }

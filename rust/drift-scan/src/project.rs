@@ -331,9 +331,12 @@ impl Project {
         }
     }
 
-    fn analyze_options(&self) -> AnalyzeOptions {
+    /// `split_large_files` for one file whose latency matters (not in a
+    /// scan, which keeps every thread busy with whole files).
+    fn analyze_options(&self, split_large_files: bool) -> AnalyzeOptions {
         AnalyzeOptions {
             parse_timeout: self.config.parse_timeout,
+            split_large_files,
         }
     }
 
@@ -526,7 +529,12 @@ impl Project {
                     .spawn_scoped(scope, move || {
                         self.install(|| {
                             work.par_iter().for_each_init(
-                                || (FileAnalyzer::new(self.analyze_options()), sender.clone()),
+                                || {
+                                    (
+                                        FileAnalyzer::new(self.analyze_options(false)),
+                                        sender.clone(),
+                                    )
+                                },
                                 |(analyzer, sender), c| {
                                     if stop.load(Ordering::Relaxed)
                                         || cancel.load(Ordering::Relaxed)
@@ -850,7 +858,7 @@ impl Project {
                     .unwrap_or_else(|| "unknown panic".to_string());
                 tracing::error!(path = %c.rel, %msg, "analyzer panicked");
                 // The analyzer's parsers may be in a bad state: start afresh.
-                *analyzer = FileAnalyzer::new(self.analyze_options());
+                *analyzer = FileAnalyzer::new(self.analyze_options(false));
                 skip(
                     SkipReason::AnalyzerError,
                     format!("analyzer panicked: {msg}"),
@@ -936,7 +944,7 @@ impl Project {
                 true,
             ),
         };
-        let mut analyzer = FileAnalyzer::new(self.analyze_options());
+        let mut analyzer = FileAnalyzer::new(self.analyze_options(true));
         let analysis = analyzer
             .analyze(lang, &rel, &source, &self.detectors, None)
             .map_err(|e| ScanError::Analyze {
@@ -978,7 +986,9 @@ enum Outcome {
 /// Reads at most `limit` bytes; `Ok(None)` if the file is larger.
 fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     let file = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
+    // Sized from the file's length, as `fs::read` does: no regrowing.
+    let len = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         Ok(None)

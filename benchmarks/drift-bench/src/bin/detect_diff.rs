@@ -2,8 +2,9 @@
 //! corpus, and times both: for every source file under a path, the
 //! detectors' matches from `DetectorSet::run` (walk matcher) must equal
 //! `DetectorSet::run_with_cursor`, and `FileAnalyzer::analyze` (one walk
-//! for extraction and detectors on files under 32 KB) must give the facts
-//! of extraction and `run` apart. Exits 1 on any difference.
+//! for extraction and detectors, or with `split_large_files` two side by
+//! side on files from 32 KB) must give the facts of extraction and `run`
+//! apart. Exits 1 on any difference.
 //!
 //!   cargo run --release -p drift-bench --bin detect_diff -- <path> [--show N]
 
@@ -34,7 +35,14 @@ fn main() -> anyhow::Result<()> {
     let mut parse_time = Duration::ZERO;
     let (mut checked, mut differing, mut matches) = (0usize, 0usize, 0usize);
     let mut parsers = std::collections::HashMap::new();
-    let mut analyzer = drift_core::FileAnalyzer::new(Default::default());
+    // As a scan analyses (one walk), and as MCP `drift_validate` does
+    // (a large file's walks side by side).
+    let mut analyzers = [false, true].map(|split_large_files| {
+        drift_core::FileAnalyzer::new(drift_core::AnalyzeOptions {
+            split_large_files,
+            ..Default::default()
+        })
+    });
     let mut analyze_differing = 0usize;
     for (path, lang) in &files {
         let Ok(src) = std::fs::read(path) else {
@@ -67,7 +75,10 @@ fn main() -> anyhow::Result<()> {
         cursor_time += t.elapsed();
         checked += 1;
         matches += cursor.len();
-        if let Ok(analysis) = analyzer.analyze(*lang, &label, &src, &detectors, None) {
+        for analyzer in &mut analyzers {
+            let Ok(analysis) = analyzer.analyze(*lang, &label, &src, &detectors, None) else {
+                continue;
+            };
             let mut apart = facts.clone();
             apart.matches = walk.clone();
             let got = analysis.facts;

@@ -186,6 +186,25 @@ impl<'tree> Kid<'tree> {
 /// tree-sitter's kind id of ERROR nodes (`ts_builtin_sym_error`).
 const ERROR_KIND: u16 = u16::MAX;
 
+/// Largest walk arena kept for the next file (in nodes; about 50 MB).
+const MAX_KEPT_ARENA: usize = 1 << 20;
+
+thread_local! {
+    /// The last walk's arena, emptied: its buffer serves the next walk.
+    static ARENA: std::cell::Cell<Vec<Kid<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// An emptied vector with `v`'s buffer, for nodes of another tree (the
+/// in-place `collect` keeps the allocation: same size and alignment).
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "the element type changes (its lifetime), which `filter` cannot do"
+)]
+fn recycle<'a, 'b>(mut v: Vec<Kid<'a>>) -> Vec<Kid<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 impl FastQuery {
     /// Compiles the pattern texts of a combined query (in its order);
     /// `Err` names what is not supported, and the cursor is used instead.
@@ -268,7 +287,7 @@ impl FastQuery {
         whole: bool,
         source: &[u8],
         found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
-        mut hook: Option<&mut dyn NodeHook>,
+        hook: Option<&mut dyn NodeHook>,
     ) {
         let mut ctx = Ctx {
             source,
@@ -284,8 +303,26 @@ impl FastQuery {
             self.match_at(top, &[], &mut ctx, found);
             return;
         }
+        // The arena's buffer is kept per thread: a file's walk fills
+        // megabytes, and growing a fresh one per file costs page faults.
+        let mut arena = recycle(ARENA.take());
+        self.walk(root, top, &mut arena, &mut ctx, found, hook);
+        if arena.capacity() <= MAX_KEPT_ARENA {
+            ARENA.set(recycle(arena));
+        }
+    }
+
+    /// [`FastQuery::for_each_match`]'s walk of the whole tree.
+    fn walk<'a, 'tree>(
+        &'a self,
+        root: Node<'tree>,
+        top: Kid<'tree>,
+        arena: &mut Vec<Kid<'tree>>,
+        ctx: &mut Ctx<'a, 'tree>,
+        found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+        mut hook: Option<&mut dyn NodeHook>,
+    ) {
         let mut cursor = root.walk();
-        let mut arena: Vec<Kid<'tree>> = Vec::new();
         // The children seen so far of each node on the path from `root`.
         let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
         let mut depth = 0usize;
@@ -315,7 +352,7 @@ impl FastQuery {
                 };
                 kid.kids = Some((start, end));
                 let kid = *kid;
-                self.match_at(kid, &arena, &mut ctx, found);
+                self.match_at(kid, arena, ctx, found);
                 if let Some(hook) = hook.as_deref_mut() {
                     hook.leave(kid.node);
                 }
@@ -1098,6 +1135,21 @@ mod tests {
     use streaming_iterator::StreamingIterator;
 
     type Found = Vec<(usize, Vec<(u32, usize, usize)>)>;
+
+    /// The walk arena's buffer is handed from one tree to the next, not
+    /// given up and grown again.
+    #[test]
+    fn a_recycled_arena_keeps_its_buffer() {
+        let mut parser = tree_sitter::Parser::new();
+        let grammar = Lang::Python.grammar().expect("grammar");
+        parser.set_language(&grammar).expect("language loads");
+        let tree = parser.parse("x = 1", None).expect("parses");
+        let mut arena = vec![Kid::of(tree.root_node(), 0); 1000];
+        let (ptr, cap) = (arena.as_ptr() as usize, arena.capacity());
+        arena = recycle(arena);
+        assert!(arena.is_empty());
+        assert_eq!((arena.as_ptr() as usize, arena.capacity()), (ptr, cap));
+    }
 
     fn key(pattern: usize, caps: &[QueryCapture<'_>]) -> (usize, Vec<(u32, usize, usize)>) {
         let caps = caps
