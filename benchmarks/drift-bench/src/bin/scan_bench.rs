@@ -7,6 +7,10 @@
 //! written to a temporary directory, never into the corpus. `--full-only`
 //! stops after the first full scan (for profiling it, e.g. under `perf`).
 
+/// As in the shipped binaries: mimalloc, also as the process's `malloc`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -158,9 +162,11 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or(0)
         })
     };
-    // Rounds of: bare parse, bare analysis, a full scan into a fresh index,
-    // and one with the call graph attached (as every front end runs it).
-    // Alternated so all see the same cache and load; medians of ROUNDS.
+    // Rounds of: bare parse, a full scan into a fresh index, bare analysis,
+    // and a full scan with the call graph attached (as every front end runs
+    // it). Alternated so all see the same cache and load; medians of
+    // ROUNDS. The full / parse ratio is also taken per round, from the two
+    // runs back to back, as the machine's speed drifts between rounds.
     // Returns the timing and the final-transaction phase (where the call
     // graph runs as a finalizer).
     let fresh_scan = |name: &str, with_graph: bool| -> anyhow::Result<(Timing, Duration)> {
@@ -183,7 +189,7 @@ fn main() -> anyhow::Result<()> {
         let report = p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
         Ok((t.stop(), report.durations.store))
     };
-    const ROUNDS: usize = 5;
+    const ROUNDS: usize = 7;
     let (mut parse_runs, mut analyze_runs, mut plain_runs, mut cg_runs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut graph_in_scan: Vec<Duration> = Vec::new();
@@ -192,15 +198,30 @@ fn main() -> anyhow::Result<()> {
         let (d, n) = bare_parse();
         parse_runs.push(d);
         nodes = n;
+        let (plain, plain_store) = fresh_scan("plain.db", false)?;
+        plain_runs.push(plain);
         let (d, m) = bare_analyze();
         analyze_runs.push(d);
         matches = m;
-        let (plain, plain_store) = fresh_scan("plain.db", false)?;
         let (cg, cg_store) = fresh_scan("cg.db", true)?;
-        plain_runs.push(plain);
         cg_runs.push(cg);
         graph_in_scan.push(cg_store.saturating_sub(plain_store));
     }
+    let round_ratios = |cpu: bool| {
+        let mut r: Vec<f64> = plain_runs
+            .iter()
+            .zip(&parse_runs)
+            .map(|(f, p)| {
+                if cpu {
+                    f.cpu / p.cpu.max(1e-9)
+                } else {
+                    secs(f.wall) / secs(p.wall).max(1e-9)
+                }
+            })
+            .collect();
+        r.sort_by(f64::total_cmp);
+        (r[r.len() / 2], r[0], r[r.len() - 1])
+    };
     let (parse_time, parse_cpu) = Timing::medians(&parse_runs);
     let (analyze_time, analyze_cpu) = Timing::medians(&analyze_runs);
     let (full_time, full_cpu) = Timing::medians(&plain_runs);
@@ -263,11 +284,15 @@ fn main() -> anyhow::Result<()> {
         n / secs(analyze_time),
         analyze_cpu
     );
+    let ((wall_ratio, wall_min, wall_max), (cpu_ratio, ..)) =
+        (round_ratios(false), round_ratios(true));
     println!(
-        "full / parse     {:>8.2} x   (full / analyze {:.2} x; by cpu time {:.2} x and {:.2} x)",
+        "full / parse     {wall_ratio:>8.2} x   (median of the {ROUNDS} rounds' ratios, {wall_min:.2} to {wall_max:.2}; by cpu time {cpu_ratio:.2} x; ratio of the medians {:.2} x)",
         secs(full_time) / secs(parse_time),
+    );
+    println!(
+        "full / analyze   {:>8.2} x   (ratio of the medians; by cpu time {:.2} x)",
         secs(full_time) / secs(analyze_time),
-        full_cpu / parse_cpu,
         full_cpu / analyze_cpu
     );
     // Call graph from the stored facts, as the scan's finalizer builds it.
