@@ -417,4 +417,21 @@ mod tests {
             "{err}"
         );
     }
+
+    /// A reused encoder writes lz4_flex's size-prepended format (indexes
+    /// written before stay readable) and leaves nothing of a longer blob
+    /// in a shorter one.
+    #[test]
+    fn a_reused_blob_encoder_writes_each_blob_whole_in_the_stored_format() {
+        let long: Vec<String> = (0..2000).map(|i| format!("symbol_{i}")).collect();
+        let short = vec!["a".to_string()];
+        let mut encoder = write::BlobEncoder::default();
+        for value in [&long, &short, &long] {
+            let blob = encoder.encode(value).unwrap().to_vec();
+            let plain = postcard::to_stdvec(value).unwrap();
+            assert_eq!(blob, lz4_flex::compress_prepend_size(&plain));
+            let back: Vec<String> = decode_blob("facts", "a.py", &blob).unwrap();
+            assert_eq!(&back, value);
+        }
+    }
 }

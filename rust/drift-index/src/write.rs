@@ -35,8 +35,40 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
 /// cheaper to write and read than JSON. It is positional, so a change to
 /// a stored type needs a migration that drops the blobs.
 pub fn encode_blob<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
-    let bytes = postcard::to_stdvec(value)?;
-    Ok(lz4_flex::compress_prepend_size(&bytes))
+    BlobEncoder::default().encode(value).map(<[u8]>::to_vec)
+}
+
+/// [`encode_blob`] into buffers kept from one blob to the next (a scan
+/// writes thousands; fresh buffers for each cost page faults).
+#[derive(Default)]
+pub(crate) struct BlobEncoder {
+    plain: Vec<u8>,
+    packed: Vec<u8>,
+}
+
+impl BlobEncoder {
+    pub(crate) fn encode<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<&[u8], IndexError> {
+        let mut plain = std::mem::take(&mut self.plain);
+        plain.clear();
+        self.plain = postcard::to_extend(value, plain)?;
+        let len = u32::try_from(self.plain.len()).map_err(|_| {
+            IndexError::Corrupt(format!("a blob of {} bytes is too large", self.plain.len()))
+        })?;
+        // lz4_flex's size-prepended block format (`compress_prepend_size`).
+        self.packed.clear();
+        self.packed.extend_from_slice(&len.to_le_bytes());
+        self.packed.resize(
+            4 + lz4_flex::block::get_maximum_output_size(self.plain.len()),
+            0,
+        );
+        let written = lz4_flex::block::compress_into(&self.plain, &mut self.packed[4..])
+            .map_err(|e| IndexError::Corrupt(format!("compressing a blob: {e}")))?;
+        self.packed.truncate(4 + written);
+        Ok(&self.packed)
+    }
 }
 
 /// Reads an [`encode_blob`] blob; `what` and `path` name it in errors.
@@ -136,6 +168,7 @@ fn upsert_file(
 /// Stores one file's facts; returns them without their matches.
 fn insert_facts(
     conn: &Connection,
+    blobs: &mut BlobEncoder,
     file_id: i64,
     path: &str,
     mut facts: FileFacts,
@@ -144,9 +177,9 @@ fn insert_facts(
     // blob holds everything else.
     let matches = std::mem::take(&mut facts.matches);
     conn.prepare_cached("INSERT INTO file_facts(file_id, facts) VALUES (?1, ?2)")?
-        .execute(params![file_id, encode_blob(&facts)?])?;
+        .execute(params![file_id, blobs.encode(&facts)?])?;
     conn.prepare_cached("INSERT INTO file_matches(file_id, matches) VALUES (?1, ?2)")?
-        .execute(params![file_id, encode_blob(&matches)?])?;
+        .execute(params![file_id, blobs.encode(&matches)?])?;
 
     let mut stmt = conn.prepare_cached(
         "INSERT INTO symbols(file_id, idx, name, local_name, qualified_name, kind, parent, exported, signature,
@@ -206,6 +239,7 @@ pub(crate) fn write_files(
     keep: bool,
 ) -> Result<Vec<FactsRow>, IndexError> {
     let mut kept = Vec::new();
+    let mut blobs = BlobEncoder::default();
     for w in writes {
         match w {
             FileWrite::Analyzed {
@@ -239,7 +273,7 @@ pub(crate) fn write_files(
                     None,
                     counts,
                 )?;
-                let facts = insert_facts(conn, id, &path, *facts)?;
+                let facts = insert_facts(conn, &mut blobs, id, &path, *facts)?;
                 if keep {
                     kept.push(FactsRow {
                         path,
