@@ -10,10 +10,6 @@
 //! writes `<repo>/.drift/`).
 #![allow(clippy::unwrap_used)]
 
-/// As in the shipped binaries: mimalloc, also as the process's `malloc`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};

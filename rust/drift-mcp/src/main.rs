@@ -5,10 +5,6 @@
 //! drift-mcp [--root DIR] [--index-dir DIR] [--http] [--bind ADDR] [--no-scan] [--tool-timeout-ms N]
 //! ```
 
-/// mimalloc, also as the process's `malloc` (see the workspace manifest).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::PathBuf;
 use std::time::Duration;
 

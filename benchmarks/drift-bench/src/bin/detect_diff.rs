@@ -8,10 +8,6 @@
 //!
 //!   cargo run --release -p drift-bench --bin detect_diff -- <path> [--show N]
 
-/// As in the shipped binaries: mimalloc, also as the process's `malloc`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

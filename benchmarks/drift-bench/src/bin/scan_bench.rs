@@ -7,10 +7,6 @@
 //! written to a temporary directory, never into the corpus. `--full-only`
 //! stops after the first full scan (for profiling it, e.g. under `perf`).
 
-/// As in the shipped binaries: mimalloc, also as the process's `malloc`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
