@@ -1,7 +1,7 @@
 //! Write paths. All functions run inside a caller-provided transaction.
 
 use drift_core::{FileFacts, Span};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::IndexError;
 use crate::model::{FileStatus, FileWrite, Pattern, ScanMeta, Violation};
@@ -128,36 +128,48 @@ fn upsert_file(
         Some((r, d)) => (Some(r), Some(d)),
         None => (None, None),
     };
-    let id: i64 = conn
-        .prepare_cached(
-            "INSERT INTO files(path, lang, size, mtime_ns, hash, status, skip_reason, skip_detail,
-                           error_count, line_count, call_count, match_count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT(path) DO UPDATE SET
-            lang = excluded.lang, size = excluded.size, mtime_ns = excluded.mtime_ns,
-            hash = excluded.hash, status = excluded.status, skip_reason = excluded.skip_reason,
-            skip_detail = excluded.skip_detail, error_count = excluded.error_count,
-            line_count = excluded.line_count, call_count = excluded.call_count,
-            match_count = excluded.match_count
-         RETURNING id",
-        )?
-        .query_row(
-            params![
-                path,
-                lang,
-                size,
-                mtime_ns,
-                hash,
-                status.id(),
-                reason,
-                detail,
-                counts.errors,
-                counts.lines,
-                counts.calls,
-                counts.matches
-            ],
-            |r| r.get(0),
-        )?;
+    let values = params![
+        path,
+        lang,
+        size,
+        mtime_ns,
+        hash,
+        status.id(),
+        reason,
+        detail,
+        counts.errors,
+        counts.lines,
+        counts.calls,
+        counts.matches
+    ];
+    // A plain INSERT for a new path: an UPSERT makes SQLite keep a
+    // statement journal for every row, whose churn cost a full scan's
+    // writer a few percent of the scan.
+    let known: Option<i64> = conn
+        .prepare_cached("SELECT id FROM files WHERE path = ?1")?
+        .query_row([path], |r| r.get(0))
+        .optional()?;
+    let id = match known {
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO files(path, lang, size, mtime_ns, hash, status, skip_reason,
+                                   skip_detail, error_count, line_count, call_count, match_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(values)?;
+            conn.last_insert_rowid()
+        }
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE files SET lang = ?2, size = ?3, mtime_ns = ?4, hash = ?5, status = ?6,
+                        skip_reason = ?7, skip_detail = ?8, error_count = ?9, line_count = ?10,
+                        call_count = ?11, match_count = ?12
+                 WHERE path = ?1",
+            )?
+            .execute(values)?;
+            id
+        }
+    };
     for table in ["file_facts", "file_matches", "symbols", "imports"] {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
             .execute([id])?;
