@@ -59,6 +59,10 @@ pub enum IndexError {
     Encode(#[from] serde_json::Error),
     #[error("could not encode facts: {0}")]
     EncodeBlob(#[from] postcard::Error),
+    #[error("could not compress facts: {0}")]
+    Compress(String),
+    #[error("a facts blob of {0} bytes is over the 4 GiB the index stores")]
+    BlobTooLarge(usize),
 }
 
 /// How long a connection waits on a locked database before failing.

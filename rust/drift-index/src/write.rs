@@ -54,9 +54,8 @@ impl BlobEncoder {
         let mut plain = std::mem::take(&mut self.plain);
         plain.clear();
         self.plain = postcard::to_extend(value, plain)?;
-        let len = u32::try_from(self.plain.len()).map_err(|_| {
-            IndexError::Corrupt(format!("a blob of {} bytes is too large", self.plain.len()))
-        })?;
+        let len = u32::try_from(self.plain.len())
+            .map_err(|_| IndexError::BlobTooLarge(self.plain.len()))?;
         // lz4_flex's size-prepended block format (`compress_prepend_size`).
         self.packed.clear();
         self.packed.extend_from_slice(&len.to_le_bytes());
@@ -65,7 +64,7 @@ impl BlobEncoder {
             0,
         );
         let written = lz4_flex::block::compress_into(&self.plain, &mut self.packed[4..])
-            .map_err(|e| IndexError::Corrupt(format!("compressing a blob: {e}")))?;
+            .map_err(|e| IndexError::Compress(e.to_string()))?;
         self.packed.truncate(4 + written);
         Ok(&self.packed)
     }
@@ -161,19 +160,26 @@ fn upsert_file(
         }
         Some(id) => {
             conn.prepare_cached(
-                "UPDATE files SET lang = ?2, size = ?3, mtime_ns = ?4, hash = ?5, status = ?6,
-                        skip_reason = ?7, skip_detail = ?8, error_count = ?9, line_count = ?10,
-                        call_count = ?11, match_count = ?12
-                 WHERE path = ?1",
+                "UPDATE files SET path = ?1, lang = ?2, size = ?3, mtime_ns = ?4, hash = ?5,
+                        status = ?6, skip_reason = ?7, skip_detail = ?8, error_count = ?9,
+                        line_count = ?10, call_count = ?11, match_count = ?12
+                 WHERE id = ?13",
             )?
-            .execute(values)?;
+            .execute(rusqlite::params_from_iter(
+                values.iter().copied().chain([&id as &dyn rusqlite::ToSql]),
+            ))?;
+            // A new row has no children (they cascade when a file goes).
+            for delete in [
+                "DELETE FROM file_facts WHERE file_id = ?1",
+                "DELETE FROM file_matches WHERE file_id = ?1",
+                "DELETE FROM symbols WHERE file_id = ?1",
+                "DELETE FROM imports WHERE file_id = ?1",
+            ] {
+                conn.prepare_cached(delete)?.execute([id])?;
+            }
             id
         }
     };
-    for table in ["file_facts", "file_matches", "symbols", "imports"] {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
-            .execute([id])?;
-    }
     Ok(id)
 }
 
