@@ -186,8 +186,9 @@ impl<'tree> Kid<'tree> {
 /// tree-sitter's kind id of ERROR nodes (`ts_builtin_sym_error`).
 const ERROR_KIND: u16 = u16::MAX;
 
-/// Largest walk arena kept for the next file (in nodes; about 50 MB).
-const MAX_KEPT_ARENA: usize = 1 << 20;
+/// Largest walk arena kept for the next file, in nodes (48 MiB of them,
+/// about a million).
+const MAX_KEPT_ARENA: usize = (48 << 20) / std::mem::size_of::<Kid<'static>>();
 
 thread_local! {
     /// The last walk's arena, emptied: its buffer serves the next walk.
