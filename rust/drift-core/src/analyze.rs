@@ -133,27 +133,35 @@ impl FileAnalyzer {
         let tree = self.parse(lang, source, cancel)?;
         let root = tree.root_node();
         let split = self.options.split_large_files && source.len() >= SPLIT_MIN_BYTES;
-        let (mut facts, hits): (FileFacts, _) = if !split {
+        let mut facts = if !split {
             // One walk of the tree serves the detectors and extraction.
-            crate::extract::extract_along(lang, source, |hook| {
-                detectors.query_hits_along(lang, root, source, hook)
-            })
+            let (facts, hits): (FileFacts, _) =
+                crate::extract::extract_along(lang, source, |hook| {
+                    detectors.query_hits_along(lang, root, source, hook)
+                });
+            let matches = detectors.finish(lang, path, root, source, &facts, hits);
+            FileFacts { matches, ..facts }
         } else {
-            // Extraction and the query pass (itself split into pieces) side
-            // by side on the pool, which halves a large file's latency when
-            // threads are free.
-            rayon::join(
+            // Extraction and the query detectors side by side on the pool,
+            // which cuts a large file's latency when threads are free.
+            let (facts, matches) = rayon::join(
                 || crate::extract::extract(lang, root, source),
-                || detectors.query_hits(lang, root, source),
-            )
+                || detectors.query_matches_beside_extraction(lang, root, source),
+            );
+            let matches = detectors.finish_matches(lang, path, root, source, &facts, matches);
+            FileFacts { matches, ..facts }
         };
-        facts.matches = detectors.finish(lang, path, root, source, &facts, hits);
         facts.line_count = count_lines(source);
         if root.has_error() {
             facts.partial = true;
             facts.error_count = count_errors(root);
         }
-        drop(tree);
+        if split {
+            // Freeing a large tree takes milliseconds the caller need not wait.
+            rayon::spawn(move || drop(tree));
+        } else {
+            drop(tree);
+        }
         Ok(FileAnalysis { lang, facts })
     }
 }
@@ -214,22 +222,35 @@ func (s *S) Go() error { return fmt.Errorf("x") }
 "#;
 
     /// One walk for extraction and the detectors, and (a large file with
-    /// `split_large_files`) two walks side by side, give what extraction
-    /// and the detectors give when run apart.
+    /// `split_large_files`) two walks side by side, the query pass whole or
+    /// in pieces as the pool's threads allow, give what extraction and the
+    /// detectors give when run apart.
     #[test]
     fn one_walk_or_two_the_facts_are_those_of_extraction_and_the_detectors() {
         let set = DetectorSet::builtin();
         let large = CODE.repeat(1 + SPLIT_MIN_BYTES / CODE.len());
         let (mut symbols, mut matches) = (0, 0);
-        for (lang, split) in Lang::ALL.into_iter().flat_map(|l| [(l, false), (l, true)]) {
+        let pools: Vec<rayon::ThreadPool> = [1, 2, 4]
+            .map(|n| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .unwrap()
+            })
+            .into();
+        let modes = pools.iter().map(|p| (true, p)).chain([(false, &pools[1])]);
+        for (lang, (split, pool)) in Lang::ALL
+            .into_iter()
+            .flat_map(|l| modes.clone().map(move |m| (l, m)))
+        {
             let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
                 split_large_files: split,
                 ..AnalyzeOptions::default()
             });
             for code in [CODE, large.as_str()] {
                 let src = code.as_bytes();
-                let got = analyzer
-                    .analyze(lang, "src/a", src, &set, None)
+                let got = pool
+                    .install(|| analyzer.analyze(lang, "src/a", src, &set, None))
                     .unwrap()
                     .facts;
                 let tree = analyzer.parse(lang, src, None).unwrap();
@@ -238,7 +259,13 @@ func (s *S) Go() error { return fmt.Errorf("x") }
                 want.matches = set.run(lang, "src/a", root, src, &want);
                 (want.line_count, want.partial, want.error_count) =
                     (got.line_count, got.partial, got.error_count);
-                assert_eq!(got, want, "{lang}, {} bytes, split {split}", src.len());
+                let threads = pool.current_num_threads();
+                assert_eq!(
+                    got,
+                    want,
+                    "{lang}, {} bytes, split {split}, {threads} threads",
+                    src.len()
+                );
                 symbols += got.symbols.len();
                 matches += got.matches.len();
             }

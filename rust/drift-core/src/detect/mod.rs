@@ -407,6 +407,10 @@ impl QueryHits<'_, '_> {
     }
 }
 
+/// The query detectors' matches of one tree, not yet sorted (see
+/// [`DetectorSet::query_matches_beside_extraction`]).
+pub struct QueryMatches(Vec<DetectorMatch>);
+
 /// What runs the combined query's patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Engine {
@@ -816,16 +820,45 @@ impl DetectorSet {
 
     /// The query pass alone: it reads only the tree, so it can run while
     /// the facts the other detectors need are being extracted. A large
-    /// file's pass is split into subtrees that run on the rayon pool
-    /// (idle threads take part; a busy pool runs them in turn).
+    /// file's pass is split into subtrees that run on the rayon pool when
+    /// it has threads to spare (idle threads take part; a busy pool runs
+    /// them in turn).
     pub fn query_hits<'s, 'tree>(
         &'s self,
         lang: Lang,
         root: tree_sitter::Node<'tree>,
         source: &[u8],
     ) -> QueryHits<'s, 'tree> {
-        let piece_bytes = (source.len() >= SPLIT_MIN_BYTES).then_some(source.len() / SPLIT_PIECES);
+        self.query_hits_beside(lang, root, source, 0)
+    }
+
+    /// [`DetectorSet::query_hits`] while `busy` of the pool's threads do
+    /// other work on the same file: pieces only pay when threads are left
+    /// to take them.
+    fn query_hits_beside<'s, 'tree>(
+        &'s self,
+        lang: Lang,
+        root: tree_sitter::Node<'tree>,
+        source: &[u8],
+        busy: usize,
+    ) -> QueryHits<'s, 'tree> {
+        let spare = rayon::current_num_threads() > busy + 1;
+        let piece_bytes =
+            (spare && source.len() >= SPLIT_MIN_BYTES).then_some(source.len() / SPLIT_PIECES);
         self.query_hits_in_pieces(lang, root, source, piece_bytes, Engine::Walk)
+    }
+
+    /// The query detectors' matches of one tree, made while extraction
+    /// runs on another thread (so the query pass splits only for threads
+    /// beyond those two); [`DetectorSet::finish_matches`] adds the rest.
+    pub fn query_matches_beside_extraction(
+        &self,
+        lang: Lang,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+    ) -> QueryMatches {
+        let hits = self.query_hits_beside(lang, root, source, 1);
+        self.matches_of(lang, source, hits)
     }
 
     /// [`DetectorSet::query_hits`] in one pass over the whole tree that
@@ -958,19 +991,40 @@ impl DetectorSet {
         root: tree_sitter::Node<'_>,
         source: &[u8],
         facts: &FileFacts,
-        mut hits: QueryHits<'_, '_>,
+        hits: QueryHits<'_, '_>,
     ) -> Vec<DetectorMatch> {
+        let matches = self.matches_of(lang, source, hits);
+        self.finish_matches(lang, path, root, source, facts, matches)
+    }
+
+    /// The query detectors' matches, in detector order, unsorted.
+    fn matches_of(&self, lang: Lang, source: &[u8], mut hits: QueryHits<'_, '_>) -> QueryMatches {
         let mut out = Vec::new();
-        let Some(indices) = self.by_lang.get(&lang) else {
-            return out;
-        };
-        for &i in indices {
+        for &i in self.by_lang.get(&lang).map_or(&[][..], Vec::as_slice) {
             let d = &self.detectors[i];
-            if d.meta.source == SourceKind::Query {
-                if let Some(h) = hits.by_detector.remove(&i) {
-                    d.finish_hits(h, source, &mut out);
-                }
-            } else {
+            if d.meta.source == SourceKind::Query
+                && let Some(h) = hits.by_detector.remove(&i)
+            {
+                d.finish_hits(h, source, &mut out);
+            }
+        }
+        QueryMatches(out)
+    }
+
+    /// Adds the matches of the detectors that read extracted facts to the
+    /// query detectors' and sorts them all like [`DetectorSet::run`].
+    pub fn finish_matches(
+        &self,
+        lang: Lang,
+        path: &str,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        facts: &FileFacts,
+        QueryMatches(mut out): QueryMatches,
+    ) -> Vec<DetectorMatch> {
+        for &i in self.by_lang.get(&lang).map_or(&[][..], Vec::as_slice) {
+            let d = &self.detectors[i];
+            if d.meta.source != SourceKind::Query {
                 d.run(lang, path, root, source, facts, &mut out);
             }
         }
