@@ -163,43 +163,48 @@ fn main() -> anyhow::Result<()> {
     // it). Alternated so all see the same cache and load; medians of
     // ROUNDS. The full / parse ratio is also taken per round, from the two
     // runs back to back, as the machine's speed drifts between rounds.
-    // Returns the timing and the final-transaction phase (where the call
-    // graph runs as a finalizer).
-    let fresh_scan = |name: &str, with_graph: bool| -> anyhow::Result<(Timing, Duration)> {
-        let db = tmp.join(name);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-        }
-        let mut p = Project::open(
-            &repo,
-            ScanConfig {
-                db_path: Some(db),
-                threads,
-                ..ScanConfig::default()
-            },
-        )?;
-        if with_graph {
-            drift_callgraph::attach(&mut p)?;
-        }
-        let t = Timing::start();
-        let report = p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
-        Ok((t.stop(), report.durations.store))
-    };
+    // Returns the timing and the scan's phase durations (the call graph
+    // runs as a finalizer, in the final transaction).
+    let fresh_scan =
+        |name: &str, with_graph: bool| -> anyhow::Result<(Timing, drift_scan::PhaseDurations)> {
+            let db = tmp.join(name);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            let mut p = Project::open(
+                &repo,
+                ScanConfig {
+                    db_path: Some(db),
+                    threads,
+                    ..ScanConfig::default()
+                },
+            )?;
+            if with_graph {
+                drift_callgraph::attach(&mut p)?;
+            }
+            let t = Timing::start();
+            let report = p.scan(&ScanOptions::default(), &|_| {}, &cancel)?;
+            Ok((t.stop(), report.durations))
+        };
     const ROUNDS: usize = 7;
     let (mut parse_runs, mut analyze_runs, mut plain_runs, mut cg_runs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut graph_in_scan: Vec<Duration> = Vec::new();
+    let mut plain_phases: Vec<drift_scan::PhaseDurations> = Vec::new();
     let (mut nodes, mut matches) = (0, 0);
     for _ in 0..ROUNDS {
         let (d, n) = bare_parse();
         parse_runs.push(d);
         nodes = n;
-        let (plain, plain_store) = fresh_scan("plain.db", false)?;
+        let (plain, plain_phases_now) = fresh_scan("plain.db", false)?;
         plain_runs.push(plain);
+        let plain_store = plain_phases_now.store;
+        plain_phases.push(plain_phases_now);
         let (d, m) = bare_analyze();
         analyze_runs.push(d);
         matches = m;
-        let (cg, cg_store) = fresh_scan("cg.db", true)?;
+        let (cg, cg_phases) = fresh_scan("cg.db", true)?;
+        let cg_store = cg_phases.store;
         cg_runs.push(cg);
         graph_in_scan.push(cg_store.saturating_sub(plain_store));
     }
@@ -222,6 +227,12 @@ fn main() -> anyhow::Result<()> {
     let (analyze_time, analyze_cpu) = Timing::medians(&analyze_runs);
     let (full_time, full_cpu) = Timing::medians(&plain_runs);
     let (full_cg_time, full_cg_cpu) = Timing::medians(&cg_runs);
+    // Each phase's median over the plain scans.
+    let phase = |pick: fn(&drift_scan::PhaseDurations) -> Duration| {
+        let mut d: Vec<Duration> = plain_phases.iter().map(pick).collect();
+        d.sort();
+        d[d.len() / 2]
+    };
     graph_in_scan.sort();
     let graph_in_scan = graph_in_scan[graph_in_scan.len() / 2];
 
@@ -260,6 +271,13 @@ fn main() -> anyhow::Result<()> {
         secs(full.durations.parse),
         secs(full.durations.learn),
         secs(full.durations.store)
+    );
+    println!(
+        "  phases         discover {:.3}, parse+store {:.3}, learn {:.3}, final txn {:.3} s  (each the median of {ROUNDS})",
+        secs(phase(|d| d.discover)),
+        secs(phase(|d| d.parse)),
+        secs(phase(|d| d.learn)),
+        secs(phase(|d| d.store))
     );
     println!(
         "no-op rescan     {:>8.3} s  ({} parsed, {} unchanged)  = {:.1} % of full",
