@@ -44,6 +44,15 @@ fn change_delete_add() {
 
     let third = scan(&project);
     assert_eq!((third.parsed, third.unchanged, third.removed), (2, 12, 1));
+    // Learnt from 2 analysed files' matches and 12 files' stored ones.
+    let all = |project: &drift_scan::Project| {
+        let index = project.index();
+        (
+            index.patterns(&Default::default()).unwrap(),
+            index.violations(&Default::default()).unwrap(),
+        )
+    };
+    let incremental = all(&project);
     assert!(
         project
             .index()
@@ -89,6 +98,9 @@ fn change_delete_add() {
     assert!(full.full);
     assert_eq!((full.parsed, full.unchanged, full.removed), (14, 0, 0));
     assert_eq!(project.index().pattern(THROW).unwrap().unwrap(), p);
+    // Every pattern and violation as when learnt from all files' matches.
+    assert!(!incremental.0.is_empty() && !incremental.1.is_empty());
+    assert_eq!(all(&project), incremental);
 }
 
 #[test]
