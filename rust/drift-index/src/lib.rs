@@ -59,9 +59,9 @@ pub enum IndexError {
     Encode(#[from] serde_json::Error),
     #[error("could not encode facts: {0}")]
     EncodeBlob(#[from] postcard::Error),
-    #[error("could not compress facts: {0}")]
+    #[error("could not compress an index blob: {0}")]
     Compress(String),
-    #[error("a facts blob of {0} bytes is over the 4 GiB the index stores")]
+    #[error("an index blob of {0} bytes is over the 4 GiB the index stores")]
     BlobTooLarge(usize),
 }
 

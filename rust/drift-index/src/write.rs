@@ -160,15 +160,16 @@ fn upsert_file(
         }
         Some(id) => {
             conn.prepare_cached(
-                "UPDATE files SET path = ?1, lang = ?2, size = ?3, mtime_ns = ?4, hash = ?5,
-                        status = ?6, skip_reason = ?7, skip_detail = ?8, error_count = ?9,
-                        line_count = ?10, call_count = ?11, match_count = ?12
+                "UPDATE files SET lang = ?2, size = ?3, mtime_ns = ?4, hash = ?5, status = ?6,
+                        skip_reason = ?7, skip_detail = ?8, error_count = ?9, line_count = ?10,
+                        call_count = ?11, match_count = ?12
                  WHERE id = ?13",
             )?
             .execute(rusqlite::params_from_iter(
                 values.iter().copied().chain([&id as &dyn rusqlite::ToSql]),
             ))?;
-            // A new row has no children (they cascade when a file goes).
+            // Only a known row has children to replace; a new id has none
+            // (children cascade away when their file goes).
             for delete in [
                 "DELETE FROM file_facts WHERE file_id = ?1",
                 "DELETE FROM file_matches WHERE file_id = ?1",
