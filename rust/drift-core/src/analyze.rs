@@ -133,14 +133,14 @@ impl FileAnalyzer {
         let tree = self.parse(lang, source, cancel)?;
         let root = tree.root_node();
         let split = self.options.split_large_files && source.len() >= SPLIT_MIN_BYTES;
-        let mut facts = if !split {
+        let (mut facts, matches) = if !split {
             // One walk of the tree serves the detectors and extraction.
             let (facts, hits): (FileFacts, _) =
                 crate::extract::extract_along(lang, source, |hook| {
                     detectors.query_hits_along(lang, root, source, hook)
                 });
             let matches = detectors.finish(lang, path, root, source, &facts, hits);
-            FileFacts { matches, ..facts }
+            (facts, matches)
         } else {
             // Extraction and the query detectors side by side on the pool,
             // which cuts a large file's latency when threads are free.
@@ -149,8 +149,9 @@ impl FileAnalyzer {
                 || detectors.query_matches_beside_extraction(lang, root, source),
             );
             let matches = detectors.finish_matches(lang, path, root, source, &facts, matches);
-            FileFacts { matches, ..facts }
+            (facts, matches)
         };
+        facts.matches = matches;
         facts.line_count = count_lines(source);
         if root.has_error() {
             facts.partial = true;

@@ -35,7 +35,9 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
 /// cheaper to write and read than JSON. It is positional, so a change to
 /// a stored type needs a migration that drops the blobs.
 pub fn encode_blob<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
-    BlobEncoder::default().encode(value).map(<[u8]>::to_vec)
+    let mut encoder = BlobEncoder::default();
+    encoder.encode(value)?;
+    Ok(encoder.packed)
 }
 
 /// [`encode_blob`] into buffers kept from one blob to the next (a scan
