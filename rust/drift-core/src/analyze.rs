@@ -48,31 +48,29 @@ impl Default for AnalyzeOptions {
 #[derive(Default)]
 pub struct FileAnalyzer {
     parsers: HashMap<Lang, tree_sitter::Parser>,
+    /// A second parser per language, for the second part of a file parsed
+    /// in two parts.
+    second_parsers: HashMap<Lang, tree_sitter::Parser>,
     options: AnalyzeOptions,
+    parsed_in_parts: u64,
 }
 
 impl FileAnalyzer {
     pub fn new(options: AnalyzeOptions) -> FileAnalyzer {
         FileAnalyzer {
-            parsers: HashMap::new(),
             options,
+            ..FileAnalyzer::default()
         }
     }
 
+    /// How many files this analyzer has parsed in two parts side by side
+    /// (see [`AnalyzeOptions::split_large_files`]).
+    pub fn parsed_in_parts(&self) -> u64 {
+        self.parsed_in_parts
+    }
+
     fn parser(&mut self, lang: Lang) -> Result<&mut tree_sitter::Parser, AnalyzeError> {
-        match self.parsers.entry(lang) {
-            std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let grammar = lang
-                    .grammar()
-                    .ok_or(AnalyzeError::GrammarUnavailable(lang))?;
-                let mut parser = tree_sitter::Parser::new();
-                parser
-                    .set_language(&grammar)
-                    .map_err(|err| AnalyzeError::Grammar(lang, err.to_string()))?;
-                Ok(e.insert(parser))
-            }
-        }
+        parser_in(&mut self.parsers, lang)
     }
 
     /// Parses `source` only (no extraction): the baseline the benchmarks
@@ -89,35 +87,62 @@ impl FileAnalyzer {
         cancel: Option<&AtomicBool>,
     ) -> Result<tree_sitter::Tree, AnalyzeError> {
         let timeout = self.options.parse_timeout;
-        let parser = self.parser(lang)?;
-        parser.reset();
-        let started = Instant::now();
-        let mut timed_out = false;
-        let mut cancelled = false;
-        let mut progress = |_: &tree_sitter::ParseState| {
-            if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                cancelled = true;
-            } else if started.elapsed() > timeout {
-                timed_out = true;
-            }
-            if cancelled || timed_out {
-                std::ops::ControlFlow::Break(())
-            } else {
-                std::ops::ControlFlow::Continue(())
-            }
+        parse_with(self.parser(lang)?, source, timeout, cancel)
+    }
+
+    /// A large file cut between two top-level items (see
+    /// `extract::top_level_split`) is parsed, extracted and matched in its
+    /// two parts side by side, when the pool has a thread to spare and the
+    /// query detectors cannot tell the parts from the whole. `None` when it
+    /// cannot be: no cut, or a part with a syntax error (a cut inside a
+    /// string, or a file with errors), which the whole file's parse reports.
+    fn analyze_in_parts(
+        &mut self,
+        lang: Lang,
+        path: &str,
+        source: &[u8],
+        detectors: &DetectorSet,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Option<FileFacts>, AnalyzeError> {
+        let Some((at, root_kind)) = crate::extract::top_level_split(lang, source) else {
+            return Ok(None);
         };
-        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
-        let len = source.len();
-        let tree = parser.parse_with_options(
-            &mut |offset, _| if offset < len { &source[offset..] } else { &[] },
-            None,
-            Some(options),
-        );
-        match tree {
-            Some(tree) => Ok(tree),
-            None if cancelled => Err(AnalyzeError::Cancelled),
-            None => Err(AnalyzeError::Timeout(timeout)),
+        let splits = lang
+            .grammar()
+            .map(|g| g.id_for_node_kind(root_kind, true))
+            .is_some_and(|root| root != 0 && detectors.queries_split_at_top_level(lang, root));
+        if !splits {
+            return Ok(None);
         }
+        let timeout = self.options.parse_timeout;
+        let first = parser_in(&mut self.parsers, lang)?;
+        let second = parser_in(&mut self.second_parsers, lang)?;
+        let (first, second) = rayon::join(
+            || parse_part(first, source, 0..at, timeout, cancel),
+            || parse_part(second, source, at..source.len(), timeout, cancel),
+        );
+        let (Some(first), Some(second)) = (first?, second?) else {
+            return Ok(None);
+        };
+        if first.root_node().has_error() || second.root_node().has_error() {
+            return Ok(None);
+        }
+        let part = |tree: &tree_sitter::Tree| {
+            let root = tree.root_node();
+            crate::extract::extract_along(lang, source, |hook| {
+                detectors.query_matches_along(lang, root, source, hook)
+            })
+        };
+        let ((facts, mut matches), (second_facts, second_matches)) =
+            rayon::join(|| part(&first), || part(&second));
+        matches.append(second_matches);
+        let mut facts = crate::extract::join_parts(facts, second_facts);
+        // The detectors left read facts only: either root serves.
+        facts.matches =
+            detectors.finish_matches(lang, path, first.root_node(), source, &facts, matches);
+        rayon::spawn(move || drop((first, second)));
+        self.parsed_in_parts += 1;
+        Ok(Some(facts))
     }
 
     /// Parses `source` once and extracts every fact, including detector
@@ -130,9 +155,16 @@ impl FileAnalyzer {
         detectors: &DetectorSet,
         cancel: Option<&AtomicBool>,
     ) -> Result<FileAnalysis, AnalyzeError> {
+        let split = self.options.split_large_files && source.len() >= SPLIT_MIN_BYTES;
+        if split
+            && rayon::current_num_threads() > 1
+            && let Some(mut facts) = self.analyze_in_parts(lang, path, source, detectors, cancel)?
+        {
+            facts.line_count = count_lines(source);
+            return Ok(FileAnalysis { lang, facts });
+        }
         let tree = self.parse(lang, source, cancel)?;
         let root = tree.root_node();
-        let split = self.options.split_large_files && source.len() >= SPLIT_MIN_BYTES;
         let (mut facts, matches) = if !split {
             // One walk of the tree serves the detectors and extraction.
             let (facts, hits): (FileFacts, _) =
@@ -165,6 +197,99 @@ impl FileAnalyzer {
         }
         Ok(FileAnalysis { lang, facts })
     }
+}
+
+fn parser_in(
+    parsers: &mut HashMap<Lang, tree_sitter::Parser>,
+    lang: Lang,
+) -> Result<&mut tree_sitter::Parser, AnalyzeError> {
+    match parsers.entry(lang) {
+        std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            let grammar = lang
+                .grammar()
+                .ok_or(AnalyzeError::GrammarUnavailable(lang))?;
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&grammar)
+                .map_err(|err| AnalyzeError::Grammar(lang, err.to_string()))?;
+            Ok(e.insert(parser))
+        }
+    }
+}
+
+/// Parses `source` within `timeout`.
+fn parse_with(
+    parser: &mut tree_sitter::Parser,
+    source: &[u8],
+    timeout: Duration,
+    cancel: Option<&AtomicBool>,
+) -> Result<tree_sitter::Tree, AnalyzeError> {
+    parser.reset();
+    let started = Instant::now();
+    let mut timed_out = false;
+    let mut cancelled = false;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            cancelled = true;
+        } else if started.elapsed() > timeout {
+            timed_out = true;
+        }
+        if cancelled || timed_out {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let len = source.len();
+    let tree = parser.parse_with_options(
+        &mut |offset, _| if offset < len { &source[offset..] } else { &[] },
+        None,
+        Some(options),
+    );
+    match tree {
+        Some(tree) => Ok(tree),
+        None if cancelled => Err(AnalyzeError::Cancelled),
+        None => Err(AnalyzeError::Timeout(timeout)),
+    }
+}
+
+/// Parses only the bytes of `part` of `source` (`part` starts at a line
+/// start), with positions as in the whole file; `None` if the parser
+/// refuses the range.
+fn parse_part(
+    parser: &mut tree_sitter::Parser,
+    source: &[u8],
+    part: std::ops::Range<usize>,
+    timeout: Duration,
+    cancel: Option<&AtomicBool>,
+) -> Result<Option<tree_sitter::Tree>, AnalyzeError> {
+    let point = |offset: usize| {
+        let before = source.get(..offset).unwrap_or(source);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        tree_sitter::Point {
+            row: before.iter().filter(|&&b| b == b'\n').count(),
+            column: before.len() - line_start,
+        }
+    };
+    let range = tree_sitter::Range {
+        start_byte: part.start,
+        end_byte: part.end,
+        start_point: point(part.start),
+        end_point: point(part.end),
+    };
+    if parser.set_included_ranges(&[range]).is_err() {
+        return Ok(None);
+    }
+    let tree = parse_with(parser, source, timeout, cancel);
+    // Back to whole files for the parser's next use (an empty list always
+    // succeeds).
+    let _ = parser.set_included_ranges(&[]);
+    tree.map(Some)
 }
 
 fn count_lines(source: &[u8]) -> u32 {
@@ -275,5 +400,193 @@ func (s *S) Go() error { return fmt.Errorf("x") }
             symbols > 100 && matches > 100,
             "{symbols} symbols, {matches} matches"
         );
+    }
+
+    /// The facts of a whole file, from one parse and extraction and the
+    /// detectors run apart.
+    fn whole(lang: Lang, set: &DetectorSet, src: &[u8]) -> FileFacts {
+        let mut analyzer = FileAnalyzer::default();
+        let tree = analyzer.parse(lang, src, None).unwrap();
+        let root = tree.root_node();
+        let mut facts = crate::extract::extract(lang, root, src);
+        facts.matches = set.run(lang, "src/a.py", root, src, &facts);
+        facts.line_count = count_lines(src);
+        facts
+    }
+
+    /// Python's top-level items in several shapes, `n` times over with
+    /// names of their own; `__all__` and the main guard come last, so
+    /// they act on symbols of the first part.
+    fn python_module(n: usize) -> String {
+        let mut code = String::from("import os\nfrom app.db import session as db\n");
+        for i in 0..n {
+            code.push_str(&format!(
+                r#"
+@app.route("/items/{i}")
+def _handler_{i}(request, item_id: int = 0) -> dict:
+    """Serves item {i}."""
+    rows = db.execute("SELECT * FROM items WHERE id = " + str(item_id))
+    return {{"rows": rows, "env": os.environ.get("ITEM_{i}")}}
+
+# The service of part {i}.
+class Service{i}(Base):
+    limit = 10
+
+    def run(self, x):
+        def inner(y):
+            return helper_{i}(y) + self.limit
+        return [inner(v) for v in x]
+
+async def helper_{i}(value):
+    await asyncio.sleep(0)
+    logger.info("value %s", value)
+    return value
+
+TOKEN_{i} = make_token("abc{i}")
+"#
+            ));
+        }
+        code.push_str("\n__all__ = [\"_handler_0\", \"Service0\"]\n");
+        code.push_str("\nif __name__ == \"__main__\":\n    main()\n");
+        code
+    }
+
+    /// A large Python file parsed in two parts side by side gives the
+    /// facts of the whole file's one parse, symbol references renumbered
+    /// and export lists applied across the cut.
+    #[test]
+    fn a_file_parsed_in_two_parts_has_the_facts_of_the_whole() {
+        let set = DetectorSet::builtin();
+        let code = python_module(1 + SPLIT_MIN_BYTES / 500);
+        assert!(code.len() >= SPLIT_MIN_BYTES);
+        let at = crate::extract::top_level_split(Lang::Python, code.as_bytes())
+            .unwrap()
+            .0;
+        assert!(code[at..].starts_with("@app.route") || code[at..].starts_with("async def"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
+            split_large_files: true,
+            ..AnalyzeOptions::default()
+        });
+        let got = pool
+            .install(|| analyzer.analyze(Lang::Python, "src/a.py", code.as_bytes(), &set, None))
+            .unwrap()
+            .facts;
+        assert_eq!(analyzer.parsed_in_parts(), 1);
+        let want = whole(Lang::Python, &set, code.as_bytes());
+        assert_eq!(got, want);
+        // What the cut could have broken is there.
+        let exported = |name: &str| got.symbols.iter().any(|s| s.name == name && s.exported);
+        assert!(exported("_handler_0") && !exported("_handler_1"));
+        assert!(got.has_main_guard);
+        let late = got.symbols.iter().rposition(|s| s.name == "inner").unwrap();
+        let parent = got.symbols[late].parent.unwrap() as usize;
+        assert_eq!(got.symbols[parent].name, "run");
+        assert!(got.matches.len() > 100 && got.calls.len() > 100);
+
+        // The parser serves whole files again afterwards.
+        let small = python_module(1);
+        let again = analyzer
+            .analyze(Lang::Python, "src/a.py", small.as_bytes(), &set, None)
+            .unwrap()
+            .facts;
+        assert_eq!(again, whole(Lang::Python, &set, small.as_bytes()));
+    }
+
+    /// A cut that falls inside a string leaves a part with a syntax error:
+    /// the file is parsed whole instead. So is a file without a cut.
+    #[test]
+    fn a_cut_inside_a_string_falls_back_to_the_whole_file() {
+        let set = DetectorSet::builtin();
+        let statements: String = (0..800)
+            .map(|i| format!("value_{i} = compute_{i}(1, \"x\")\n"))
+            .collect();
+        let code = format!(
+            "{statements}DOC = \"\"\"\ndef looks_like_code():\n    pass\n\"\"\"\n{statements}"
+        );
+        assert!(code.len() >= SPLIT_MIN_BYTES);
+        let at = crate::extract::top_level_split(Lang::Python, code.as_bytes())
+            .unwrap()
+            .0;
+        assert!(code[at..].starts_with("def looks_like_code"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
+            split_large_files: true,
+            ..AnalyzeOptions::default()
+        });
+        for src in [code.clone(), statements.repeat(2)] {
+            let got = pool
+                .install(|| analyzer.analyze(Lang::Python, "src/a.py", src.as_bytes(), &set, None))
+                .unwrap()
+                .facts;
+            assert_eq!(got, whole(Lang::Python, &set, src.as_bytes()));
+        }
+        assert_eq!(analyzer.parsed_in_parts(), 0);
+    }
+
+    /// A project rule that sees the module's first statement, or two of
+    /// its statements at once, or the module itself, could tell the parts
+    /// from the whole: with one, files are parsed whole.
+    #[test]
+    fn rules_that_see_across_top_level_items_keep_files_whole() {
+        let rule = |pattern: &str| {
+            format!(
+                "id = \"documentation/module-shape\"\ncategory = \"documentation\"\n\
+                 name = \"Module shape\"\ndescription = \"d\"\nseverity = \"info\"\n\
+                 [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
+            )
+        };
+        let root = Lang::Python
+            .grammar()
+            .unwrap()
+            .id_for_node_kind("module", true);
+        let code = python_module(1 + SPLIT_MIN_BYTES / 500);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for (pattern, splits) in [
+            (
+                "(module (expression_statement) @match (#set! variant \"x\"))",
+                true,
+            ),
+            ("(_ (call) @match (#set! variant \"x\"))", true),
+            (
+                "(module . (expression_statement) @match (#set! variant \"x\"))",
+                false,
+            ),
+            (
+                "(module (import_statement) (function_definition) @match (#set! variant \"x\"))",
+                false,
+            ),
+            ("((module) @match (#set! variant \"x\"))", false),
+            ("((_) @match (#set! variant \"x\"))", false),
+        ] {
+            let text = rule(pattern);
+            let (set, errors) =
+                DetectorSet::with_project_rules([("module-shape.toml", text.as_str())]);
+            assert!(errors.is_empty(), "{pattern}: {errors:?}");
+            assert_eq!(
+                set.queries_split_at_top_level(Lang::Python, root),
+                splits,
+                "{pattern}"
+            );
+            let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
+                split_large_files: true,
+                ..AnalyzeOptions::default()
+            });
+            let got = pool
+                .install(|| analyzer.analyze(Lang::Python, "src/a.py", code.as_bytes(), &set, None))
+                .unwrap()
+                .facts;
+            assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");
+            assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()), "{pattern}");
+        }
     }
 }

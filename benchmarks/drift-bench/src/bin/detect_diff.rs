@@ -3,7 +3,8 @@
 //! detectors' matches from `DetectorSet::run` (walk matcher) must equal
 //! `DetectorSet::run_with_cursor`, and `FileAnalyzer::analyze` (one walk
 //! for extraction and detectors, or with `split_large_files` two side by
-//! side on files from 32 KB) must give the facts of extraction and `run`
+//! side on files from 32 KB, and in two parts where a file can be cut
+//! between top-level items) must give the facts of extraction and `run`
 //! apart. Exits 1 on any difference.
 //!
 //!   cargo run --release -p drift-bench --bin detect_diff -- <path> [--show N]
@@ -116,6 +117,10 @@ fn main() -> anyhow::Result<()> {
         cursor_time.as_secs_f64(),
         cursor_time.as_secs_f64() / parse,
         walk_time.as_secs_f64() / cursor_time.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "{} large files analysed in two parts side by side",
+        analyzers[1].parsed_in_parts()
     );
     if differing > 0 || analyze_differing > 0 {
         std::process::exit(1);

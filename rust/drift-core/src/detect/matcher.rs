@@ -260,6 +260,14 @@ impl FastQuery {
         })
     }
 
+    /// Whether the matches in a tree rooted at a node of kind `root` are
+    /// those found in trees that each hold some of the root's children:
+    /// no pattern that can match the root sees two of its children, an
+    /// anchor at its edge, or the root as a whole.
+    pub(super) fn local_below(&self, root: u16) -> bool {
+        self.patterns.iter().all(|p| local_below(&p.root, root))
+    }
+
     pub(super) fn capture_names(&self) -> &[String] {
         &self.capture_names
     }
@@ -411,6 +419,26 @@ impl FastQuery {
                     found(p as usize, &ctx.caps);
                 }
             });
+        }
+    }
+}
+
+/// Whether every match of `pat` at a node of kind `root` holds exactly one
+/// of that node's children, with no anchor, and captures nothing of the
+/// node itself (see `FastQuery::local_below`).
+fn local_below(pat: &Pat, root: u16) -> bool {
+    match &pat.test {
+        Test::Alt(alts) => alts.iter().all(|a| local_below(a, root)),
+        Test::Node(n) => {
+            let can_be_root = match n.kind {
+                Kind::Any | Kind::AnyNamed => true,
+                Kind::Id(kind) => kind == root,
+            };
+            !can_be_root
+                || (pat.captures.is_empty()
+                    && !n.last_anchor
+                    && matches!(n.children.as_slice(),
+                        [step] if !step.immediate && step.quant == Quant::One))
         }
     }
 }

@@ -411,6 +411,13 @@ impl QueryHits<'_, '_> {
 /// [`DetectorSet::query_matches_beside_extraction`]).
 pub struct QueryMatches(Vec<DetectorMatch>);
 
+impl QueryMatches {
+    /// Adds the matches of another part of the same file.
+    pub fn append(&mut self, mut other: QueryMatches) {
+        self.0.append(&mut other.0);
+    }
+}
+
 /// What runs the combined query's patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Engine {
@@ -859,6 +866,31 @@ impl DetectorSet {
     ) -> QueryMatches {
         let hits = self.query_hits_beside(lang, root, source, 1);
         self.matches_of(lang, source, hits)
+    }
+
+    /// [`DetectorSet::query_hits_along`] turned into matches, for a tree
+    /// that is one of a file's parts; [`DetectorSet::finish_matches`] adds
+    /// the rest once the parts' matches are joined.
+    pub fn query_matches_along(
+        &self,
+        lang: Lang,
+        root: tree_sitter::Node<'_>,
+        source: &[u8],
+        hook: &mut dyn crate::extract::NodeHook,
+    ) -> QueryMatches {
+        let hits = self.query_hits_along(lang, root, source, hook);
+        self.matches_of(lang, source, hits)
+    }
+
+    /// Whether `lang`'s query detectors, run over the parts of a file cut
+    /// between top-level items (each part its own tree, rooted at a node
+    /// of kind `root_kind`), find the matches of the whole file: no
+    /// pattern that can match the root looks at more than one of its
+    /// children at a time or captures the root itself.
+    pub fn queries_split_at_top_level(&self, lang: Lang, root_kind: u16) -> bool {
+        self.combined_query(lang)
+            .and_then(|c| c.fast.as_ref())
+            .is_some_and(|fast| fast.local_below(root_kind))
     }
 
     /// [`DetectorSet::query_hits`] in one pass over the whole tree that

@@ -111,6 +111,61 @@ pub fn extract_along<R>(
     (facts, driven)
 }
 
+/// Where `source` can be cut into two parts that parse on their own into
+/// the two halves of the whole file's top level, for languages that have
+/// such a place (Python: a line starting a top-level definition), with
+/// the kind of the trees' root.
+pub(crate) fn top_level_split(lang: Lang, source: &[u8]) -> Option<(usize, &'static str)> {
+    match lang {
+        Lang::Python => python::top_level_split(source).map(|at| (at, python::ROOT_KIND)),
+        _ => None,
+    }
+}
+
+/// The facts of a whole file from those of its two parts (see
+/// [`top_level_split`]), each extracted from its own tree: `second`'s
+/// symbol references are renumbered after `first`'s symbols, and export
+/// lists in either part mark the top-level symbols of both.
+pub(crate) fn join_parts(mut first: FileFacts, second: FileFacts) -> FileFacts {
+    // Every field named, so a new one cannot be forgotten here.
+    let FileFacts {
+        symbols,
+        imports,
+        exports,
+        calls,
+        bindings,
+        strings,
+        matches,
+        has_main_guard,
+        partial,
+        error_count,
+        line_count: _,
+    } = second;
+    let offset = u32::try_from(first.symbols.len()).unwrap_or(u32::MAX);
+    let shift = |i: Option<u32>| i.map(|i| i.saturating_add(offset));
+    first.symbols.extend(symbols.into_iter().map(|mut s| {
+        s.parent = shift(s.parent);
+        s
+    }));
+    first.calls.extend(calls.into_iter().map(|mut c| {
+        c.enclosing = shift(c.enclosing);
+        c
+    }));
+    first.bindings.extend(bindings.into_iter().map(|mut b| {
+        b.scope = shift(b.scope);
+        b
+    }));
+    first.imports.extend(imports);
+    first.exports.extend(exports);
+    first.strings.extend(strings);
+    first.matches.extend(matches);
+    first.has_main_guard |= has_main_guard;
+    first.partial |= partial;
+    first.error_count = first.error_count.saturating_add(error_count);
+    mark_exported(&mut first);
+    first
+}
+
 /// Top-level symbols named by an export list (`export { a }`,
 /// `module.exports = { f }`, `__all__`) are exported too.
 fn mark_exported(facts: &mut FileFacts) {

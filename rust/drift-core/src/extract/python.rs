@@ -9,6 +9,9 @@ use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "attribute"];
 
+/// The kind of a Python tree's root.
+pub(crate) const ROOT_KIND: &str = "module";
+
 pub(crate) struct PythonVisitor;
 
 impl Visitor for PythonVisitor {
@@ -343,4 +346,53 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
     {
         cx.add_import(node, &source, ImportKind::Namespace, "*", "*", false, false);
     }
+}
+
+/// A line start near the middle of `source` where a top-level `def`,
+/// `class` or decorator group begins, so the two sides parse on their own
+/// into the two parts of the whole file's module. Lines that follow a
+/// comment, a decorator or a backslash continuation are passed over (a
+/// comment's place in the tree depends on what follows it). The caller
+/// must still check that neither side has a syntax error: a line inside a
+/// triple-quoted string looks like any other.
+pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
+    let (low, high) = (source.len() / 4, source.len() / 4 * 3);
+    let mid = source.len() / 2;
+    let mut best: Option<usize> = None;
+    // Whether the last non-blank line lets a statement start after it.
+    let mut after_code = false;
+    let mut start = 0;
+    while start < source.len() {
+        let end = source[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(source.len(), |i| start + i + 1);
+        let line = &source[start..end];
+        let text = line.trim_ascii_end();
+        let body = text.trim_ascii_start();
+        if !body.is_empty() {
+            let top = body.len() == text.len();
+            if top && after_code && (low..=high).contains(&start) && begins_definition(body) {
+                if best.is_none_or(|b| start.abs_diff(mid) < b.abs_diff(mid)) {
+                    best = Some(start);
+                } else {
+                    break;
+                }
+            }
+            // A comment, a decorator or a continued line binds what follows.
+            let binds_next =
+                body.starts_with(b"#") || body.ends_with(b"\\") || (top && body.starts_with(b"@"));
+            after_code = !binds_next;
+        }
+        start = end;
+    }
+    best
+}
+
+fn begins_definition(line: &[u8]) -> bool {
+    let keyword = |k: &[u8]| {
+        line.strip_prefix(k)
+            .is_some_and(|rest| rest.first().is_some_and(|c| c.is_ascii_whitespace()))
+    };
+    line.starts_with(b"@") || keyword(b"def") || keyword(b"class") || keyword(b"async")
 }
