@@ -414,6 +414,29 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         facts
     }
 
+    /// An analyzer as `drift_validate` has one.
+    fn split_analyzer() -> FileAnalyzer {
+        FileAnalyzer::new(AnalyzeOptions {
+            split_large_files: true,
+            ..AnalyzeOptions::default()
+        })
+    }
+
+    /// `src` analysed as Python on a pool of two threads.
+    fn analyze_on_two_threads(
+        analyzer: &mut FileAnalyzer,
+        set: &DetectorSet,
+        src: &str,
+    ) -> FileFacts {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        pool.install(|| analyzer.analyze(Lang::Python, "src/a.py", src.as_bytes(), set, None))
+            .unwrap()
+            .facts
+    }
+
     /// Python's top-level items in several shapes, `n` times over with
     /// names of their own; `__all__` and the main guard come last, so
     /// they act on symbols of the first part.
@@ -463,18 +486,8 @@ TOKEN_{i} = make_token("abc{i}")
             .unwrap()
             .0;
         assert!(code[at..].starts_with("@app.route") || code[at..].starts_with("async def"));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
-            split_large_files: true,
-            ..AnalyzeOptions::default()
-        });
-        let got = pool
-            .install(|| analyzer.analyze(Lang::Python, "src/a.py", code.as_bytes(), &set, None))
-            .unwrap()
-            .facts;
+        let mut analyzer = split_analyzer();
+        let got = analyze_on_two_threads(&mut analyzer, &set, &code);
         assert_eq!(analyzer.parsed_in_parts(), 1);
         let want = whole(Lang::Python, &set, code.as_bytes());
         assert_eq!(got, want);
@@ -512,19 +525,9 @@ TOKEN_{i} = make_token("abc{i}")
             .unwrap()
             .0;
         assert!(code[at..].starts_with("def looks_like_code"));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
-            split_large_files: true,
-            ..AnalyzeOptions::default()
-        });
+        let mut analyzer = split_analyzer();
         for src in [code.clone(), statements.repeat(2)] {
-            let got = pool
-                .install(|| analyzer.analyze(Lang::Python, "src/a.py", src.as_bytes(), &set, None))
-                .unwrap()
-                .facts;
+            let got = analyze_on_two_threads(&mut analyzer, &set, &src);
             assert_eq!(got, whole(Lang::Python, &set, src.as_bytes()));
         }
         assert_eq!(analyzer.parsed_in_parts(), 0);
@@ -547,10 +550,6 @@ TOKEN_{i} = make_token("abc{i}")
             .unwrap()
             .id_for_node_kind("module", true);
         let code = python_module(1 + SPLIT_MIN_BYTES / 500);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
         for (pattern, splits) in [
             (
                 "(module (expression_statement) @match (#set! variant \"x\"))",
@@ -577,14 +576,8 @@ TOKEN_{i} = make_token("abc{i}")
                 splits,
                 "{pattern}"
             );
-            let mut analyzer = FileAnalyzer::new(AnalyzeOptions {
-                split_large_files: true,
-                ..AnalyzeOptions::default()
-            });
-            let got = pool
-                .install(|| analyzer.analyze(Lang::Python, "src/a.py", code.as_bytes(), &set, None))
-                .unwrap()
-                .facts;
+            let mut analyzer = split_analyzer();
+            let got = analyze_on_two_threads(&mut analyzer, &set, &code);
             assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");
             assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()), "{pattern}");
         }
