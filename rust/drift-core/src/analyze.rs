@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::detect::{DetectorSet, SPLIT_MIN_BYTES};
+use crate::detect::{ClassCut, CutShape, DetectorSet, QueryMatches, SPLIT_MIN_BYTES};
 use crate::lang::Lang;
 use crate::model::{FileAnalysis, FileFacts};
 
@@ -90,12 +90,13 @@ impl FileAnalyzer {
         parse_with(self.parser(lang)?, source, timeout, cancel)
     }
 
-    /// A large file cut between two top-level items (see
-    /// `extract::top_level_split`) is parsed, extracted and matched in its
-    /// two parts side by side, when the pool has a thread to spare and the
-    /// query detectors cannot tell the parts from the whole. `None` when it
-    /// cannot be: no cut, or a part with a syntax error (a cut inside a
-    /// string, or a file with errors), which the whole file's parse reports.
+    /// A large file cut in two (between two top-level items, or two members
+    /// of a top-level class: see `extract::Cut`) is parsed, extracted and
+    /// matched in its two parts side by side, when the pool has a thread
+    /// to spare and the query detectors cannot tell the parts from the
+    /// whole. `None` when it cannot be: no cut, or a part with a syntax
+    /// error (a cut inside a string, or a file with errors), which the
+    /// whole file's parse reports.
     fn analyze_in_parts(
         &mut self,
         lang: Lang,
@@ -104,22 +105,37 @@ impl FileAnalyzer {
         detectors: &DetectorSet,
         cancel: Option<&AtomicBool>,
     ) -> Result<Option<FileFacts>, AnalyzeError> {
-        let Some((at, root_kind)) = crate::extract::top_level_split(lang, source) else {
+        let Some(cut) = crate::extract::cut(lang, source) else {
             return Ok(None);
         };
-        let splits = lang
+        if !lang
             .grammar()
-            .map(|g| g.id_for_node_kind(root_kind, true))
-            .is_some_and(|root| root != 0 && detectors.queries_split_at_top_level(lang, root));
-        if !splits {
+            .and_then(|g| cut_shape(&g, &cut))
+            .is_some_and(|shape| detectors.queries_allow_cut(lang, &shape))
+        {
             return Ok(None);
         }
         let timeout = self.options.parse_timeout;
         let first = parser_in(&mut self.parsers, lang)?;
         let second = parser_in(&mut self.second_parsers, lang)?;
+        let first_range = 0..cut.at;
+        let second_ranges: Vec<_> = cut
+            .header
+            .clone()
+            .into_iter()
+            .chain(std::iter::once(cut.at..source.len()))
+            .collect();
         let (first, second) = rayon::join(
-            || parse_part(first, source, 0..at, timeout, cancel),
-            || parse_part(second, source, at..source.len(), timeout, cancel),
+            || {
+                parse_part(
+                    first,
+                    source,
+                    std::slice::from_ref(&first_range),
+                    timeout,
+                    cancel,
+                )
+            },
+            || parse_part(second, source, &second_ranges, timeout, cancel),
         );
         let (Some(first), Some(second)) = (first?, second?) else {
             return Ok(None);
@@ -133,11 +149,21 @@ impl FileAnalyzer {
                 detectors.query_matches_along(lang, root, source, hook)
             })
         };
-        let ((facts, mut matches), (second_facts, second_matches)) =
+        let ((mut facts, matches), (mut second_facts, second_matches)) =
             rayon::join(|| part(&first), || part(&second));
-        matches.append(second_matches);
-        let mut facts = crate::extract::join_parts(facts, second_facts);
+        (facts.matches, second_facts.matches) = (matches.0, second_matches.0);
+        let header_line = match &cut.header {
+            None => None,
+            Some(h) => match u32::try_from(line_of(source, h.start) + 1) {
+                Ok(line) => Some(line),
+                Err(_) => return Ok(None),
+            },
+        };
+        let Some(mut facts) = crate::extract::join_parts(facts, second_facts, header_line) else {
+            return Ok(None);
+        };
         // The detectors left read facts only: either root serves.
+        let matches = QueryMatches(std::mem::take(&mut facts.matches));
         facts.matches =
             detectors.finish_matches(lang, path, first.root_node(), source, &facts, matches);
         rayon::spawn(move || drop((first, second)));
@@ -261,7 +287,7 @@ fn parse_with(
 fn parse_part(
     parser: &mut tree_sitter::Parser,
     source: &[u8],
-    part: std::ops::Range<usize>,
+    part: &[std::ops::Range<usize>],
     timeout: Duration,
     cancel: Option<&AtomicBool>,
 ) -> Result<Option<tree_sitter::Tree>, AnalyzeError> {
@@ -272,17 +298,20 @@ fn parse_part(
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
         tree_sitter::Point {
-            row: before.iter().filter(|&&b| b == b'\n').count(),
+            row: line_of(source, offset),
             column: before.len() - line_start,
         }
     };
-    let range = tree_sitter::Range {
-        start_byte: part.start,
-        end_byte: part.end,
-        start_point: point(part.start),
-        end_point: point(part.end),
-    };
-    if parser.set_included_ranges(&[range]).is_err() {
+    let ranges: Vec<tree_sitter::Range> = part
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            end_byte: r.end,
+            start_point: point(r.start),
+            end_point: point(r.end),
+        })
+        .collect();
+    if parser.set_included_ranges(&ranges).is_err() {
         return Ok(None);
     }
     let tree = parse_with(parser, source, timeout, cancel);
@@ -290,6 +319,35 @@ fn parse_part(
     // succeeds).
     let _ = parser.set_included_ranges(&[]);
     tree.map(Some)
+}
+
+/// The 0-based row of byte `offset`.
+fn line_of(source: &[u8], offset: usize) -> usize {
+    let before = source.get(..offset).unwrap_or(source);
+    before.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The node kind and field ids of `cut`'s trees in `grammar`; `None` if
+/// the grammar lacks one.
+fn cut_shape(grammar: &tree_sitter::Language, cut: &crate::extract::Cut) -> Option<CutShape> {
+    let kind = |name: &str| Some(grammar.id_for_node_kind(name, true)).filter(|&id| id != 0);
+    let class = match cut.header {
+        None => None,
+        Some(_) => Some(ClassCut {
+            class: kind(cut.kinds.class)?,
+            body: kind(cut.kinds.class_body)?,
+            header_fields: cut
+                .kinds
+                .header_fields
+                .iter()
+                .filter_map(|f| grammar.field_id_for_name(f).map(u16::from))
+                .collect(),
+        }),
+    };
+    Some(CutShape {
+        root: kind(cut.kinds.root)?,
+        class,
+    })
 }
 
 fn count_lines(source: &[u8]) -> u32 {
@@ -482,9 +540,9 @@ TOKEN_{i} = make_token("abc{i}")
         let set = DetectorSet::builtin();
         let code = python_module(1 + SPLIT_MIN_BYTES / 500);
         assert!(code.len() >= SPLIT_MIN_BYTES);
-        let at = crate::extract::top_level_split(Lang::Python, code.as_bytes())
-            .unwrap()
-            .0;
+        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        assert!(cut.header.is_none());
+        let at = cut.at;
         assert!(code[at..].starts_with("@app.route") || code[at..].starts_with("async def"));
         let mut analyzer = split_analyzer();
         let got = analyze_on_two_threads(&mut analyzer, &set, &code);
@@ -521,9 +579,9 @@ TOKEN_{i} = make_token("abc{i}")
             "{statements}DOC = \"\"\"\ndef looks_like_code():\n    pass\n\"\"\"\n{statements}"
         );
         assert!(code.len() >= SPLIT_MIN_BYTES);
-        let at = crate::extract::top_level_split(Lang::Python, code.as_bytes())
+        let at = crate::extract::cut(Lang::Python, code.as_bytes())
             .unwrap()
-            .0;
+            .at;
         assert!(code[at..].starts_with("def looks_like_code"));
         let mut analyzer = split_analyzer();
         for src in [code.clone(), statements.repeat(2)] {
@@ -545,11 +603,9 @@ TOKEN_{i} = make_token("abc{i}")
                  [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
             )
         };
-        let root = Lang::Python
-            .grammar()
-            .unwrap()
-            .id_for_node_kind("module", true);
         let code = python_module(1 + SPLIT_MIN_BYTES / 500);
+        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        let shape = cut_shape(&Lang::Python.grammar().unwrap(), &cut).unwrap();
         for (pattern, splits) in [
             (
                 "(module (expression_statement) @match (#set! variant \"x\"))",
@@ -572,10 +628,104 @@ TOKEN_{i} = make_token("abc{i}")
                 DetectorSet::with_project_rules([("module-shape.toml", text.as_str())]);
             assert!(errors.is_empty(), "{pattern}: {errors:?}");
             assert_eq!(
-                set.queries_split_at_top_level(Lang::Python, root),
+                set.queries_allow_cut(Lang::Python, &shape),
                 splits,
                 "{pattern}"
             );
+            let mut analyzer = split_analyzer();
+            let got = analyze_on_two_threads(&mut analyzer, &set, &code);
+            assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");
+            assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()), "{pattern}");
+        }
+    }
+
+    /// One large test class, as many test modules are: methods of several
+    /// shapes, `n` times over.
+    fn python_test_class(n: usize) -> String {
+        let mut code = String::from(
+            "import unittest\n\n\nclass BigTests(unittest.TestCase):\n    \"\"\"Everything.\"\"\"\n\n    limit = compute_limit(3)\n",
+        );
+        for i in 0..n {
+            code.push_str(&format!(
+                r#"
+    @skip_if(slow_{i})
+    def test_{i}(self):
+        rows = self.db.execute("SELECT * FROM t WHERE id = " + str({i}))
+        self.assertEqual(len(rows), {i})
+
+    # Helper for part {i}.
+    def _helper_{i}(self, value):
+        def inner(x):
+            return check_{i}(x) + self.limit
+        return inner(value)
+
+    class Nested{i}:
+        flag = make_flag("f{i}")
+"#
+            ));
+        }
+        code.push_str("\n\n__all__ = [\"BigTests\"]\n");
+        code
+    }
+
+    /// A file that is one large class is cut between two of its members:
+    /// the second part is parsed with the class's header line, and the
+    /// joined facts are the whole file's, the class spanning both parts.
+    #[test]
+    fn a_class_cut_between_its_members_has_the_facts_of_the_whole() {
+        let set = DetectorSet::builtin();
+        let code = python_test_class(1 + SPLIT_MIN_BYTES / 300);
+        assert!(code.len() >= SPLIT_MIN_BYTES);
+        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        let header = cut.header.clone().unwrap();
+        assert_eq!(&code[header], "class BigTests(unittest.TestCase):\n");
+        assert!(
+            code[cut.at..].starts_with("    @skip_if") || code[cut.at..].starts_with("    def ")
+        );
+        let mut analyzer = split_analyzer();
+        let got = analyze_on_two_threads(&mut analyzer, &set, &code);
+        assert_eq!(analyzer.parsed_in_parts(), 1);
+        assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()));
+        let classes: Vec<_> = got
+            .symbols
+            .iter()
+            .filter(|s| s.name == "BigTests")
+            .collect();
+        assert_eq!(classes.len(), 1);
+        assert!(classes[0].has_doc && classes[0].exported);
+        let last_line = code.lines().count() as u32 - 3;
+        assert_eq!(classes[0].span.end_line, last_line);
+        let unittest_classes = got
+            .matches
+            .iter()
+            .filter(|m| m.variant == "unittest-class")
+            .count();
+        assert_eq!(unittest_classes, 1);
+
+        // A rule that looks into a class's body keeps such a file whole;
+        // one that looks at its header does not.
+        let rule = |pattern: &str| {
+            format!(
+                "id = \"testing/class-shape\"\ncategory = \"testing\"\n\
+                 name = \"Class shape\"\ndescription = \"d\"\nseverity = \"info\"\n\
+                 [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
+            )
+        };
+        for (pattern, splits) in [
+            (
+                "((class_definition name: (identifier) @n) @match (#set! variant \"x\"))",
+                true,
+            ),
+            (
+                "(class_definition body: (block (function_definition) @match) (#set! variant \"x\"))",
+                false,
+            ),
+            ("((block) @match (#set! variant \"x\"))", false),
+        ] {
+            let text = rule(pattern);
+            let (set, errors) =
+                DetectorSet::with_project_rules([("class-shape.toml", text.as_str())]);
+            assert!(errors.is_empty(), "{pattern}: {errors:?}");
             let mut analyzer = split_analyzer();
             let got = analyze_on_two_threads(&mut analyzer, &set, &code);
             assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");

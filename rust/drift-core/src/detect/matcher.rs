@@ -25,6 +25,7 @@
 
 use tree_sitter::{Language, Node, QueryCapture};
 
+use super::{ClassCut, CutShape};
 use crate::extract::NodeHook;
 
 /// Most complete combinations one pattern tries at one node (a pattern
@@ -149,6 +150,15 @@ struct Kid<'tree> {
     kids: Option<(u32, u32)>,
 }
 
+impl NodeTest {
+    fn can_be(&self, kind: u16) -> bool {
+        match self.kind {
+            Kind::Any | Kind::AnyNamed => true,
+            Kind::Id(id) => id == kind,
+        }
+    }
+}
+
 impl<'tree> Kid<'tree> {
     /// The node under `cursor`, its children not yet known.
     fn at(cursor: &tree_sitter::TreeCursor<'tree>) -> Kid<'tree> {
@@ -260,12 +270,13 @@ impl FastQuery {
         })
     }
 
-    /// Whether the matches in a tree rooted at a node of kind `root` are
-    /// those found in trees that each hold some of the root's children:
-    /// no pattern that can match the root sees two of its children, an
-    /// anchor at its edge, or the root as a whole.
-    pub(super) fn local_below(&self, root: u16) -> bool {
-        self.patterns.iter().all(|p| local_below(&p.root, root))
+    /// Whether the matches of a file cut in two parts as `cut` describes
+    /// are those of the whole: no pattern that can match a node the cut
+    /// divides (the root; a class's body) sees two of its children, an
+    /// anchor at its edge, or the node as a whole, and none that can match
+    /// a divided class looks past its header.
+    pub(super) fn allows_cut(&self, cut: &CutShape) -> bool {
+        self.patterns.iter().all(|p| allows_cut(&p.root, cut))
     }
 
     pub(super) fn capture_names(&self) -> &[String] {
@@ -423,22 +434,47 @@ impl FastQuery {
     }
 }
 
-/// Whether every match of `pat` at a node of kind `root` holds exactly one
-/// of that node's children, with no anchor, and captures nothing of the
-/// node itself (see `FastQuery::local_below`).
-fn local_below(pat: &Pat, root: u16) -> bool {
+/// Whether `pat`, the root of a pattern, finds in the parts of a file cut
+/// as `cut` describes the matches of the whole (see `FastQuery::allows_cut`).
+fn allows_cut(pat: &Pat, cut: &CutShape) -> bool {
     match &pat.test {
-        Test::Alt(alts) => alts.iter().all(|a| local_below(a, root)),
+        Test::Alt(alts) => alts.iter().all(|a| allows_cut(a, cut)),
         Test::Node(n) => {
-            let can_be_root = match n.kind {
-                Kind::Any | Kind::AnyNamed => true,
-                Kind::Id(kind) => kind == root,
+            // A node the cut divides: it holds one child at a time (each
+            // in one part) and is not itself captured.
+            let divided = |kind: u16| {
+                !n.can_be(kind)
+                    || (pat.captures.is_empty()
+                        && !n.last_anchor
+                        && matches!(n.children.as_slice(),
+                            [step] if !step.immediate && step.quant == Quant::One))
             };
-            !can_be_root
-                || (pat.captures.is_empty()
-                    && !n.last_anchor
-                    && matches!(n.children.as_slice(),
-                        [step] if !step.immediate && step.quant == Quant::One))
+            divided(cut.root)
+                && cut
+                    .class
+                    .as_ref()
+                    .is_none_or(|class| divided(class.body) && classes_seen_by_header(pat, class))
+        }
+    }
+}
+
+/// Whether every part of `pat` (at any depth) that can match the cut
+/// class looks only at its header: both parts hold the header, and the
+/// second part's class node spans the whole class.
+fn classes_seen_by_header(pat: &Pat, class: &ClassCut) -> bool {
+    match &pat.test {
+        Test::Alt(alts) => alts.iter().all(|a| classes_seen_by_header(a, class)),
+        Test::Node(n) => {
+            let header_only = !n.can_be(class.class)
+                || (!n.last_anchor
+                    && n.children.iter().all(|step| {
+                        !step.immediate
+                            && step.field.is_some_and(|f| class.header_fields.contains(&f))
+                    }));
+            header_only
+                && n.children
+                    .iter()
+                    .all(|step| classes_seen_by_header(&step.pat, class))
         }
     }
 }

@@ -407,16 +407,28 @@ impl QueryHits<'_, '_> {
     }
 }
 
+/// Node kind and field ids of a file cut in two parts for parsing: both
+/// trees have a root of kind `root`, cut between two of its children, or
+/// (with `class`) inside a class child, whose header both trees hold and
+/// whose body the cut divides.
+#[derive(Debug, Clone)]
+pub struct CutShape {
+    pub root: u16,
+    pub class: Option<ClassCut>,
+}
+
+/// The class a cut falls in (see [`CutShape`]).
+#[derive(Debug, Clone)]
+pub struct ClassCut {
+    pub class: u16,
+    pub body: u16,
+    /// Fields on the header line, which both trees hold whole.
+    pub header_fields: Vec<u16>,
+}
+
 /// The query detectors' matches of one tree, not yet sorted (see
 /// [`DetectorSet::query_matches_beside_extraction`]).
-pub struct QueryMatches(Vec<DetectorMatch>);
-
-impl QueryMatches {
-    /// Adds the matches of another part of the same file.
-    pub fn append(&mut self, mut other: QueryMatches) {
-        self.0.append(&mut other.0);
-    }
-}
+pub struct QueryMatches(pub Vec<DetectorMatch>);
 
 /// What runs the combined query's patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -883,14 +895,13 @@ impl DetectorSet {
     }
 
     /// Whether `lang`'s query detectors, run over the parts of a file cut
-    /// between top-level items (each part its own tree, rooted at a node
-    /// of kind `root_kind`), find the matches of the whole file: no
-    /// pattern that can match the root looks at more than one of its
-    /// children at a time or captures the root itself.
-    pub fn queries_split_at_top_level(&self, lang: Lang, root_kind: u16) -> bool {
+    /// as `cut` describes (each part its own tree), find the matches of
+    /// the whole file once the parts' matches are joined (see
+    /// `extract::join_parts`).
+    pub fn queries_allow_cut(&self, lang: Lang, cut: &CutShape) -> bool {
         self.combined_query(lang)
             .and_then(|c| c.fast.as_ref())
-            .is_some_and(|fast| fast.local_below(root_kind))
+            .is_some_and(|fast| fast.allows_cut(cut))
     }
 
     /// [`DetectorSet::query_hits`] in one pass over the whole tree that

@@ -78,7 +78,7 @@ pub use walk::NodeHook;
 pub(crate) use walk::walk as walk_tree;
 
 use crate::lang::Lang;
-use crate::model::FileFacts;
+use crate::model::{FileFacts, Span, Symbol, SymbolKind};
 
 /// Extracts symbols, imports, exports, calls, bindings and strings.
 pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFacts {
@@ -111,38 +111,103 @@ pub fn extract_along<R>(
     (facts, driven)
 }
 
-/// Where `source` can be cut into two parts that parse on their own into
-/// the two halves of the whole file's top level, for languages that have
-/// such a place (Python: a line starting a top-level definition), with
-/// the kind of the trees' root.
-pub(crate) fn top_level_split(lang: Lang, source: &[u8]) -> Option<(usize, &'static str)> {
+/// Where a large file can be cut to be parsed in two parts side by side
+/// (each part on its own, with positions as in the whole file).
+pub(crate) struct Cut {
+    /// The second part starts here, at a line start.
+    pub at: usize,
+    /// The one-line header of the class the cut falls in, which the second
+    /// part is parsed with so the members after the cut stay in it.
+    pub header: Option<std::ops::Range<usize>>,
+    pub kinds: &'static CutKinds,
+}
+
+/// Node kinds and fields of the trees a cut makes.
+pub(crate) struct CutKinds {
+    pub root: &'static str,
+    pub class: &'static str,
+    pub class_body: &'static str,
+    /// The class's fields on its header line.
+    pub header_fields: &'static [&'static str],
+}
+
+/// Where `source` can be cut (see [`Cut`]), for languages whose syntax
+/// shows such a place line by line (Python: a line that starts a
+/// top-level definition, or a method of a top-level class).
+pub(crate) fn cut(lang: Lang, source: &[u8]) -> Option<Cut> {
     match lang {
-        Lang::Python => python::top_level_split(source).map(|at| (at, python::ROOT_KIND)),
+        Lang::Python => python::cut(source).map(|(at, header)| Cut {
+            at,
+            header,
+            kinds: &python::CUT_KINDS,
+        }),
         _ => None,
     }
 }
 
-/// The facts of a whole file from those of its two parts (see
-/// [`top_level_split`]), each extracted from its own tree: `second`'s
-/// symbol references are renumbered after `first`'s symbols, and export
-/// lists in either part mark the top-level symbols of both.
-pub(crate) fn join_parts(mut first: FileFacts, second: FileFacts) -> FileFacts {
+/// The facts of a whole file from those of its two parts (see [`Cut`]),
+/// each extracted from its own tree: `second`'s symbol references are
+/// renumbered after `first`'s symbols, and export lists in either part
+/// mark the top-level symbols of both. With a class header (`header_line`,
+/// 1-based), the class and the facts of its header line appear in both
+/// parts: the first part's class symbol and header facts are kept, with
+/// the class's end from the second, and the header line's detector
+/// matches come from the second part, whose class node spans the whole
+/// class. `None` if the class is not found in both parts.
+pub(crate) fn join_parts(
+    mut first: FileFacts,
+    second: FileFacts,
+    header_line: Option<u32>,
+) -> Option<FileFacts> {
     // Every field named, so a new one cannot be forgotten here.
     let FileFacts {
-        symbols,
-        imports,
-        exports,
-        calls,
-        bindings,
-        strings,
-        matches,
+        mut symbols,
+        mut imports,
+        mut exports,
+        mut calls,
+        mut bindings,
+        mut strings,
+        mut matches,
         has_main_guard,
         partial,
         error_count,
         line_count: _,
     } = second;
-    let offset = u32::try_from(first.symbols.len()).unwrap_or(u32::MAX);
-    let shift = |i: Option<u32>| i.map(|i| i.saturating_add(offset));
+    let offset = u32::try_from(first.symbols.len()).ok()?;
+    // The second part's class symbol, which stands for the first part's.
+    let mut shared: Option<(u32, u32)> = None;
+    if let Some(line) = header_line {
+        let top_class = |s: &Symbol| s.parent.is_none() && s.kind == SymbolKind::Class;
+        let second_class = symbols
+            .iter()
+            .position(|s| top_class(s) && s.span.start_line == line)?;
+        let name_span = symbols[second_class].name_span;
+        let first_class = first
+            .symbols
+            .iter()
+            .position(|s| top_class(s) && s.name_span == name_span)?;
+        let whole = symbols.remove(second_class).span;
+        let class = &mut first.symbols[first_class];
+        (class.span.end_line, class.span.end_col) = (whole.end_line, whole.end_col);
+        shared = Some((
+            u32::try_from(second_class).ok()?,
+            u32::try_from(first_class).ok()?,
+        ));
+        let off_header = |span: &Span| span.start_line != line;
+        calls.retain(|c| off_header(&c.span));
+        bindings.retain(|b| off_header(&b.span));
+        strings.retain(|s| off_header(&s.span));
+        imports.retain(|i| off_header(&i.span));
+        exports.retain(|e| off_header(&e.span));
+        first.matches.retain(|m| off_header(&m.span));
+    }
+    let shift = |i: Option<u32>| {
+        i.map(|i| match shared {
+            Some((second_class, first_class)) if i == second_class => first_class,
+            Some((second_class, _)) if i > second_class => i - 1 + offset,
+            _ => i + offset,
+        })
+    };
     first.symbols.extend(symbols.into_iter().map(|mut s| {
         s.parent = shift(s.parent);
         s
@@ -155,15 +220,15 @@ pub(crate) fn join_parts(mut first: FileFacts, second: FileFacts) -> FileFacts {
         b.scope = shift(b.scope);
         b
     }));
-    first.imports.extend(imports);
-    first.exports.extend(exports);
-    first.strings.extend(strings);
-    first.matches.extend(matches);
+    first.imports.append(&mut imports);
+    first.exports.append(&mut exports);
+    first.strings.append(&mut strings);
+    first.matches.append(&mut matches);
     first.has_main_guard |= has_main_guard;
     first.partial |= partial;
     first.error_count = first.error_count.saturating_add(error_count);
     mark_exported(&mut first);
-    first
+    Some(first)
 }
 
 /// Top-level symbols named by an export list (`export { a }`,

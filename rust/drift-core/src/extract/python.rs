@@ -9,8 +9,13 @@ use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "attribute"];
 
-/// The kind of a Python tree's root.
-pub(crate) const ROOT_KIND: &str = "module";
+/// What cutting a Python file in two parts deals with.
+pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
+    root: "module",
+    class: "class_definition",
+    class_body: "block",
+    header_fields: &["name", "superclasses", "type_parameters"],
+};
 
 pub(crate) struct PythonVisitor;
 
@@ -348,6 +353,57 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// Where a large file can be cut for parsing in two parts: a line start
+/// near the middle, and the header line of the class the cut falls in
+/// (the second part is parsed with it so its methods stay in the class),
+/// if it falls inside one. See [`top_level_split`] and [`class_body_split`].
+pub(crate) fn cut(source: &[u8]) -> Option<(usize, Option<std::ops::Range<usize>>)> {
+    top_level_split(source)
+        .map(|at| (at, None))
+        .or_else(|| class_body_split(source).map(|(at, header)| (at, Some(header))))
+}
+
+/// Lines of `source`: (start, end after the newline, text without trailing
+/// whitespace, text without leading or trailing whitespace).
+fn lines(source: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8], &[u8])> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= source.len() {
+            return None;
+        }
+        let end = source[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(source.len(), |i| start + i + 1);
+        let text = source[start..end].trim_ascii_end();
+        let line = (start, end, text, text.trim_ascii_start());
+        start = end;
+        Some(line)
+    })
+}
+
+/// Whether a non-blank line binds the line after it: a comment, a
+/// decorator (`decorator`: it starts with `@` at the statement level) or a
+/// backslash continuation.
+fn binds_next(body: &[u8], decorator: bool) -> bool {
+    body.starts_with(b"#") || body.ends_with(b"\\") || (decorator && body.starts_with(b"@"))
+}
+
+/// Picks, among `candidates` (line starts in order), the one nearest the
+/// middle of a `len`-byte file, within its middle half.
+fn nearest_middle(len: usize, candidates: impl Iterator<Item = usize>) -> Option<usize> {
+    let (low, high, mid) = (len / 4, len / 4 * 3, len / 2);
+    let mut best: Option<usize> = None;
+    for at in candidates.filter(|at| (low..=high).contains(at)) {
+        if best.is_none_or(|b| at.abs_diff(mid) < b.abs_diff(mid)) {
+            best = Some(at);
+        } else {
+            break;
+        }
+    }
+    best
+}
+
 /// A line start near the middle of `source` where a top-level `def`,
 /// `class` or decorator group begins, so the two sides parse on their own
 /// into the two parts of the whole file's module. Lines that follow a
@@ -356,43 +412,73 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
 /// must still check that neither side has a syntax error: a line inside a
 /// triple-quoted string looks like any other.
 pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
-    let (low, high) = (source.len() / 4, source.len() / 4 * 3);
-    let mid = source.len() / 2;
-    let mut best: Option<usize> = None;
-    // Whether the last non-blank line lets a statement start after it.
     let mut after_code = false;
-    let mut start = 0;
-    while start < source.len() {
-        let end = source[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(source.len(), |i| start + i + 1);
-        let line = &source[start..end];
-        let text = line.trim_ascii_end();
-        let body = text.trim_ascii_start();
-        if !body.is_empty() {
-            let top = body.len() == text.len();
-            if top && after_code && (low..=high).contains(&start) && begins_definition(body) {
-                if best.is_none_or(|b| start.abs_diff(mid) < b.abs_diff(mid)) {
-                    best = Some(start);
-                } else {
-                    break;
-                }
-            }
-            // A comment, a decorator or a continued line binds what follows.
-            let binds_next =
-                body.starts_with(b"#") || body.ends_with(b"\\") || (top && body.starts_with(b"@"));
-            after_code = !binds_next;
+    let candidates = lines(source).filter_map(move |(start, _, text, body)| {
+        if body.is_empty() {
+            return None;
         }
-        start = end;
+        let top = body.len() == text.len();
+        let cut = (top && after_code && start > 0 && begins_definition(body)).then_some(start);
+        after_code = !binds_next(body, top);
+        cut
+    });
+    nearest_middle(source.len(), candidates)
+}
+
+/// For a file whose middle is inside one top-level class: a line start
+/// near the middle where a method (or decorator group) of that class
+/// begins, at the class body's indentation, and the class's header line.
+/// The class must have a one-line header (`class Name(...):`) and no
+/// decorators, so the second part parses as the same class holding the
+/// rest of its body. Same caveats as [`top_level_split`].
+pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<usize>)> {
+    let mid = source.len() / 2;
+    // The last top-level statement that starts before the middle.
+    let mut header = None;
+    let mut after_decorator = false;
+    for (start, end, text, body) in lines(source).take_while(|l| l.0 <= mid) {
+        if body.is_empty() || body.len() != text.len() || body.starts_with(b"#") {
+            continue;
+        }
+        let class = begins_keyword(body, b"class")
+            && body.ends_with(b":")
+            && !body.contains(&b'#')
+            && !after_decorator;
+        header = Some((start..end, class));
+        after_decorator = body.starts_with(b"@");
     }
-    best
+    let (header, true) = header? else {
+        return None;
+    };
+    let mut indent: Option<&[u8]> = None;
+    let mut after_code = false;
+    let candidates = lines(source)
+        .skip_while(|l| l.0 < header.end)
+        .filter(|l| !l.3.is_empty())
+        .map_while(|(start, _, text, body)| {
+            let lead = &text[..text.len() - body.len()];
+            if lead.is_empty() {
+                // A comment at the margin, or the end of the class.
+                after_code = false;
+                return body.starts_with(b"#").then_some(None);
+            }
+            let member = lead == *indent.get_or_insert(lead);
+            let cut = (member && after_code && begins_definition(body)).then_some(start);
+            after_code = !binds_next(body, member);
+            Some(cut)
+        })
+        .flatten();
+    nearest_middle(source.len(), candidates).map(|at| (at, header))
+}
+
+fn begins_keyword(line: &[u8], keyword: &[u8]) -> bool {
+    line.strip_prefix(keyword)
+        .is_some_and(|rest| rest.first().is_some_and(|c| c.is_ascii_whitespace()))
 }
 
 fn begins_definition(line: &[u8]) -> bool {
-    let keyword = |k: &[u8]| {
-        line.strip_prefix(k)
-            .is_some_and(|rest| rest.first().is_some_and(|c| c.is_ascii_whitespace()))
-    };
-    line.starts_with(b"@") || keyword(b"def") || keyword(b"class") || keyword(b"async")
+    line.starts_with(b"@")
+        || begins_keyword(line, b"def")
+        || begins_keyword(line, b"class")
+        || begins_keyword(line, b"async")
 }
