@@ -281,9 +281,9 @@ fn parse_with(
     }
 }
 
-/// Parses only the bytes of `part` of `source` (`part` starts at a line
-/// start), with positions as in the whole file; `None` if the parser
-/// refuses the range.
+/// Parses only the bytes of `source` in the ranges of `part` (each starts
+/// at a line start), with positions as in the whole file; `None` if the
+/// parser refuses the ranges.
 fn parse_part(
     parser: &mut tree_sitter::Parser,
     source: &[u8],
@@ -567,8 +567,9 @@ TOKEN_{i} = make_token("abc{i}")
         assert_eq!(again, whole(Lang::Python, &set, small.as_bytes()));
     }
 
-    /// A cut that falls inside a string leaves a part with a syntax error:
-    /// the file is parsed whole instead. So is a file without a cut.
+    /// A cut that falls inside a string (here the quotes in `QUOTE` mislead
+    /// the cut's line-by-line look at strings) leaves a part with a syntax
+    /// error: the file is parsed whole instead. So is a file without a cut.
     #[test]
     fn a_cut_inside_a_string_falls_back_to_the_whole_file() {
         let set = DetectorSet::builtin();
@@ -576,7 +577,7 @@ TOKEN_{i} = make_token("abc{i}")
             .map(|i| format!("value_{i} = compute_{i}(1, \"x\")\n"))
             .collect();
         let code = format!(
-            "{statements}DOC = \"\"\"\ndef looks_like_code():\n    pass\n\"\"\"\n{statements}"
+            "{statements}QUOTE = '\"\"\"'\nDOC = \"\"\"\ndef looks_like_code():\n    pass\n\"\"\"\n{statements}"
         );
         assert!(code.len() >= SPLIT_MIN_BYTES);
         let at = crate::extract::cut(Lang::Python, code.as_bytes())
@@ -648,6 +649,14 @@ TOKEN_{i} = make_token("abc{i}")
         for i in 0..n {
             code.push_str(&format!(
                 r#"
+    def test_html_{i}(self):
+        self.assertHTMLEqual(
+            render({i}),
+            """<p>
+class="x" {i}</p>
+def not_code():""",
+        )
+
     @skip_if(slow_{i})
     def test_{i}(self):
         rows = self.db.execute("SELECT * FROM t WHERE id = " + str({i}))

@@ -363,10 +363,35 @@ pub(crate) fn cut(source: &[u8]) -> Option<(usize, Option<std::ops::Range<usize>
         .or_else(|| class_body_split(source).map(|(at, header)| (at, Some(header))))
 }
 
-/// Lines of `source`: (start, end after the newline, text without trailing
-/// whitespace, text without leading or trailing whitespace).
-fn lines(source: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8], &[u8])> {
+/// A line of a Python file.
+struct Line<'s> {
+    start: usize,
+    /// After its newline.
+    end: usize,
+    /// Without trailing whitespace.
+    text: &'s [u8],
+    /// Without leading or trailing whitespace.
+    body: &'s [u8],
+    /// It starts inside a triple-quoted string (as far as a line-by-line
+    /// look can tell: quotes inside other strings can mislead it, which the
+    /// parts' syntax check catches).
+    in_string: bool,
+}
+
+impl<'s> Line<'s> {
+    /// Blank, or inside a multi-line string.
+    fn is_filler(&self) -> bool {
+        self.body.is_empty() || self.in_string
+    }
+
+    fn indent(&self) -> &'s [u8] {
+        &self.text[..self.text.len() - self.body.len()]
+    }
+}
+
+fn lines(source: &[u8]) -> impl Iterator<Item = Line<'_>> {
     let mut start = 0;
+    let mut open: Option<&[u8]> = None;
     std::iter::from_fn(move || {
         if start >= source.len() {
             return None;
@@ -376,7 +401,29 @@ fn lines(source: &[u8]) -> impl Iterator<Item = (usize, usize, &[u8], &[u8])> {
             .position(|&b| b == b'\n')
             .map_or(source.len(), |i| start + i + 1);
         let text = source[start..end].trim_ascii_end();
-        let line = (start, end, text, text.trim_ascii_start());
+        let line = Line {
+            start,
+            end,
+            text,
+            body: text.trim_ascii_start(),
+            in_string: open.is_some(),
+        };
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            match open {
+                Some(quote) if rest.starts_with(quote) => {
+                    open = None;
+                    i += 3;
+                }
+                None if rest.starts_with(b"\"\"\"") || rest.starts_with(b"'''") => {
+                    open = Some(&rest[..3]);
+                    i += 3;
+                }
+                None if rest[0] == b'#' => break,
+                _ => i += 1,
+            }
+        }
         start = end;
         Some(line)
     })
@@ -413,13 +460,14 @@ fn nearest_middle(len: usize, candidates: impl Iterator<Item = usize>) -> Option
 /// triple-quoted string looks like any other.
 pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
     let mut after_code = false;
-    let candidates = lines(source).filter_map(move |(start, _, text, body)| {
-        if body.is_empty() {
+    let candidates = lines(source).filter_map(move |line| {
+        if line.is_filler() {
             return None;
         }
-        let top = body.len() == text.len();
-        let cut = (top && after_code && start > 0 && begins_definition(body)).then_some(start);
-        after_code = !binds_next(body, top);
+        let top = line.indent().is_empty();
+        let cut = (top && after_code && line.start > 0 && begins_definition(line.body))
+            .then_some(line.start);
+        after_code = !binds_next(line.body, top);
         cut
     });
     nearest_middle(source.len(), candidates)
@@ -436,15 +484,16 @@ pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<
     // The last top-level statement that starts before the middle.
     let mut header = None;
     let mut after_decorator = false;
-    for (start, end, text, body) in lines(source).take_while(|l| l.0 <= mid) {
-        if body.is_empty() || body.len() != text.len() || body.starts_with(b"#") {
+    for line in lines(source).take_while(|l| l.start <= mid) {
+        if line.is_filler() || !line.indent().is_empty() || line.body.starts_with(b"#") {
             continue;
         }
+        let body = line.body;
         let class = begins_keyword(body, b"class")
             && body.ends_with(b":")
             && !body.contains(&b'#')
             && !after_decorator;
-        header = Some((start..end, class));
+        header = Some((line.start..line.end, class));
         after_decorator = body.starts_with(b"@");
     }
     let (header, true) = header? else {
@@ -453,18 +502,18 @@ pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<
     let mut indent: Option<&[u8]> = None;
     let mut after_code = false;
     let candidates = lines(source)
-        .skip_while(|l| l.0 < header.end)
-        .filter(|l| !l.3.is_empty())
-        .map_while(|(start, _, text, body)| {
-            let lead = &text[..text.len() - body.len()];
+        .skip_while(|l| l.start < header.end)
+        .filter(|l| !l.is_filler())
+        .map_while(|line| {
+            let lead = line.indent();
             if lead.is_empty() {
                 // A comment at the margin, or the end of the class.
                 after_code = false;
-                return body.starts_with(b"#").then_some(None);
+                return line.body.starts_with(b"#").then_some(None);
             }
             let member = lead == *indent.get_or_insert(lead);
-            let cut = (member && after_code && begins_definition(body)).then_some(start);
-            after_code = !binds_next(body, member);
+            let cut = (member && after_code && begins_definition(line.body)).then_some(line.start);
+            after_code = !binds_next(line.body, member);
             Some(cut)
         })
         .flatten();
