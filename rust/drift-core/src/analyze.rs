@@ -495,6 +495,42 @@ func (s *S) Go() error { return fmt.Errorf("x") }
             .facts
     }
 
+    /// `src` analysed as `drift_validate` does, checked against the whole
+    /// file's facts and for whether it was parsed in parts (`label` names
+    /// the case in failures).
+    fn analyze_checked(
+        analyzer: &mut FileAnalyzer,
+        set: &DetectorSet,
+        src: &str,
+        in_parts: bool,
+        label: &str,
+    ) -> FileFacts {
+        let before = analyzer.parsed_in_parts();
+        let got = analyze_on_two_threads(analyzer, set, src);
+        let parts = analyzer.parsed_in_parts() - before;
+        assert_eq!(parts, u64::from(in_parts), "{label}");
+        assert_eq!(got, whole(Lang::Python, set, src.as_bytes()), "{label}");
+        got
+    }
+
+    /// Where a large Python file `code` is cut.
+    fn cut_of(code: &str) -> crate::extract::Cut {
+        assert!(code.len() >= SPLIT_MIN_BYTES, "{} bytes", code.len());
+        crate::extract::cut(Lang::Python, code.as_bytes()).unwrap()
+    }
+
+    /// The builtin detectors plus one Python project rule with `pattern`.
+    fn with_rule(pattern: &str) -> DetectorSet {
+        let text = format!(
+            "id = \"testing/shape\"\ncategory = \"testing\"\n\
+             name = \"Shape\"\ndescription = \"d\"\nseverity = \"info\"\n\
+             [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
+        );
+        let (set, errors) = DetectorSet::with_project_rules([("shape.toml", text.as_str())]);
+        assert!(errors.is_empty(), "{pattern}: {errors:?}");
+        set
+    }
+
     /// Python's top-level items in several shapes, `n` times over with
     /// names of their own; `__all__` and the main guard come last, so
     /// they act on symbols of the first part.
@@ -539,16 +575,12 @@ TOKEN_{i} = make_token("abc{i}")
     fn a_file_parsed_in_two_parts_has_the_facts_of_the_whole() {
         let set = DetectorSet::builtin();
         let code = python_module(1 + SPLIT_MIN_BYTES / 500);
-        assert!(code.len() >= SPLIT_MIN_BYTES);
-        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        let cut = cut_of(&code);
         assert!(cut.header.is_none());
         let at = cut.at;
         assert!(code[at..].starts_with("@app.route") || code[at..].starts_with("async def"));
         let mut analyzer = split_analyzer();
-        let got = analyze_on_two_threads(&mut analyzer, &set, &code);
-        assert_eq!(analyzer.parsed_in_parts(), 1);
-        let want = whole(Lang::Python, &set, code.as_bytes());
-        assert_eq!(got, want);
+        let got = analyze_checked(&mut analyzer, &set, &code, true, "module");
         // What the cut could have broken is there.
         let exported = |name: &str| got.symbols.iter().any(|s| s.name == name && s.exported);
         assert!(exported("_handler_0") && !exported("_handler_1"));
@@ -559,12 +591,7 @@ TOKEN_{i} = make_token("abc{i}")
         assert!(got.matches.len() > 100 && got.calls.len() > 100);
 
         // The parser serves whole files again afterwards.
-        let small = python_module(1);
-        let again = analyzer
-            .analyze(Lang::Python, "src/a.py", small.as_bytes(), &set, None)
-            .unwrap()
-            .facts;
-        assert_eq!(again, whole(Lang::Python, &set, small.as_bytes()));
+        analyze_checked(&mut analyzer, &set, &python_module(1), false, "small");
     }
 
     /// A cut that falls inside a string (here the quotes in `QUOTE` mislead
@@ -579,17 +606,11 @@ TOKEN_{i} = make_token("abc{i}")
         let code = format!(
             "{statements}QUOTE = '\"\"\"'\nDOC = \"\"\"\ndef looks_like_code():\n    pass\n\"\"\"\n{statements}"
         );
-        assert!(code.len() >= SPLIT_MIN_BYTES);
-        let at = crate::extract::cut(Lang::Python, code.as_bytes())
-            .unwrap()
-            .at;
+        let at = cut_of(&code).at;
         assert!(code[at..].starts_with("def looks_like_code"));
         let mut analyzer = split_analyzer();
-        for src in [code.clone(), statements.repeat(2)] {
-            let got = analyze_on_two_threads(&mut analyzer, &set, &src);
-            assert_eq!(got, whole(Lang::Python, &set, src.as_bytes()));
-        }
-        assert_eq!(analyzer.parsed_in_parts(), 0);
+        analyze_checked(&mut analyzer, &set, &code, false, "cut in a string");
+        analyze_checked(&mut analyzer, &set, &statements.repeat(2), false, "no cut");
     }
 
     /// A project rule that sees the module's first statement, or two of
@@ -597,15 +618,8 @@ TOKEN_{i} = make_token("abc{i}")
     /// from the whole: with one, files are parsed whole.
     #[test]
     fn rules_that_see_across_top_level_items_keep_files_whole() {
-        let rule = |pattern: &str| {
-            format!(
-                "id = \"documentation/module-shape\"\ncategory = \"documentation\"\n\
-                 name = \"Module shape\"\ndescription = \"d\"\nseverity = \"info\"\n\
-                 [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
-            )
-        };
         let code = python_module(1 + SPLIT_MIN_BYTES / 500);
-        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        let cut = cut_of(&code);
         let shape = cut_shape(&Lang::Python.grammar().unwrap(), &cut).unwrap();
         for (pattern, splits) in [
             (
@@ -624,19 +638,13 @@ TOKEN_{i} = make_token("abc{i}")
             ("((module) @match (#set! variant \"x\"))", false),
             ("((_) @match (#set! variant \"x\"))", false),
         ] {
-            let text = rule(pattern);
-            let (set, errors) =
-                DetectorSet::with_project_rules([("module-shape.toml", text.as_str())]);
-            assert!(errors.is_empty(), "{pattern}: {errors:?}");
+            let set = with_rule(pattern);
             assert_eq!(
                 set.queries_allow_cut(Lang::Python, &shape),
                 splits,
                 "{pattern}"
             );
-            let mut analyzer = split_analyzer();
-            let got = analyze_on_two_threads(&mut analyzer, &set, &code);
-            assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");
-            assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()), "{pattern}");
+            analyze_checked(&mut split_analyzer(), &set, &code, splits, pattern);
         }
     }
 
@@ -684,17 +692,13 @@ def not_code():""",
     fn a_class_cut_between_its_members_has_the_facts_of_the_whole() {
         let set = DetectorSet::builtin();
         let code = python_test_class(1 + SPLIT_MIN_BYTES / 300);
-        assert!(code.len() >= SPLIT_MIN_BYTES);
-        let cut = crate::extract::cut(Lang::Python, code.as_bytes()).unwrap();
+        let cut = cut_of(&code);
         let header = cut.header.clone().unwrap();
         assert_eq!(&code[header], "class BigTests(unittest.TestCase):\n");
         assert!(
             code[cut.at..].starts_with("    @skip_if") || code[cut.at..].starts_with("    def ")
         );
-        let mut analyzer = split_analyzer();
-        let got = analyze_on_two_threads(&mut analyzer, &set, &code);
-        assert_eq!(analyzer.parsed_in_parts(), 1);
-        assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()));
+        let got = analyze_checked(&mut split_analyzer(), &set, &code, true, "class");
         let classes: Vec<_> = got
             .symbols
             .iter()
@@ -713,13 +717,6 @@ def not_code():""",
 
         // A rule that looks into a class's body keeps such a file whole;
         // one that looks at its header does not.
-        let rule = |pattern: &str| {
-            format!(
-                "id = \"testing/class-shape\"\ncategory = \"testing\"\n\
-                 name = \"Class shape\"\ndescription = \"d\"\nseverity = \"info\"\n\
-                 [[query]]\nlanguages = [\"python\"]\npattern = '''\n{pattern}\n'''\n"
-            )
-        };
         for (pattern, splits) in [
             (
                 "((class_definition name: (identifier) @n) @match (#set! variant \"x\"))",
@@ -731,14 +728,13 @@ def not_code():""",
             ),
             ("((block) @match (#set! variant \"x\"))", false),
         ] {
-            let text = rule(pattern);
-            let (set, errors) =
-                DetectorSet::with_project_rules([("class-shape.toml", text.as_str())]);
-            assert!(errors.is_empty(), "{pattern}: {errors:?}");
-            let mut analyzer = split_analyzer();
-            let got = analyze_on_two_threads(&mut analyzer, &set, &code);
-            assert_eq!(analyzer.parsed_in_parts(), u64::from(splits), "{pattern}");
-            assert_eq!(got, whole(Lang::Python, &set, code.as_bytes()), "{pattern}");
+            analyze_checked(
+                &mut split_analyzer(),
+                &with_rule(pattern),
+                &code,
+                splits,
+                pattern,
+            );
         }
     }
 }
