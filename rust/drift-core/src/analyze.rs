@@ -154,7 +154,7 @@ impl FileAnalyzer {
         (facts.matches, second_facts.matches) = (matches.0, second_matches.0);
         let header_line = match &cut.header {
             None => None,
-            Some(h) => match u32::try_from(line_of(source, h.start) + 1) {
+            Some(h) => match u32::try_from(point_at(source, h.start).row + 1) {
                 Ok(line) => Some(line),
                 Err(_) => return Ok(None),
             },
@@ -291,24 +291,13 @@ fn parse_part(
     timeout: Duration,
     cancel: Option<&AtomicBool>,
 ) -> Result<Option<tree_sitter::Tree>, AnalyzeError> {
-    let point = |offset: usize| {
-        let before = source.get(..offset).unwrap_or(source);
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        tree_sitter::Point {
-            row: line_of(source, offset),
-            column: before.len() - line_start,
-        }
-    };
     let ranges: Vec<tree_sitter::Range> = part
         .iter()
         .map(|r| tree_sitter::Range {
             start_byte: r.start,
             end_byte: r.end,
-            start_point: point(r.start),
-            end_point: point(r.end),
+            start_point: point_at(source, r.start),
+            end_point: point_at(source, r.end),
         })
         .collect();
     if parser.set_included_ranges(&ranges).is_err() {
@@ -321,10 +310,17 @@ fn parse_part(
     tree.map(Some)
 }
 
-/// The 0-based row of byte `offset`.
-fn line_of(source: &[u8], offset: usize) -> usize {
+/// The position (0-based row and byte column) of byte `offset`.
+fn point_at(source: &[u8], offset: usize) -> tree_sitter::Point {
     let before = source.get(..offset).unwrap_or(source);
-    before.iter().filter(|&&b| b == b'\n').count()
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    tree_sitter::Point {
+        row: before.iter().filter(|&&b| b == b'\n').count(),
+        column: before.len() - line_start,
+    }
 }
 
 /// The node kind and field ids of `cut`'s trees in `grammar`; `None` if
