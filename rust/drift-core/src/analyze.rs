@@ -456,6 +456,16 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         );
     }
 
+    /// The path a test file of `lang` is analysed under.
+    fn path_of(lang: Lang) -> &'static str {
+        match lang {
+            Lang::Python => "src/a.py",
+            Lang::JavaScript => "src/a.js",
+            Lang::Tsx => "src/a.tsx",
+            _ => "src/a.ts",
+        }
+    }
+
     /// The facts of a whole file, from one parse and extraction and the
     /// detectors run apart.
     fn whole(lang: Lang, set: &DetectorSet, src: &[u8]) -> FileFacts {
@@ -463,7 +473,7 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         let tree = analyzer.parse(lang, src, None).unwrap();
         let root = tree.root_node();
         let mut facts = crate::extract::extract(lang, root, src);
-        facts.matches = set.run(lang, "src/a.py", root, src, &facts);
+        facts.matches = set.run(lang, path_of(lang), root, src, &facts);
         facts.line_count = count_lines(src);
         facts
     }
@@ -476,9 +486,10 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         })
     }
 
-    /// `src` analysed as Python on a pool of two threads.
+    /// `src` analysed as `lang` on a pool of two threads.
     fn analyze_on_two_threads(
         analyzer: &mut FileAnalyzer,
+        lang: Lang,
         set: &DetectorSet,
         src: &str,
     ) -> FileFacts {
@@ -486,14 +497,14 @@ func (s *S) Go() error { return fmt.Errorf("x") }
             .num_threads(2)
             .build()
             .unwrap();
-        pool.install(|| analyzer.analyze(Lang::Python, "src/a.py", src.as_bytes(), set, None))
+        pool.install(|| analyzer.analyze(lang, path_of(lang), src.as_bytes(), set, None))
             .unwrap()
             .facts
     }
 
-    /// `src` analysed as `drift_validate` does, checked against the whole
-    /// file's facts and for whether it was parsed in parts (`label` names
-    /// the case in failures).
+    /// `src` (Python) analysed as `drift_validate` does, checked against
+    /// the whole file's facts and for whether it was parsed in parts
+    /// (`label` names the case in failures).
     fn analyze_checked(
         analyzer: &mut FileAnalyzer,
         set: &DetectorSet,
@@ -501,18 +512,35 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         in_parts: bool,
         label: &str,
     ) -> FileFacts {
+        analyze_checked_as(analyzer, Lang::Python, set, src, in_parts, label)
+    }
+
+    /// [`analyze_checked`] for a file of `lang`.
+    fn analyze_checked_as(
+        analyzer: &mut FileAnalyzer,
+        lang: Lang,
+        set: &DetectorSet,
+        src: &str,
+        in_parts: bool,
+        label: &str,
+    ) -> FileFacts {
         let before = analyzer.parsed_in_parts();
-        let got = analyze_on_two_threads(analyzer, set, src);
+        let got = analyze_on_two_threads(analyzer, lang, set, src);
         let parts = analyzer.parsed_in_parts() - before;
         assert_eq!(parts, u64::from(in_parts), "{label}");
-        assert_eq!(got, whole(Lang::Python, set, src.as_bytes()), "{label}");
+        assert_eq!(got, whole(lang, set, src.as_bytes()), "{label}");
         got
     }
 
     /// Where a large Python file `code` is cut.
     fn cut_of(code: &str) -> crate::extract::Cut {
+        cut_as(Lang::Python, code)
+    }
+
+    /// Where a large file `code` of `lang` is cut.
+    fn cut_as(lang: Lang, code: &str) -> crate::extract::Cut {
         assert!(code.len() >= SPLIT_MIN_BYTES, "{} bytes", code.len());
-        crate::extract::cut(Lang::Python, code.as_bytes()).unwrap()
+        crate::extract::cut(lang, code.as_bytes()).unwrap()
     }
 
     /// The builtin detectors plus one Python project rule with `pattern`.
@@ -732,5 +760,154 @@ def not_code():""",
                 pattern,
             );
         }
+    }
+
+    /// A TypeScript (`typed`) or JavaScript module with top-level items of
+    /// several shapes, `n` times over: doc comments, a template literal and
+    /// a block comment whose lines look like declarations, a regex holding
+    /// quotes and brackets. The export list at the end names symbols of the
+    /// first part.
+    fn ecmascript_module(n: usize, typed: bool) -> String {
+        let ty = |t: &str| {
+            if typed {
+                format!(": {t}")
+            } else {
+                String::new()
+            }
+        };
+        let mut code = String::from(
+            "import { db } from \"./db\";\nimport express from \"express\";\n\nconst router = express.Router();\n",
+        );
+        for i in 0..n {
+            code.push_str(&format!(
+                r#"
+/**
+ * Serves item {i}.
+ */
+export async function handler{i}(req{req}, res{res}) {{
+  const rows = await db.query("SELECT * FROM items WHERE id = " + req.params.id);
+  if (!rows) {{
+    throw new Error(`no item {i}: ${{req.params.id}}`);
+  }}
+  res.json({{ rows, env: process.env.ITEM_{i} }});
+}}
+
+router.get("/items/{i}", handler{i});
+
+const TEMPLATE_{i} = `
+export function notCode{i}() {{}}
+${{"}}"}}`;
+
+/* A block comment
+export class NotAClass{i} {{}}
+*/
+class Service{i} extends Base {{
+  limit = 10;
+  run(xs) {{
+    const inner = (y) => helper{i}(y) + this.limit;
+    return xs.map(inner).filter((v) => /[}}'"`]\/x/.test(String(v)));
+  }}
+}}
+
+function helper{i}(value) {{
+  console.log("value", value);
+  return value;
+}}
+"#,
+                req = ty("Request"),
+                res = ty("Response"),
+            ));
+            if typed {
+                code.push_str(&format!(
+                    "\nexport interface Item{i} {{\n  id: number;\n  name: string;\n}}\n\ntype Id{i} = Item{i}[\"id\"];\n"
+                ));
+            }
+        }
+        code.push_str("\nexport { Service0, helper0 };\n");
+        code
+    }
+
+    /// A large JS or TS file is cut before a top-level declaration (never
+    /// inside a template or a comment, nor after a doc comment) and its
+    /// two parts give the facts of the whole, the export list at its end
+    /// applied to the first part's symbols.
+    #[test]
+    fn a_js_or_ts_file_parsed_in_two_parts_has_the_facts_of_the_whole() {
+        let set = DetectorSet::builtin();
+        for (lang, typed) in [
+            (Lang::TypeScript, true),
+            (Lang::Tsx, true),
+            (Lang::JavaScript, false),
+        ] {
+            let n = 1 + SPLIT_MIN_BYTES / 500;
+            let code = ecmascript_module(n, typed);
+            let cut = cut_as(lang, &code);
+            assert!(cut.header.is_none());
+            let rest = &code[cut.at..];
+            assert!(
+                [
+                    "const TEMPLATE_",
+                    "function helper",
+                    "export interface",
+                    "type Id"
+                ]
+                .iter()
+                .any(|d| rest.starts_with(d)),
+                "{lang}: {}",
+                &rest[..40]
+            );
+            let mut analyzer = split_analyzer();
+            let label = format!("{lang}");
+            let got = analyze_checked_as(&mut analyzer, lang, &set, &code, true, &label);
+            let exported = |name: &str| got.symbols.iter().any(|s| s.name == name && s.exported);
+            assert!(exported("Service0") && exported("helper0") && !exported("Service1"));
+            let documented = got.symbols.iter().filter(|s| s.has_doc).count();
+            assert_eq!(documented, n, "{lang}");
+            assert!(got.symbols.iter().all(|s| !s.name.starts_with("notCode")));
+            assert!(got.matches.len() > 100 && got.calls.len() > 100, "{lang}");
+        }
+    }
+
+    /// A regex after `return` reads as a division to the cut's look at the
+    /// lines, so its `}` seems to close the function and a line at the
+    /// margin inside it looks like the top level: the first part is left
+    /// unfinished, and the file is parsed whole. So is a file when a rule
+    /// sees the program's first statement.
+    #[test]
+    fn a_wrong_js_cut_or_a_rule_on_the_program_keeps_the_file_whole() {
+        let set = DetectorSet::builtin();
+        let statements: String = (0..700)
+            .map(|i| format!("const value{i} = compute{i}(1, \"x\");\n"))
+            .collect();
+        let code = format!(
+            "{statements}function outer(s) {{\n  const ok = (t) => {{ return /}}/.test(t); }};\nconst inner = ok(s);\n  return inner;\n}}\n{statements}"
+        );
+        let at = cut_as(Lang::JavaScript, &code).at;
+        assert!(code[at..].starts_with("const inner"));
+        let mut analyzer = split_analyzer();
+        analyze_checked_as(
+            &mut analyzer,
+            Lang::JavaScript,
+            &set,
+            &code,
+            false,
+            "wrong cut",
+        );
+
+        let code = ecmascript_module(1 + SPLIT_MIN_BYTES / 500, false);
+        let text = "id = \"testing/first\"\ncategory = \"testing\"\nname = \"First\"\n\
+                    description = \"d\"\nseverity = \"info\"\n[[query]]\n\
+                    languages = [\"javascript\"]\n\
+                    pattern = '(program . (import_statement) @match (#set! variant \"x\"))'\n";
+        let (set, errors) = DetectorSet::with_project_rules([("first.toml", text)]);
+        assert!(errors.is_empty(), "{errors:?}");
+        analyze_checked_as(
+            &mut analyzer,
+            Lang::JavaScript,
+            &set,
+            &code,
+            false,
+            "anchored rule",
+        );
     }
 }

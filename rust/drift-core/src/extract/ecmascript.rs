@@ -818,3 +818,194 @@ fn jsx_element(node: Node<'_>, cx: &mut Ctx<'_>) {
         .collect();
     cx.add_call(node, &callee, &args, NAME_ARGS, false);
 }
+
+pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
+    root: "program",
+    class: "class_declaration",
+    class_body: "class_body",
+    header_fields: &[],
+};
+
+/// Where a large JS/TS file can be cut for parsing in two parts: a line
+/// start near the middle, at the margin and outside any bracket, string,
+/// template or comment, where a top-level declaration begins (`export`,
+/// `function`, `class`, `const`, `interface`, a decorator, ...) right after
+/// a line that ends a statement with `;` or `}`. So a doc comment or a
+/// decorator stays with what it precedes, and the line before cannot run
+/// on into the cut one. The lexical state is read line by line and a
+/// regular expression can mislead it, so the caller must still check that
+/// neither part has a syntax error (a wrong cut leaves the first part
+/// unfinished).
+pub(crate) fn cut(source: &[u8]) -> Option<usize> {
+    let mut lexer = Lexer::default();
+    let mut after_statement = false;
+    let mut start = 0;
+    let candidates = std::iter::from_fn(move || {
+        while start < source.len() {
+            let end = source[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(source.len(), |i| start + i + 1);
+            let line = &source[start..end];
+            let at = start;
+            start = end;
+            let text = line.trim_ascii_end();
+            if text.is_empty() && lexer.at_top() {
+                continue;
+            }
+            let cut = lexer.at_top() && after_statement && begins_declaration(text);
+            let was_code = lexer.mode == Mode::Code && !text.trim_ascii_start().starts_with(b"//");
+            lexer.line(line);
+            after_statement = was_code
+                && lexer.mode == Mode::Code
+                && !lexer.comment_at_end
+                && matches!(text.last(), Some(b';' | b'}'));
+            if cut && at > 0 {
+                return Some(at);
+            }
+        }
+        None
+    });
+    super::nearest_middle(source.len(), candidates)
+}
+
+/// A top-level declaration starts on this line, at the margin.
+fn begins_declaration(line: &[u8]) -> bool {
+    const KEYWORDS: &[&[u8]] = &[
+        b"export",
+        b"function",
+        b"async",
+        b"class",
+        b"abstract",
+        b"const",
+        b"let",
+        b"var",
+        b"interface",
+        b"type",
+        b"enum",
+        b"declare",
+        b"namespace",
+    ];
+    line.starts_with(b"@")
+        || line.starts_with(b"function*")
+        || KEYWORDS.iter().any(|k| super::begins_keyword(line, k))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Mode {
+    #[default]
+    Code,
+    BlockComment,
+    Template,
+}
+
+/// A rough line-by-line JS/TS lexical state: enough to tell the margin of
+/// the top level from the inside of brackets, templates and comments.
+#[derive(Debug, Default)]
+struct Lexer {
+    mode: Mode,
+    /// Open brackets of any kind in code.
+    depth: usize,
+    /// The bracket depth at which each open template `${` began.
+    interpolations: Vec<usize>,
+    /// The last line ended in a comment (`//` or `/* */`).
+    comment_at_end: bool,
+}
+
+impl Lexer {
+    fn at_top(&self) -> bool {
+        self.mode == Mode::Code && self.depth == 0 && self.interpolations.is_empty()
+    }
+
+    /// Reads one line (with its newline, if any).
+    fn line(&mut self, line: &[u8]) {
+        self.comment_at_end = false;
+        // The last significant byte of code, to tell a regex from a division.
+        let mut prev: u8 = b'\n';
+        let mut i = 0;
+        while i < line.len() {
+            let c = line[i];
+            let next = line.get(i + 1).copied();
+            match self.mode {
+                Mode::BlockComment => {
+                    if c == b'*' && next == Some(b'/') {
+                        self.mode = Mode::Code;
+                        self.comment_at_end = true;
+                        i += 1;
+                    }
+                }
+                Mode::Template => match c {
+                    b'\\' => i += 1,
+                    b'`' => self.mode = Mode::Code,
+                    b'$' if next == Some(b'{') => {
+                        self.interpolations.push(self.depth);
+                        self.mode = Mode::Code;
+                        i += 1;
+                    }
+                    _ => {}
+                },
+                Mode::Code => {
+                    if !c.is_ascii_whitespace() {
+                        self.comment_at_end = false;
+                    }
+                    match c {
+                        b'/' if next == Some(b'/') => {
+                            self.comment_at_end = true;
+                            return;
+                        }
+                        b'/' if next == Some(b'*') => {
+                            self.mode = Mode::BlockComment;
+                            i += 1;
+                        }
+                        // A regex or a string: an operand, as far as a
+                        // following `/` is concerned.
+                        b'/' | b'\'' | b'"' if c != b'/' || starts_operand(prev) => {
+                            i = skip_quoted(line, i, c) + 1;
+                            prev = b'0';
+                            continue;
+                        }
+                        b'`' => self.mode = Mode::Template,
+                        b'{' | b'(' | b'[' => self.depth += 1,
+                        b'}' if self.interpolations.last() == Some(&self.depth) => {
+                            self.interpolations.pop();
+                            self.mode = Mode::Template;
+                        }
+                        b'}' | b')' | b']' => self.depth = self.depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    if !c.is_ascii_whitespace() {
+                        prev = c;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Whether a `/` after `prev` (the last significant byte) starts a regex
+/// rather than dividing: after an operator or an opening bracket, not
+/// after an operand.
+fn starts_operand(prev: u8) -> bool {
+    !(prev.is_ascii_alphanumeric() || matches!(prev, b')' | b']' | b'}' | b'_' | b'$'))
+}
+
+/// The index of the byte that closes the string (or regex) opened by
+/// `quote` at `open`, or the line's last byte if it stays open (strings
+/// and regexes end with their line; a regex's class `[...]` may hold `/`).
+fn skip_quoted(line: &[u8], open: usize, quote: u8) -> usize {
+    let mut class = false;
+    let mut i = open + 1;
+    while i < line.len() {
+        match line[i] {
+            b'\\' => i += 1,
+            b'\n' => return i,
+            b'[' if quote == b'/' => class = true,
+            b']' if quote == b'/' => class = false,
+            c if c == quote && !class => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    line.len().saturating_sub(1)
+}

@@ -133,7 +133,8 @@ pub(crate) struct CutKinds {
 
 /// Where `source` can be cut (see [`Cut`]), for languages whose syntax
 /// shows such a place line by line (Python: a line that starts a
-/// top-level definition, or a method of a top-level class).
+/// top-level definition, or a method of a top-level class; JS/TS: a line
+/// that starts a top-level declaration).
 pub(crate) fn cut(lang: Lang, source: &[u8]) -> Option<Cut> {
     match lang {
         Lang::Python => python::cut(source).map(|(at, header)| Cut {
@@ -141,8 +142,34 @@ pub(crate) fn cut(lang: Lang, source: &[u8]) -> Option<Cut> {
             header,
             kinds: &python::CUT_KINDS,
         }),
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => ecmascript::cut(source).map(|at| Cut {
+            at,
+            header: None,
+            kinds: &ecmascript::CUT_KINDS,
+        }),
         _ => None,
     }
+}
+
+/// Picks, among `candidates` (line starts in order), the one nearest the
+/// middle of a `len`-byte file, within its middle half.
+pub(crate) fn nearest_middle(len: usize, candidates: impl Iterator<Item = usize>) -> Option<usize> {
+    let (low, high, mid) = (len / 4, len / 4 * 3, len / 2);
+    let mut best: Option<usize> = None;
+    for at in candidates.filter(|at| (low..=high).contains(at)) {
+        if best.is_none_or(|b| at.abs_diff(mid) < b.abs_diff(mid)) {
+            best = Some(at);
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+/// Whether `line` starts with `keyword` and a space.
+pub(crate) fn begins_keyword(line: &[u8], keyword: &[u8]) -> bool {
+    line.strip_prefix(keyword)
+        .is_some_and(|rest| rest.first().is_some_and(|c| c.is_ascii_whitespace()))
 }
 
 /// The facts of a whole file from those of its two parts (see [`Cut`]),

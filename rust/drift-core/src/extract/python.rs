@@ -5,6 +5,7 @@ use tree_sitter::Node;
 use super::walk::{
     Ctx, NodeExt, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
 };
+use super::{begins_keyword, nearest_middle};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "attribute"];
@@ -436,21 +437,6 @@ fn binds_next(body: &[u8], decorator: bool) -> bool {
     body.starts_with(b"#") || body.ends_with(b"\\") || (decorator && body.starts_with(b"@"))
 }
 
-/// Picks, among `candidates` (line starts in order), the one nearest the
-/// middle of a `len`-byte file, within its middle half.
-fn nearest_middle(len: usize, candidates: impl Iterator<Item = usize>) -> Option<usize> {
-    let (low, high, mid) = (len / 4, len / 4 * 3, len / 2);
-    let mut best: Option<usize> = None;
-    for at in candidates.filter(|at| (low..=high).contains(at)) {
-        if best.is_none_or(|b| at.abs_diff(mid) < b.abs_diff(mid)) {
-            best = Some(at);
-        } else {
-            break;
-        }
-    }
-    best
-}
-
 /// A line start near the middle of `source` where a top-level `def`,
 /// `class` or decorator group begins, so the two sides parse on their own
 /// into the two parts of the whole file's module. Lines that follow a
@@ -518,11 +504,6 @@ pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<
         })
         .flatten();
     nearest_middle(source.len(), candidates).map(|at| (at, header))
-}
-
-fn begins_keyword(line: &[u8], keyword: &[u8]) -> bool {
-    line.strip_prefix(keyword)
-        .is_some_and(|rest| rest.first().is_some_and(|c| c.is_ascii_whitespace()))
 }
 
 fn begins_definition(line: &[u8]) -> bool {
