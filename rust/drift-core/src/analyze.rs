@@ -118,7 +118,9 @@ impl FileAnalyzer {
         let timeout = self.options.parse_timeout;
         let first = parser_in(&mut self.parsers, lang)?;
         let second = parser_in(&mut self.second_parsers, lang)?;
-        let first_range = 0..cut.at;
+        let first_ranges: Vec<_> = std::iter::once(0..cut.at)
+            .chain(cut.closing.clone())
+            .collect();
         let second_ranges: Vec<_> = cut
             .header
             .clone()
@@ -126,15 +128,7 @@ impl FileAnalyzer {
             .chain(std::iter::once(cut.at..source.len()))
             .collect();
         let (first, second) = rayon::join(
-            || {
-                parse_part(
-                    first,
-                    source,
-                    std::slice::from_ref(&first_range),
-                    timeout,
-                    cancel,
-                )
-            },
+            || parse_part(first, source, &first_ranges, timeout, cancel),
             || parse_part(second, source, &second_ranges, timeout, cancel),
         );
         let (Some(first), Some(second)) = (first?, second?) else {
@@ -337,6 +331,12 @@ fn cut_shape(grammar: &tree_sitter::Language, cut: &crate::extract::Cut) -> Opti
                 .header_fields
                 .iter()
                 .filter_map(|f| grammar.field_id_for_name(f).map(u16::from))
+                .collect(),
+            header_kinds: cut
+                .kinds
+                .header_kinds
+                .iter()
+                .filter_map(|&k| kind(k))
                 .collect(),
         }),
     };
@@ -909,5 +909,104 @@ function helper{i}(value) {{
             false,
             "anchored rule",
         );
+    }
+
+    /// One large JS or TS class, as many loaders and renderers are:
+    /// members of several shapes, `n` times over (a template holds a `}`
+    /// and a class header at the margin), then statements after it.
+    fn ecmascript_class(n: usize, typed: bool) -> String {
+        let ty = |t: &str| {
+            if typed {
+                format!(": {t}")
+            } else {
+                String::new()
+            }
+        };
+        let mut code = String::from(
+            "import { Loader } from \"three\";\n\n/**\n * Loads everything.\n */\nexport class BigLoader extends Loader {\n  limit = compute(10);\n",
+        );
+        for i in 0..n {
+            code.push_str(&format!(
+                r#"
+  /** Parses part {i}. */
+  parse{i}(text{text}){ret} {{
+    const rows = this.db.query("SELECT * FROM t WHERE id = " + {i});
+    return rows.map((r) => `row ${{r.id}}:
+}}
+class NotAMember{i} {{`);
+  }}
+
+  static create{i}(options = {{}}) {{
+    console.log("create", options);
+    return new BigLoader(options);
+  }}
+
+  get value{i}() {{
+    return this.limit + {i};
+  }}
+"#,
+                text = ty("string"),
+                ret = ty("string[]"),
+            ));
+        }
+        code.push_str("}\n\nexport default BigLoader;\nconsole.log(\"loaded\");\n");
+        code
+    }
+
+    /// A JS or TS file that is one large class is cut between two of its
+    /// members: the first part is parsed with the class's closing line and
+    /// the second with its header, and the joined facts are the whole
+    /// file's. A decorated class is not cut.
+    #[test]
+    fn a_js_or_ts_class_cut_between_its_members_has_the_facts_of_the_whole() {
+        let set = DetectorSet::builtin();
+        for (lang, typed) in [
+            (Lang::TypeScript, true),
+            (Lang::Tsx, true),
+            (Lang::JavaScript, false),
+        ] {
+            let code = ecmascript_class(1 + SPLIT_MIN_BYTES / 300, typed);
+            let cut = cut_as(lang, &code);
+            let header = cut.header.clone().unwrap();
+            assert_eq!(&code[header], "export class BigLoader extends Loader {\n");
+            let closing = cut.closing.clone().unwrap();
+            assert_eq!(&code[closing.clone()], "}\n");
+            assert!(code[closing.end..].starts_with("\nexport default BigLoader;"));
+            let rest = &code[cut.at..];
+            assert!(
+                rest.starts_with("  static create") || rest.starts_with("  get value"),
+                "{lang}: {}",
+                &rest[..40]
+            );
+            let label = format!("{lang} class");
+            let got = analyze_checked_as(&mut split_analyzer(), lang, &set, &code, true, &label);
+            let classes: Vec<_> = got
+                .symbols
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.name == "BigLoader")
+                .collect();
+            assert_eq!(classes.len(), 1, "{lang}");
+            let (class, symbol) = classes[0];
+            assert!(symbol.has_doc && symbol.exported, "{lang}");
+            let closing_line = code[..closing.start].lines().count() as u32 + 1;
+            assert_eq!(symbol.span.end_line, closing_line, "{lang}");
+            let last = got
+                .symbols
+                .iter()
+                .rposition(|s| s.name.starts_with("value"))
+                .unwrap();
+            assert_eq!(got.symbols[last].parent, Some(class as u32), "{lang}");
+            assert!(
+                got.symbols
+                    .iter()
+                    .all(|s| !s.name.starts_with("NotAMember"))
+            );
+
+            let decorated = code.replace("export class", "@Injectable()\nexport class");
+            assert!(crate::extract::cut(lang, decorated.as_bytes()).is_none());
+            let label = format!("{lang} decorated class");
+            analyze_checked_as(&mut split_analyzer(), lang, &set, &decorated, false, &label);
+        }
     }
 }

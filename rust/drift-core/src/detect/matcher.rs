@@ -469,13 +469,23 @@ fn classes_seen_by_header(pat: &Pat, class: &ClassCut) -> bool {
                 || (!n.last_anchor
                     && n.children.iter().all(|step| {
                         !step.immediate
-                            && step.field.is_some_and(|f| class.header_fields.contains(&f))
+                            && (step.field.is_some_and(|f| class.header_fields.contains(&f))
+                                || of_header_kind(&step.pat, class))
                     }));
             header_only
                 && n.children
                     .iter()
                     .all(|step| classes_seen_by_header(&step.pat, class))
         }
+    }
+}
+
+/// Whether `pat` can only match a child of a kind found on the header
+/// line (`class_heritage`).
+fn of_header_kind(pat: &Pat, class: &ClassCut) -> bool {
+    match &pat.test {
+        Test::Alt(alts) => alts.iter().all(|a| of_header_kind(a, class)),
+        Test::Node(n) => matches!(n.kind, Kind::Id(id) if class.header_kinds.contains(&id)),
     }
 }
 

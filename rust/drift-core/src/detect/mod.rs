@@ -424,6 +424,8 @@ pub struct ClassCut {
     pub body: u16,
     /// Fields on the header line, which both trees hold whole.
     pub header_fields: Vec<u16>,
+    /// Kinds of the children on the header line that have no field.
+    pub header_kinds: Vec<u16>,
 }
 
 /// The query detectors' matches of one tree, not yet sorted (see

@@ -823,50 +823,163 @@ pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
     root: "program",
     class: "class_declaration",
     class_body: "class_body",
-    header_fields: &[],
+    header_fields: &["name", "type_parameters"],
+    header_kinds: &["class_heritage"],
 };
 
-/// Where a large JS/TS file can be cut for parsing in two parts: a line
-/// start near the middle, at the margin and outside any bracket, string,
-/// template or comment, where a top-level declaration begins (`export`,
-/// `function`, `class`, `const`, `interface`, a decorator, ...) right after
-/// a line that ends a statement with `;` or `}`. So a doc comment or a
-/// decorator stays with what it precedes, and the line before cannot run
-/// on into the cut one. The lexical state is read line by line and a
-/// regular expression can mislead it, so the caller must still check that
-/// neither part has a syntax error (a wrong cut leaves the first part
-/// unfinished).
-pub(crate) fn cut(source: &[u8]) -> Option<usize> {
+/// Where a large JS/TS file can be cut for parsing in two parts (see
+/// [`top_level_split`] and [`class_body_split`]).
+pub(crate) fn cut(source: &[u8]) -> Option<super::CutAt> {
+    let lines = lines(source);
+    top_level_split(source.len(), &lines)
+        .map(|at| super::CutAt {
+            at,
+            header: None,
+            closing: None,
+        })
+        .or_else(|| class_body_split(source.len(), &lines))
+}
+
+/// A line of a JS/TS file, with the lexical state around it.
+struct Line<'s> {
+    start: usize,
+    /// After its newline.
+    end: usize,
+    /// Without trailing whitespace.
+    text: &'s [u8],
+    /// The bracket depth at its start, when it starts in code (not in a
+    /// template, its interpolations or a comment).
+    depth: Option<usize>,
+    /// The same at its end.
+    depth_after: Option<usize>,
+    /// The last non-blank line before it ends a statement: with `;` or `}`
+    /// in code, no comment after.
+    after_statement: bool,
+}
+
+impl Line<'_> {
+    fn indent(&self) -> usize {
+        self.text.len() - self.text.trim_ascii_start().len()
+    }
+
+    fn body(&self) -> &[u8] {
+        self.text.trim_ascii_start()
+    }
+}
+
+/// The lines of `source`, read with a rough lexical state (see [`Lexer`]).
+fn lines(source: &[u8]) -> Vec<Line<'_>> {
     let mut lexer = Lexer::default();
     let mut after_statement = false;
+    let mut out = Vec::new();
     let mut start = 0;
-    let candidates = std::iter::from_fn(move || {
-        while start < source.len() {
-            let end = source[start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(source.len(), |i| start + i + 1);
-            let line = &source[start..end];
-            let at = start;
-            start = end;
-            let text = line.trim_ascii_end();
-            if text.is_empty() && lexer.at_top() {
-                continue;
-            }
-            let cut = lexer.at_top() && after_statement && begins_declaration(text);
-            let was_code = lexer.mode == Mode::Code && !text.trim_ascii_start().starts_with(b"//");
-            lexer.line(line);
-            after_statement = was_code
-                && lexer.mode == Mode::Code
+    while start < source.len() {
+        let end = source[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(source.len(), |i| start + i + 1);
+        let text = source[start..end].trim_ascii_end();
+        let depth = lexer.code_depth();
+        let comment_line = text.trim_ascii_start().starts_with(b"//");
+        lexer.line(&source[start..end]);
+        let depth_after = lexer.code_depth();
+        out.push(Line {
+            start,
+            end,
+            text,
+            depth,
+            depth_after,
+            after_statement,
+        });
+        if !text.is_empty() || depth.is_none() {
+            after_statement = depth.is_some()
+                && depth_after.is_some()
+                && !comment_line
                 && !lexer.comment_at_end
                 && matches!(text.last(), Some(b';' | b'}'));
-            if cut && at > 0 {
-                return Some(at);
-            }
         }
-        None
-    });
-    super::nearest_middle(source.len(), candidates)
+        start = end;
+    }
+    out
+}
+
+/// A line start near the middle where a top-level declaration begins at
+/// the margin (`export`, `function`, `class`, `const`, `interface`, a
+/// decorator, ...) right after a line that ends a statement with `;` or
+/// `}`: so a doc comment or a decorator stays with what it precedes, and
+/// the line before cannot run on into the cut one. The lexical state is
+/// read line by line and a regular expression can mislead it, so the
+/// caller must still check that neither part has a syntax error (a wrong
+/// cut leaves the first part unfinished).
+fn top_level_split(len: usize, lines: &[Line<'_>]) -> Option<usize> {
+    let candidates = lines
+        .iter()
+        .filter(|l| l.start > 0 && l.depth == Some(0) && l.after_statement)
+        .filter(|l| begins_declaration(l.text))
+        .map(|l| l.start);
+    super::nearest_middle(len, candidates)
+}
+
+/// For a file whose middle is inside one top-level class: a line start
+/// near the middle where a member begins, at the indentation of the
+/// class's members, after a line that ends a statement. The class must
+/// have a one-line header at the margin (`export class Name extends B {`),
+/// no decorators, and a closing line `}` of its own. The second part is
+/// parsed with the header line, and the first with the closing line, so
+/// each part holds one whole class. Same caveats as [`top_level_split`].
+fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<super::CutAt> {
+    let mid = len / 2;
+    // The last top-level statement that starts before the middle.
+    let (h, header) = lines
+        .iter()
+        .enumerate()
+        .take_while(|(_, l)| l.start <= mid)
+        .filter(|(_, l)| l.depth == Some(0) && !l.text.is_empty() && l.indent() == 0)
+        .filter(|(_, l)| !l.text.starts_with(b"//") && !l.text.starts_with(b"/*"))
+        .last()?;
+    let previous = lines[..h].iter().rev().find(|l| !l.text.is_empty());
+    let decorated = previous.is_some_and(|p| p.body().starts_with(b"@") || p.text.ends_with(b")"));
+    if decorated || !is_class_header(header.text) || header.depth_after != Some(1) {
+        return None;
+    }
+    let body = &lines[h + 1..];
+    let close = body.iter().position(|l| l.depth_after == Some(0))?;
+    let closing = &body[close];
+    if closing.text != b"}" || closing.depth_after != Some(0) {
+        return None;
+    }
+    let members = &body[..close];
+    let indent = members
+        .iter()
+        .find(|l| l.depth == Some(1) && !l.text.is_empty())
+        .map(Line::indent)
+        .filter(|&i| i > 0)?;
+    let candidates = members
+        .iter()
+        .filter(|l| l.depth == Some(1) && l.after_statement && l.indent() == indent)
+        .filter(|l| {
+            !matches!(
+                l.body().first(),
+                Some(b'/' | b'*' | b'}' | b')' | b']' | b'.' | b',' | b'?' | b':')
+            )
+        })
+        .map(|l| l.start);
+    let at = super::nearest_middle(len, candidates)?;
+    Some(super::CutAt {
+        at,
+        header: Some(header.start..header.end),
+        closing: Some(closing.start..closing.end),
+    })
+}
+
+/// `class Name ... {` at the margin, optionally exported (a default
+/// export or an abstract class is another kind of node).
+fn is_class_header(line: &[u8]) -> bool {
+    let rest = line.strip_prefix(b"export ").unwrap_or(line);
+    rest.strip_prefix(b"class ").is_some_and(|name| {
+        name.first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'$'))
+    }) && line.ends_with(b"{")
 }
 
 /// A top-level declaration starts on this line, at the margin.
@@ -913,8 +1026,9 @@ struct Lexer {
 }
 
 impl Lexer {
-    fn at_top(&self) -> bool {
-        self.mode == Mode::Code && self.depth == 0 && self.interpolations.is_empty()
+    /// The bracket depth, when in code outside template interpolations.
+    fn code_depth(&self) -> Option<usize> {
+        (self.mode == Mode::Code && self.interpolations.is_empty()).then_some(self.depth)
     }
 
     /// Reads one line (with its newline, if any).

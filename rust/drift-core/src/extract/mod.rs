@@ -119,7 +119,17 @@ pub(crate) struct Cut {
     /// The one-line header of the class the cut falls in, which the second
     /// part is parsed with so the members after the cut stay in it.
     pub header: Option<std::ops::Range<usize>>,
+    /// The class's closing line, which the first part is parsed with
+    /// (languages whose classes end with a bracket).
+    pub closing: Option<std::ops::Range<usize>>,
     pub kinds: &'static CutKinds,
+}
+
+/// A language's place for a [`Cut`].
+pub(crate) struct CutAt {
+    pub at: usize,
+    pub header: Option<std::ops::Range<usize>>,
+    pub closing: Option<std::ops::Range<usize>>,
 }
 
 /// Node kinds and fields of the trees a cut makes.
@@ -129,26 +139,33 @@ pub(crate) struct CutKinds {
     pub class_body: &'static str,
     /// The class's fields on its header line.
     pub header_fields: &'static [&'static str],
+    /// The kinds of its children on the header line that have no field.
+    pub header_kinds: &'static [&'static str],
 }
 
 /// Where `source` can be cut (see [`Cut`]), for languages whose syntax
 /// shows such a place line by line (Python: a line that starts a
-/// top-level definition, or a method of a top-level class; JS/TS: a line
-/// that starts a top-level declaration).
+/// top-level definition, or a method of a top-level class; JS/TS: the
+/// same with declarations and class members).
 pub(crate) fn cut(lang: Lang, source: &[u8]) -> Option<Cut> {
-    match lang {
-        Lang::Python => python::cut(source).map(|(at, header)| Cut {
-            at,
-            header,
-            kinds: &python::CUT_KINDS,
-        }),
-        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => ecmascript::cut(source).map(|at| Cut {
-            at,
-            header: None,
-            kinds: &ecmascript::CUT_KINDS,
-        }),
-        _ => None,
-    }
+    let (place, kinds) = match lang {
+        Lang::Python => (python::cut(source)?, &python::CUT_KINDS),
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
+            (ecmascript::cut(source)?, &ecmascript::CUT_KINDS)
+        }
+        _ => return None,
+    };
+    let CutAt {
+        at,
+        header,
+        closing,
+    } = place;
+    Some(Cut {
+        at,
+        header,
+        closing,
+        kinds,
+    })
 }
 
 /// Picks, among `candidates` (line starts in order), the one nearest the

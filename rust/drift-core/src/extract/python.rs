@@ -16,6 +16,7 @@ pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
     class: "class_definition",
     class_body: "block",
     header_fields: &["name", "superclasses", "type_parameters"],
+    header_kinds: &[],
 };
 
 pub(crate) struct PythonVisitor;
@@ -358,10 +359,16 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
 /// near the middle, and the header line of the class the cut falls in
 /// (the second part is parsed with it so its methods stay in the class),
 /// if it falls inside one. See [`top_level_split`] and [`class_body_split`].
-pub(crate) fn cut(source: &[u8]) -> Option<(usize, Option<std::ops::Range<usize>>)> {
-    top_level_split(source)
-        .map(|at| (at, None))
-        .or_else(|| class_body_split(source).map(|(at, header)| (at, Some(header))))
+pub(crate) fn cut(source: &[u8]) -> Option<super::CutAt> {
+    let (at, header) = match top_level_split(source) {
+        Some(at) => (at, None),
+        None => class_body_split(source).map(|(at, header)| (at, Some(header)))?,
+    };
+    Some(super::CutAt {
+        at,
+        header,
+        closing: None,
+    })
 }
 
 /// A line of a Python file.
