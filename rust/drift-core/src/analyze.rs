@@ -762,6 +762,13 @@ def not_code():""",
         }
     }
 
+    /// The JS/TS languages, and whether their test code has types.
+    const ECMASCRIPT_LANGS: [(Lang, bool); 3] = [
+        (Lang::TypeScript, true),
+        (Lang::Tsx, true),
+        (Lang::JavaScript, false),
+    ];
+
     /// A TypeScript (`typed`) or JavaScript module with top-level items of
     /// several shapes, `n` times over: doc comments, a template literal and
     /// a block comment whose lines look like declarations, a regex holding
@@ -834,11 +841,7 @@ function helper{i}(value) {{
     #[test]
     fn a_js_or_ts_file_parsed_in_two_parts_has_the_facts_of_the_whole() {
         let set = DetectorSet::builtin();
-        for (lang, typed) in [
-            (Lang::TypeScript, true),
-            (Lang::Tsx, true),
-            (Lang::JavaScript, false),
-        ] {
+        for (lang, typed) in ECMASCRIPT_LANGS {
             let n = 1 + SPLIT_MIN_BYTES / 500;
             let code = ecmascript_module(n, typed);
             let cut = cut_as(lang, &code);
@@ -960,11 +963,7 @@ class NotAMember{i} {{`);
     #[test]
     fn a_js_or_ts_class_cut_between_its_members_has_the_facts_of_the_whole() {
         let set = DetectorSet::builtin();
-        for (lang, typed) in [
-            (Lang::TypeScript, true),
-            (Lang::Tsx, true),
-            (Lang::JavaScript, false),
-        ] {
+        for (lang, typed) in ECMASCRIPT_LANGS {
             let code = ecmascript_class(1 + SPLIT_MIN_BYTES / 300, typed);
             let cut = cut_as(lang, &code);
             let header = cut.header.clone().unwrap();
