@@ -45,7 +45,8 @@ pub enum SkipReason {
     TooLarge,
     /// A NUL byte in the first 8 KiB.
     Binary,
-    /// Generated code (`@generated` / `DO NOT EDIT` header).
+    /// Generated code (`@generated` / `DO NOT EDIT` header) or minified
+    /// code (very long lines on average).
     Generated,
     /// Could not be opened or read (permissions, FIFO, vanished, ...).
     Unreadable,

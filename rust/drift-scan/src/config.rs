@@ -106,7 +106,9 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     /// Apply [`BUILTIN_EXCLUDES`].
     pub builtin_excludes: bool,
-    /// Skip files whose first lines say `@generated` or `DO NOT EDIT`.
+    /// Skip files whose first lines say `@generated` or `DO NOT EDIT`, and
+    /// files that look minified (lines of over 110 bytes on average, in a
+    /// file of 4 KiB or more).
     pub skip_generated: bool,
     /// Honour `.gitignore` (also outside git repositories), `.ignore` and
     /// `.driftignore`.

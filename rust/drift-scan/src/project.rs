@@ -24,9 +24,10 @@ use crate::{ScanError, ScanOptions};
 
 /// Bytes inspected for NUL (binary detection).
 const BINARY_PROBE: usize = 8 * 1024;
-/// Bumped when the stored fact format or extraction semantics change, to
-/// force a full rebuild.
-const FACTS_FORMAT: &str = "facts-v1";
+/// Bumped when the stored fact format, extraction semantics or the rules
+/// for skipping a file's content change, to force a full rebuild (v2:
+/// minified files are skipped).
+const FACTS_FORMAT: &str = "facts-v2";
 const META_FINGERPRINT: &str = "config_fingerprint";
 const META_LEARN_SETTINGS: &str = "learn_settings";
 /// The canonical root the index was last scanned for.
@@ -816,14 +817,13 @@ impl Project {
                 Some(hash),
             );
         }
-        if self.config.skip_generated
-            && let Some(marker) = generated_marker(&bytes)
-        {
-            return skip(
-                SkipReason::Generated,
-                format!("header contains {marker:?}"),
-                Some(hash),
-            );
+        if self.config.skip_generated {
+            let detail = generated_marker(&bytes)
+                .map(|marker| format!("header contains {marker:?}"))
+                .or_else(|| minified(&bytes));
+            if let Some(detail) = detail {
+                return skip(SkipReason::Generated, detail, Some(hash));
+            }
         }
         let (source, lossy) = match std::str::from_utf8(&bytes) {
             Ok(_) => (bytes, false),
@@ -995,6 +995,26 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     } else {
         Ok(Some(buf))
     }
+}
+
+/// Files smaller than this are never taken for minified.
+const MINIFIED_MIN_BYTES: usize = 4096;
+/// Average line length, in bytes, above which a file is taken for
+/// minified (GitHub Linguist's rule for JavaScript and CSS).
+const MINIFIED_MEAN_LINE: usize = 110;
+
+/// Why a file of `MINIFIED_MIN_BYTES` or more looks minified or machine
+/// written: its lines average over `MINIFIED_MEAN_LINE` bytes (bundles,
+/// compiler output, embedded data tables).
+fn minified(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < MINIFIED_MIN_BYTES {
+        return None;
+    }
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let lines = newlines + usize::from(bytes.last() != Some(&b'\n'));
+    let mean = bytes.len() / lines.max(1);
+    (mean > MINIFIED_MEAN_LINE)
+        .then(|| format!("minified: {lines} lines of {mean} bytes on average"))
 }
 
 /// `@generated` or `DO NOT EDIT` in the first five lines.

@@ -82,6 +82,55 @@ fn polyglot(root: &std::path::Path) {
     );
 }
 
+/// The skipped files' paths and reasons, in the report's order.
+fn skipped(report: &drift_scan::ScanReport) -> Vec<(&str, SkipReason)> {
+    report
+        .skipped
+        .iter()
+        .map(|s| (s.path.as_str(), s.reason))
+        .collect()
+}
+
+/// A minified bundle (long lines on average) is skipped as generated,
+/// with the reason; a file with a few long lines among short ones, or a
+/// small one-line file, is analysed.
+#[test]
+fn minified_files_are_skipped_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let functions: Vec<String> = (0..300)
+        .map(|i| format!("var a{i}=function(b){{return b*{i}}};"))
+        .collect();
+    write(
+        root,
+        "web/bundle.js",
+        functions
+            .chunks(100)
+            .map(|c| c.concat() + "\n")
+            .collect::<String>(),
+    );
+    let long = format!("const table = [{}];\n", "1, ".repeat(100));
+    let mut handwritten = long.repeat(2);
+    for i in 0..200 {
+        handwritten.push_str(&format!("export const v{i} = {i};\n"));
+    }
+    write(root, "web/table.js", &handwritten);
+    write(
+        root,
+        "web/one.js",
+        format!("export const x = [{}];\n", "1, ".repeat(60)),
+    );
+    let report = scan(&open(root));
+    assert_eq!(
+        skipped(&report),
+        [("web/bundle.js", SkipReason::Generated)],
+        "{report:#?}"
+    );
+    let detail = &report.skipped[0].detail;
+    assert!(detail.starts_with("minified: 3 lines of "), "{detail}");
+    assert_eq!(report.parsed, 2, "{report:#?}");
+}
+
 #[test]
 fn polyglot_discovery_languages_and_ignores() {
     let dir = tempfile::tempdir().unwrap();
@@ -118,13 +167,8 @@ fn polyglot_discovery_languages_and_ignores() {
     assert_eq!(report.discovered, 15);
     assert_eq!(report.unchanged, 0);
     assert_eq!(report.removed, 0);
-    let skipped: Vec<(&str, SkipReason)> = report
-        .skipped
-        .iter()
-        .map(|s| (s.path.as_str(), s.reason))
-        .collect();
     assert_eq!(
-        skipped,
+        skipped(&report),
         vec![
             ("go/gen.go", SkipReason::Generated),
             ("src/gen.ts", SkipReason::Generated)

@@ -37,16 +37,21 @@ fn hostile(root: &std::path::Path) -> bool {
     let f = std::fs::File::create(&huge).unwrap();
     f.set_len(20 * 1024 * 1024).unwrap();
     drop(f);
-    // 5,000 levels of nesting.
+    // 5,000 levels of nesting, a level per line (on one line, they would
+    // be skipped as minified).
     let depth = 5000;
-    let deep_js = format!("const x = {}1{};\n", "(".repeat(depth), ")".repeat(depth));
+    let deep_js = format!(
+        "const x = {}1{};\n",
+        "(\n".repeat(depth),
+        ")\n".repeat(depth)
+    );
     write(root, "src/deep.js", deep_js);
-    let deep_py = format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let deep_py = format!("x = {}1{}\n", "[\n".repeat(depth), "]\n".repeat(depth));
     write(root, "src/deep.py", deep_py);
     let deep_ts = format!(
-        "export function f() {{ {} return 1; {} }}\n",
-        "if (a) {".repeat(depth),
-        "}".repeat(depth)
+        "export function f() {{\n{} return 1; {} }}\n",
+        "if (a) {\n".repeat(depth),
+        "}\n".repeat(depth)
     );
     write(root, "src/deep_blocks.ts", deep_ts);
     // Syntax errors.
