@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, named_children};
+use super::walk::{
+    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, first_named_child, named_children,
+};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this"];
@@ -201,12 +203,10 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
 fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..8 {
         match n.kind_name() {
-            "await_expression" | "parenthesized_expression" => {
-                match named_children(n).into_iter().next() {
-                    Some(c) => n = c,
-                    None => break,
-                }
-            }
+            "await_expression" | "parenthesized_expression" => match first_named_child(n) {
+                Some(c) => n = c,
+                None => break,
+            },
             _ => break,
         }
     }

@@ -3,7 +3,8 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, has_token, named_children,
+    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, children, first_named_child, has_token,
+    named_children,
 };
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
@@ -344,9 +345,9 @@ fn pattern_name(cx: &Ctx<'_>, pat: Node<'_>) -> String {
         "assignment_pattern" => pat
             .field("left")
             .map_or_else(|| cx.compact(pat), |l| pattern_name(cx, l)),
-        "rest_pattern" => named_children(pat)
-            .first()
-            .map_or_else(|| cx.compact(pat), |n| format!("...{}", cx.text(*n))),
+        "rest_pattern" => {
+            first_named_child(pat).map_or_else(|| cx.compact(pat), |n| format!("...{}", cx.text(n)))
+        }
         _ => cx.compact(pat),
     }
 }
@@ -366,8 +367,8 @@ fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
             | "parenthesized_expression"
             | "non_null_expression"
             | "as_expression"
-            | "satisfies_expression" => match named_children(node).first() {
-                Some(inner) => node = *inner,
+            | "satisfies_expression" => match first_named_child(node) {
+                Some(inner) => node = inner,
                 None => break,
             },
             _ => break,

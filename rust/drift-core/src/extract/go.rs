@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, named_children, strip_quotes};
+use super::walk::{
+    Ctx, NodeExt, SymbolSpec, Visitor, first_named_child, named_children, strip_quotes,
+};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
 
 const NAME_ARGS: &[&str] = &["identifier", "selector_expression"];
@@ -87,7 +89,7 @@ fn type_spec(node: Node<'_>, cx: &mut Ctx<'_>) {
         .unwrap_or(node);
     spec.has_doc = cx.has_doc_before(anchor, &[], |_| true);
     let body = if kind == SymbolKind::Struct {
-        named_children(ty).into_iter().next()
+        first_named_child(ty)
     } else {
         Some(ty)
     };
@@ -184,9 +186,7 @@ fn method(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.signature = cx.signature(node, node.field("body"));
     spec.has_doc = cx.has_doc_before(node, &[], |_| true);
     fill_func(cx, node, &mut spec);
-    let receiver = node
-        .field("receiver")
-        .and_then(|r| named_children(r).into_iter().next());
+    let receiver = node.field("receiver").and_then(|r| first_named_child(r));
     let mut recv_binding = None;
     if let Some(r) = receiver {
         let ty = r.field("type").map(|t| cx.compact(t));

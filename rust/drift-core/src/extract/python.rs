@@ -3,7 +3,8 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, NodeExt, SymbolSpec, Visitor, call_binding, has_token, named_children, strip_quotes,
+    Ctx, NodeExt, SymbolSpec, Visitor, call_binding, first_named_child, has_token, named_children,
+    strip_quotes,
 };
 use super::{begins_keyword, nearest_middle};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
@@ -89,7 +90,7 @@ fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
 /// A docstring: the body's first statement is a string.
 fn has_docstring(node: Node<'_>) -> bool {
     node.field("body")
-        .and_then(|b| named_children(b).into_iter().next())
+        .and_then(first_named_child)
         .is_some_and(|s| {
             s.kind_name() == "expression_statement"
                 && s.named_child(0).is_some_and(|c| c.kind_name() == "string")

@@ -2,7 +2,9 @@
 
 use tree_sitter::Node;
 
-use super::walk::{Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, named_children};
+use super::walk::{
+    Ctx, NodeExt, SymbolSpec, Visitor, child_of_kind, first_named_child, named_children,
+};
 use crate::model::{BindingValue, ImportKind, Param, Span, SymbolKind};
 
 const NAME_ARGS: &[&str] = &[
@@ -271,7 +273,7 @@ fn unwrap_expr(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..8 {
         match n.kind_name() {
             "try_expression" | "await_expression" | "parenthesized_expression" => {
-                match named_children(n).into_iter().next() {
+                match first_named_child(n) {
                     Some(c) => n = c,
                     None => break,
                 }
@@ -314,7 +316,7 @@ fn let_decl(node: Node<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let pat = if pat.kind_name() == "mut_pattern" {
-        named_children(pat).into_iter().next().unwrap_or(pat)
+        first_named_child(pat).unwrap_or(pat)
     } else {
         pat
     };

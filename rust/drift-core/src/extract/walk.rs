@@ -268,7 +268,9 @@ impl<'s> Ctx<'s> {
 
     /// Node text with all whitespace removed (`a . b` -> `a.b`).
     pub fn compact(&self, node: Node<'_>) -> String {
-        self.text(node).split_whitespace().collect()
+        String::from_utf8_lossy(self.bytes(node))
+            .split_whitespace()
+            .collect()
     }
 
     /// Node text with runs of whitespace collapsed to one space.
@@ -501,6 +503,13 @@ pub(crate) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     node.named_children(&mut cursor)
         .filter(|n| !n.kind_name().contains("comment"))
         .collect()
+}
+
+/// The first of [`named_children`], without reading the others.
+pub(crate) fn first_named_child<'t>(node: Node<'t>) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .find(|n| !n.kind_name().contains("comment"))
 }
 
 /// Children (named or not) of `node`.
