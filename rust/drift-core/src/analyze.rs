@@ -769,19 +769,22 @@ def not_code():""",
         (Lang::JavaScript, false),
     ];
 
+    /// `: t` in TypeScript (`typed`), nothing in JavaScript.
+    fn type_note(typed: bool, t: &str) -> String {
+        if typed {
+            format!(": {t}")
+        } else {
+            String::new()
+        }
+    }
+
     /// A TypeScript (`typed`) or JavaScript module with top-level items of
     /// several shapes, `n` times over: doc comments, a template literal and
     /// a block comment whose lines look like declarations, a regex holding
     /// quotes and brackets. The export list at the end names symbols of the
     /// first part.
     fn ecmascript_module(n: usize, typed: bool) -> String {
-        let ty = |t: &str| {
-            if typed {
-                format!(": {t}")
-            } else {
-                String::new()
-            }
-        };
+        let ty = |t: &str| type_note(typed, t);
         let mut code = String::from(
             "import { db } from \"./db\";\nimport express from \"express\";\n\nconst router = express.Router();\n",
         );
@@ -918,13 +921,7 @@ function helper{i}(value) {{
     /// members of several shapes, `n` times over (a template holds a `}`
     /// and a class header at the margin), then statements after it.
     fn ecmascript_class(n: usize, typed: bool) -> String {
-        let ty = |t: &str| {
-            if typed {
-                format!(": {t}")
-            } else {
-                String::new()
-            }
-        };
+        let ty = |t: &str| type_note(typed, t);
         let mut code = String::from(
             "import { Loader } from \"three\";\n\n/**\n * Loads everything.\n */\nexport class BigLoader extends Loader {\n  limit = compute(10);\n",
         );
