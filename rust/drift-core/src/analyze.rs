@@ -346,7 +346,8 @@ fn cut_shape(grammar: &tree_sitter::Language, cut: &crate::extract::Cut) -> Opti
     })
 }
 
-fn count_lines(source: &[u8]) -> u32 {
+/// The number of lines of `source` (a last line without a newline counts).
+pub fn count_lines(source: &[u8]) -> u32 {
     if source.is_empty() {
         return 0;
     }

@@ -1010,9 +1010,8 @@ fn minified(bytes: &[u8]) -> Option<String> {
     if bytes.len() < MINIFIED_MIN_BYTES {
         return None;
     }
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-    let lines = newlines + usize::from(bytes.last() != Some(&b'\n'));
-    let mean = bytes.len() / lines.max(1);
+    let lines = drift_core::analyze::count_lines(bytes);
+    let mean = bytes.len() / usize::try_from(lines).unwrap_or(usize::MAX).max(1);
     (mean > MINIFIED_MEAN_LINE)
         .then(|| format!("minified: {lines} lines of {mean} bytes on average"))
 }

@@ -830,13 +830,14 @@ pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
 
 /// Where a large JS/TS file can be cut for parsing in two parts (see
 /// [`top_level_split`] and [`class_body_split`]).
-pub(crate) fn cut(source: &[u8]) -> Option<super::CutAt> {
+pub(crate) fn cut(source: &[u8]) -> Option<super::Cut> {
     let lines = lines(source);
     top_level_split(source.len(), &lines)
-        .map(|at| super::CutAt {
+        .map(|at| super::Cut {
             at,
             header: None,
             closing: None,
+            kinds: &CUT_KINDS,
         })
         .or_else(|| class_body_split(source.len(), &lines))
 }
@@ -873,12 +874,7 @@ fn lines(source: &[u8]) -> Vec<Line<'_>> {
     let mut lexer = Lexer::default();
     let mut after_statement = false;
     let mut out = Vec::new();
-    let mut start = 0;
-    while start < source.len() {
-        let end = source[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(source.len(), |i| start + i + 1);
+    for (start, end) in super::line_spans(source) {
         let text = source[start..end].trim_ascii_end();
         let depth = lexer.code_depth();
         let comment_line = text.trim_ascii_start().starts_with(b"//");
@@ -899,7 +895,6 @@ fn lines(source: &[u8]) -> Vec<Line<'_>> {
                 && !lexer.comment_at_end
                 && matches!(text.last(), Some(b';' | b'}'));
         }
-        start = end;
     }
     out
 }
@@ -928,7 +923,7 @@ fn top_level_split(len: usize, lines: &[Line<'_>]) -> Option<usize> {
 /// no decorators, and a closing line `}` of its own. The second part is
 /// parsed with the header line, and the first with the closing line, so
 /// each part holds one whole class. Same caveats as [`top_level_split`].
-fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<super::CutAt> {
+fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<super::Cut> {
     let mid = len / 2;
     // The last top-level statement that starts before the middle.
     let (h, header) = lines
@@ -946,7 +941,7 @@ fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<super::CutAt> {
     let body = &lines[h + 1..];
     let close = body.iter().position(|l| l.depth_after == Some(0))?;
     let closing = &body[close];
-    if closing.text != b"}" || closing.depth_after != Some(0) {
+    if closing.text != b"}" {
         return None;
     }
     let members = &body[..close];
@@ -966,10 +961,11 @@ fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<super::CutAt> {
         })
         .map(|l| l.start);
     let at = super::nearest_middle(len, candidates)?;
-    Some(super::CutAt {
+    Some(super::Cut {
         at,
         header: Some(header.start..header.end),
         closing: Some(closing.start..closing.end),
+        kinds: &CUT_KINDS,
     })
 }
 

@@ -125,13 +125,6 @@ pub(crate) struct Cut {
     pub kinds: &'static CutKinds,
 }
 
-/// A language's place for a [`Cut`].
-pub(crate) struct CutAt {
-    pub at: usize,
-    pub header: Option<std::ops::Range<usize>>,
-    pub closing: Option<std::ops::Range<usize>>,
-}
-
 /// Node kinds and fields of the trees a cut makes.
 pub(crate) struct CutKinds {
     pub root: &'static str,
@@ -148,23 +141,27 @@ pub(crate) struct CutKinds {
 /// top-level definition, or a method of a top-level class; JS/TS: the
 /// same with declarations and class members).
 pub(crate) fn cut(lang: Lang, source: &[u8]) -> Option<Cut> {
-    let (place, kinds) = match lang {
-        Lang::Python => (python::cut(source)?, &python::CUT_KINDS),
-        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
-            (ecmascript::cut(source)?, &ecmascript::CUT_KINDS)
+    match lang {
+        Lang::Python => python::cut(source),
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => ecmascript::cut(source),
+        _ => None,
+    }
+}
+
+/// The lines of `source`: each one's start and end (after its newline).
+pub(crate) fn line_spans(source: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= source.len() {
+            return None;
         }
-        _ => return None,
-    };
-    let CutAt {
-        at,
-        header,
-        closing,
-    } = place;
-    Some(Cut {
-        at,
-        header,
-        closing,
-        kinds,
+        let end = source[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(source.len(), |i| start + i + 1);
+        let span = (start, end);
+        start = end;
+        Some(span)
     })
 }
 

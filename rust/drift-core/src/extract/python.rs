@@ -360,15 +360,17 @@ fn import_from(node: Node<'_>, cx: &mut Ctx<'_>) {
 /// near the middle, and the header line of the class the cut falls in
 /// (the second part is parsed with it so its methods stay in the class),
 /// if it falls inside one. See [`top_level_split`] and [`class_body_split`].
-pub(crate) fn cut(source: &[u8]) -> Option<super::CutAt> {
-    let (at, header) = match top_level_split(source) {
+pub(crate) fn cut(source: &[u8]) -> Option<super::Cut> {
+    let lines: Vec<Line<'_>> = lines(source).collect();
+    let (at, header) = match top_level_split(source.len(), &lines) {
         Some(at) => (at, None),
-        None => class_body_split(source).map(|(at, header)| (at, Some(header)))?,
+        None => class_body_split(source.len(), &lines).map(|(at, header)| (at, Some(header)))?,
     };
-    Some(super::CutAt {
+    Some(super::Cut {
         at,
         header,
         closing: None,
+        kinds: &CUT_KINDS,
     })
 }
 
@@ -399,16 +401,8 @@ impl<'s> Line<'s> {
 }
 
 fn lines(source: &[u8]) -> impl Iterator<Item = Line<'_>> {
-    let mut start = 0;
     let mut open: Option<&[u8]> = None;
-    std::iter::from_fn(move || {
-        if start >= source.len() {
-            return None;
-        }
-        let end = source[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(source.len(), |i| start + i + 1);
+    super::line_spans(source).map(move |(start, end)| {
         let text = source[start..end].trim_ascii_end();
         let line = Line {
             start,
@@ -433,8 +427,7 @@ fn lines(source: &[u8]) -> impl Iterator<Item = Line<'_>> {
                 _ => i += 1,
             }
         }
-        start = end;
-        Some(line)
+        line
     })
 }
 
@@ -452,9 +445,9 @@ fn binds_next(body: &[u8], decorator: bool) -> bool {
 /// comment's place in the tree depends on what follows it). The caller
 /// must still check that neither side has a syntax error: a line inside a
 /// triple-quoted string looks like any other.
-pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
+fn top_level_split(len: usize, lines: &[Line<'_>]) -> Option<usize> {
     let mut after_code = false;
-    let candidates = lines(source).filter_map(move |line| {
+    let candidates = lines.iter().filter_map(move |line| {
         if line.is_filler() {
             return None;
         }
@@ -464,7 +457,7 @@ pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
         after_code = !binds_next(line.body, top);
         cut
     });
-    nearest_middle(source.len(), candidates)
+    nearest_middle(len, candidates)
 }
 
 /// For a file whose middle is inside one top-level class: a line start
@@ -473,12 +466,12 @@ pub(crate) fn top_level_split(source: &[u8]) -> Option<usize> {
 /// The class must have a one-line header (`class Name(...):`) and no
 /// decorators, so the second part parses as the same class holding the
 /// rest of its body. Same caveats as [`top_level_split`].
-pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<usize>)> {
-    let mid = source.len() / 2;
+fn class_body_split(len: usize, lines: &[Line<'_>]) -> Option<(usize, std::ops::Range<usize>)> {
+    let mid = len / 2;
     // The last top-level statement that starts before the middle.
     let mut header = None;
     let mut after_decorator = false;
-    for line in lines(source).take_while(|l| l.start <= mid) {
+    for line in lines.iter().take_while(|l| l.start <= mid) {
         if line.is_filler() || !line.indent().is_empty() || line.body.starts_with(b"#") {
             continue;
         }
@@ -495,7 +488,8 @@ pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<
     };
     let mut indent: Option<&[u8]> = None;
     let mut after_code = false;
-    let candidates = lines(source)
+    let candidates = lines
+        .iter()
         .skip_while(|l| l.start < header.end)
         .filter(|l| !l.is_filler())
         .map_while(|line| {
@@ -511,7 +505,7 @@ pub(crate) fn class_body_split(source: &[u8]) -> Option<(usize, std::ops::Range<
             Some(cut)
         })
         .flatten();
-    nearest_middle(source.len(), candidates).map(|at| (at, header))
+    nearest_middle(len, candidates).map(|at| (at, header))
 }
 
 fn begins_definition(line: &[u8]) -> bool {

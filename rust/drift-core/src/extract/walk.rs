@@ -500,16 +500,18 @@ impl<'s> Ctx<'s> {
 /// Named children of `node` that are not comments.
 pub(crate) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|n| !n.kind_name().contains("comment"))
-        .collect()
+    node.named_children(&mut cursor).filter(is_code).collect()
 }
 
 /// The first of [`named_children`], without reading the others.
 pub(crate) fn first_named_child<'t>(node: Node<'t>) -> Option<Node<'t>> {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .find(|n| !n.kind_name().contains("comment"))
+    node.named_children(&mut cursor).find(is_code)
+}
+
+/// Not a comment.
+fn is_code(node: &Node<'_>) -> bool {
+    !node.kind_name().contains("comment")
 }
 
 /// Children (named or not) of `node`.
