@@ -2,7 +2,7 @@
 //! files') goes through `drift_core::learn::learn`; the result is mapped
 //! onto the index model.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use drift_core::detect::{DetectorMeta, DetectorSet};
 use drift_core::learn::{self, Location, Tier};
@@ -61,24 +61,31 @@ pub(crate) fn learn(
         .into_par_iter()
         .map(RawMatchesRow::decode)
         .collect::<Result<_, _>>()?;
-    let mut info: BTreeMap<&str, DetectorInfo<'_>> = BTreeMap::new();
-    for file in &files {
-        for m in &file.matches {
-            let i = info.entry(m.detector.as_str()).or_default();
-            i.langs.insert(file.lang);
-            if i.last_path != Some(file.path.as_str()) {
-                i.files += 1;
-                i.last_path = Some(file.path.as_str());
+    // Which languages and how many files each detector's matches span,
+    // counted beside the learning.
+    let spread = || {
+        let mut info: HashMap<&str, DetectorInfo<'_>> = HashMap::new();
+        for file in &files {
+            for m in &file.matches {
+                let i = info.entry(m.detector.as_str()).or_default();
+                i.langs.insert(file.lang);
+                if i.last_path != Some(file.path.as_str()) {
+                    i.files += 1;
+                    i.last_path = Some(file.path.as_str());
+                }
             }
         }
-    }
-    let learned = learn::learn(
-        files
-            .iter()
-            .flat_map(|f| f.matches.iter().map(move |m| (f.path.as_str(), m))),
-        detectors.metadata(),
-        &settings.to_options(),
-    );
+        info
+    };
+    let (info, learned) = rayon::join(spread, || {
+        learn::learn(
+            files
+                .iter()
+                .flat_map(|f| f.matches.iter().map(move |m| (f.path.as_str(), m))),
+            detectors.metadata(),
+            &settings.to_options(),
+        )
+    });
 
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.metadata().map(|m| (m.id.as_str(), m)).collect();

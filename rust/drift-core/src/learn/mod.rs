@@ -42,9 +42,9 @@
 
 mod stats;
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::detect::{DetectorMeta, Severity};
@@ -184,28 +184,31 @@ pub fn convention_id(detector: &str, variant: &str) -> String {
     format!("{detector}:{variant}")
 }
 
+/// One match where it was found: the file's interned id and the match.
+type Occurrence<'m> = (u32, &'m DetectorMatch);
+
 #[derive(Default)]
-struct VariantAcc {
+struct VariantAcc<'m> {
     count: usize,
-    files: HashMap<u32, ()>,
-    dirs: HashMap<u32, ()>,
+    files: FxHashSet<u32>,
+    dirs: FxHashSet<u32>,
     /// The `max_examples` smallest locations by (file, span).
-    examples: Vec<(u32, Span, String)>,
+    examples: Vec<Occurrence<'m>>,
     /// Smallest location per directory.
-    per_dir: HashMap<u32, (u32, Span, String)>,
+    per_dir: FxHashMap<u32, Occurrence<'m>>,
     /// Every occurrence (for violations).
-    occurrences: Vec<(u32, Span, String)>,
+    occurrences: Vec<Occurrence<'m>>,
 }
 
 struct Interner {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
 impl Interner {
     fn new() -> Interner {
         Interner {
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
             names: Vec::new(),
         }
     }
@@ -275,48 +278,59 @@ fn tier_of(total: usize, confidence: f64, options: &LearnOptions) -> Tier {
 /// `detectors` supplies names, categories and severities; matches of a
 /// detector missing from it are still learned (category from the id).
 /// Runs in time linear in the number of matches (plus sorting).
-pub fn learn<'m, P, M>(
-    matches: impl IntoIterator<Item = (P, M)>,
+pub fn learn<'m, P>(
+    matches: impl IntoIterator<Item = (P, &'m DetectorMatch)>,
     detectors: impl IntoIterator<Item = &'m DetectorMeta>,
     options: &LearnOptions,
 ) -> Learned
 where
     P: AsRef<str>,
-    M: Borrow<DetectorMatch>,
 {
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
     let mut files = Interner::new();
     let mut dirs = Interner::new();
-    let mut by_detector: HashMap<String, HashMap<String, VariantAcc>> = HashMap::new();
+    let mut by_detector: FxHashMap<&'m str, FxHashMap<&'m str, VariantAcc<'m>>> =
+        FxHashMap::default();
     let max_examples = options.max_examples;
+    // A file's matches usually come together: its path is interned once.
+    let mut last: Option<(String, u32, u32)> = None;
 
     for (path, m) in matches {
         let path = path.as_ref();
-        let m = m.borrow();
-        let file = files.intern(path);
-        let dir = dirs.intern(dir_of(path));
-        let variants = match by_detector.get_mut(&m.detector) {
-            Some(v) => v,
-            None => by_detector.entry(m.detector.clone()).or_default(),
+        let (file, dir) = match &last {
+            Some((p, file, dir)) if p == path => (*file, *dir),
+            _ => {
+                let ids = (files.intern(path), dirs.intern(dir_of(path)));
+                last = Some((path.to_string(), ids.0, ids.1));
+                ids
+            }
         };
-        let acc = match variants.get_mut(&m.variant) {
-            Some(a) => a,
-            None => variants.entry(m.variant.clone()).or_default(),
-        };
+        let acc = by_detector
+            .entry(m.detector.as_str())
+            .or_default()
+            .entry(m.variant.as_str())
+            .or_default();
         acc.count += 1;
-        acc.files.insert(file, ());
-        acc.dirs.insert(dir, ());
-        acc.occurrences.push((file, m.span, m.snippet.clone()));
-        let key = (path, m.span);
+        acc.files.insert(file);
+        acc.dirs.insert(dir);
+        acc.occurrences.push((file, m));
+        // Whether this match comes before `other` by (file, span).
+        let before = |&(f, other): &Occurrence<'_>| {
+            if f == file {
+                m.span < other.span
+            } else {
+                path < files.name(f)
+            }
+        };
         match acc.per_dir.get_mut(&dir) {
             Some(entry) => {
-                if key < (files.name(entry.0), entry.1) {
-                    *entry = (file, m.span, m.snippet.clone());
+                if before(entry) {
+                    *entry = (file, m);
                 }
             }
             None => {
-                acc.per_dir.insert(dir, (file, m.span, m.snippet.clone()));
+                acc.per_dir.insert(dir, (file, m));
             }
         }
         // Keep the `max_examples` smallest (file, span) locations.
@@ -324,10 +338,10 @@ where
             let pos = acc
                 .examples
                 .iter()
-                .position(|(f, s, _)| key < (files.name(*f), *s))
+                .position(before)
                 .unwrap_or(acc.examples.len());
             if pos < max_examples {
-                acc.examples.insert(pos, (file, m.span, m.snippet.clone()));
+                acc.examples.insert(pos, (file, m));
                 acc.examples.truncate(max_examples);
             }
         }
@@ -336,9 +350,10 @@ where
     let mut patterns = Vec::with_capacity(by_detector.len());
     let mut violations = Vec::new();
     for (detector, variants) in by_detector {
-        let meta = metas.get(detector.as_str()).copied();
+        let meta = metas.get(detector).copied();
         let total: usize = variants.values().map(|v| v.count).sum();
-        let mut ranked: Vec<(&String, &VariantAcc)> = variants.iter().collect();
+        let mut ranked: Vec<(&str, &VariantAcc<'_>)> =
+            variants.iter().map(|(v, acc)| (*v, acc)).collect();
         ranked.sort_by(|a, b| {
             b.1.count
                 .cmp(&a.1.count)
@@ -355,22 +370,22 @@ where
         let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
         let tier = tier_of(total, conf, options);
         let severity = meta.map_or(Severity::Info, |m| m.severity);
-        let name = meta.map_or_else(|| detector.clone(), |m| m.name.clone());
+        let name = meta.map_or_else(|| detector.to_string(), |m| m.name.clone());
         let category = meta.map_or_else(
             || detector.split('/').next().unwrap_or("").to_string(),
             |m| m.category.clone(),
         );
 
-        let location = |(f, span, snippet): &(u32, Span, String)| Location {
-            file: files.name(*f).to_string(),
-            span: *span,
-            snippet: snippet.clone(),
+        let location = |&(f, m): &Occurrence<'_>| Location {
+            file: files.name(f).to_string(),
+            span: m.span,
+            snippet: m.snippet.clone(),
         };
         let variant_stats: Vec<VariantStats> = ranked
             .iter()
             .map(|(variant, acc)| VariantStats {
-                variant: (*variant).clone(),
-                convention_id: convention_id(&detector, variant),
+                variant: variant.to_string(),
+                convention_id: convention_id(detector, variant),
                 count: acc.count,
                 files: acc.files.len(),
                 dirs: acc.dirs.len(),
@@ -382,27 +397,27 @@ where
         if total >= options.min_samples && conf >= options.violation_min_confidence {
             let fallback = dom_acc.examples.first().map(location);
             for (variant, acc) in ranked.iter().skip(1) {
-                for occ in &acc.occurrences {
-                    let dir = dirs.ids.get(dir_of(files.name(occ.0))).copied();
+                for &(file, occ) in &acc.occurrences {
+                    let dir = dirs.ids.get(dir_of(files.name(file))).copied();
                     let example = dir
                         .and_then(|d| dom_acc.per_dir.get(&d))
                         .map(location)
                         .or_else(|| fallback.clone());
                     let Some(example) = example else { continue };
                     violations.push(Violation {
-                        pattern_id: detector.clone(),
-                        convention_id: convention_id(&detector, dominant),
-                        file: files.name(occ.0).to_string(),
-                        line: occ.1.start_line,
-                        column: occ.1.start_col,
-                        span: occ.1,
-                        snippet: occ.2.clone(),
+                        pattern_id: detector.to_string(),
+                        convention_id: convention_id(detector, dominant),
+                        file: files.name(file).to_string(),
+                        line: occ.span.start_line,
+                        column: occ.span.start_col,
+                        span: occ.span,
+                        snippet: occ.snippet.clone(),
                         message: format!(
                             "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
                             dom_acc.count, example.file, example.span.start_line
                         ),
-                        expected: dominant.clone(),
-                        found: (*variant).clone(),
+                        expected: dominant.to_string(),
+                        found: variant.to_string(),
                         severity,
                         confidence: conf,
                         example,
@@ -412,13 +427,13 @@ where
         }
 
         patterns.push(Pattern {
-            id: detector.clone(),
+            id: detector.to_string(),
             category,
             name,
             severity,
             variants: variant_stats,
-            dominant: dominant.clone(),
-            convention_id: convention_id(&detector, dominant),
+            dominant: dominant.to_string(),
+            convention_id: convention_id(detector, dominant),
             total,
             confidence: conf,
             tier,
