@@ -7,6 +7,8 @@ const ALLOWED_DEPENDENCIES: &[&str] = &[
     // Data parallelism within one file's analysis (no I/O, no runtime to set up).
     "rayon",
     "regex",
+    // A fast non-cryptographic hasher for learning's maps.
+    "rustc-hash",
     "serde",
     "streaming-iterator",
     "thiserror",
