@@ -57,6 +57,10 @@ struct Pattern {
     /// Predicates on a capture that holds one node, checked as soon as it
     /// is captured (most patterns fail there, before their children).
     local: Vec<(u32, Predicate)>,
+    /// `(field, kind)` of the children the root must have (its child steps
+    /// that need one child of a given kind in a given field): a node that
+    /// lacks one is passed over without trying the pattern.
+    needs: Vec<(u16, u16)>,
     /// `(#set! variant "...")`.
     variant: Option<String>,
 }
@@ -409,10 +413,21 @@ impl FastQuery {
             } else {
                 (&[], &self.any_roots)
             };
+        let kids = kid
+            .kids
+            .and_then(|(a, b)| arena.get(a as usize..b as usize));
         for &p in by_kind.iter().chain(wild).chain(any) {
             let Some(pattern) = self.patterns.get(p as usize) else {
                 continue;
             };
+            if let Some(kids) = kids
+                && !pattern
+                    .needs
+                    .iter()
+                    .all(|&(f, k)| kids.iter().any(|c| c.field == f && c.kind == k))
+            {
+                continue;
+            }
             ctx.local = &pattern.local;
             ctx.emitted = 0;
             ctx.tries = 0;
@@ -736,6 +751,28 @@ fn settle(results: impl Iterator<Item = bool>, positive: bool, all: bool) -> Opt
     None
 }
 
+/// The `(field, kind)` pairs of `root`'s child steps that must match
+/// exactly one child with that field and that kind (see `Pattern::needs`).
+fn needed_children(root: &Pat) -> Vec<(u16, u16)> {
+    let Test::Node(test) = &root.test else {
+        return Vec::new();
+    };
+    test.children
+        .iter()
+        .filter(|step| step.quant == Quant::One)
+        .filter_map(|step| match (&step.field, &step.pat.test) {
+            (
+                Some(field),
+                Test::Node(NodeTest {
+                    kind: Kind::Id(kind),
+                    ..
+                }),
+            ) => Some((*field, *kind)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// How often each capture index occurs in `pat`.
 fn count_captures(pat: &Pat, counts: &mut std::collections::HashMap<u32, usize>) {
     for &c in &pat.captures {
@@ -818,6 +855,7 @@ impl Parser<'_> {
                 .filter_map(|p| Some((p.capture()?, p)))
                 .collect();
             out.push(Pattern {
+                needs: needed_children(&root),
                 root,
                 predicates,
                 local,
