@@ -8,6 +8,7 @@
 //!
 //! The repository is scanned first if its index is missing or stale (that
 //! writes `<repo>/.drift/`).
+
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
@@ -17,6 +18,10 @@ use drift_mcp::{DriftServer, ServeOptions};
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
+
+/// The `drift` binary's allocator (mimalloc), so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn obj(v: Value) -> serde_json::Map<String, Value> {
     match v {

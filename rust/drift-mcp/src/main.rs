@@ -11,6 +11,11 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use drift_mcp::{HttpOptions, ServeOptions, TOKEN_ENV};
 
+/// mimalloc: a scan allocates millions of small facts from several threads,
+/// where it is several percent faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     // Logs go to stderr: stdout is the MCP channel in stdio mode.
     tracing_subscriber::fmt()

@@ -16,6 +16,10 @@ use drift_core::{AnalyzeOptions, FileAnalyzer, Lang};
 use drift_scan::{Project, ScanConfig, ScanOptions};
 use rayon::prelude::*;
 
+/// The `drift` binary's allocator (mimalloc), so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
