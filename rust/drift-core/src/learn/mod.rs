@@ -293,19 +293,25 @@ where
     let mut by_detector: FxHashMap<&'m str, FxHashMap<&'m str, VariantAcc<'m>>> =
         FxHashMap::default();
     let max_examples = options.max_examples;
+    // Each file's directory, by file id.
+    let mut dir_of_file: Vec<u32> = Vec::new();
     // A file's matches usually come together: its path is interned once.
-    let mut last: Option<(String, u32, u32)> = None;
+    let mut last: Option<u32> = None;
 
     for (path, m) in matches {
         let path = path.as_ref();
-        let (file, dir) = match &last {
-            Some((p, file, dir)) if p == path => (*file, *dir),
+        let file = match last {
+            Some(file) if files.name(file) == path => file,
             _ => {
-                let ids = (files.intern(path), dirs.intern(dir_of(path)));
-                last = Some((path.to_string(), ids.0, ids.1));
-                ids
+                let file = files.intern(path);
+                if file as usize == dir_of_file.len() {
+                    dir_of_file.push(dirs.intern(dir_of(path)));
+                }
+                last = Some(file);
+                file
             }
         };
+        let dir = dir_of_file.get(file as usize).copied().unwrap_or_default();
         let acc = by_detector
             .entry(m.detector.as_str())
             .or_default()
@@ -398,9 +404,9 @@ where
             let fallback = dom_acc.examples.first().map(location);
             for (variant, acc) in ranked.iter().skip(1) {
                 for &(file, occ) in &acc.occurrences {
-                    let dir = dirs.ids.get(dir_of(files.name(file))).copied();
-                    let example = dir
-                        .and_then(|d| dom_acc.per_dir.get(&d))
+                    let example = dir_of_file
+                        .get(file as usize)
+                        .and_then(|d| dom_acc.per_dir.get(d))
                         .map(location)
                         .or_else(|| fallback.clone());
                     let Some(example) = example else { continue };
