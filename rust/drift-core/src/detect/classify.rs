@@ -115,6 +115,19 @@ impl Condition {
         self.languages.as_ref().is_none_or(|l| l.contains(&lang))
     }
 
+    /// A rough rank of how much testing the condition costs: no text,
+    /// then plain text comparisons, then a regex anchored at the start
+    /// (which fails at the first bytes), then any other regex.
+    pub fn cost(&self) -> u8 {
+        let plain = self.equals.is_none() && self.one_of.is_none() && self.case_style.is_none();
+        match (&self.regex, &self.not_regex) {
+            (None, None) if plain => 0,
+            (None, None) => 1,
+            (Some(r), None) | (None, Some(r)) if starts_anchored(r.as_str()) => 2,
+            _ => 3,
+        }
+    }
+
     /// As a `[[where]]` filter: conditions limited to other languages are
     /// not enforced.
     pub fn admits(&self, subject: &dyn Subject) -> bool {
@@ -177,6 +190,29 @@ impl Condition {
     }
 }
 
+/// Whether every branch of `pattern` is anchored at the start: a `^`
+/// first and no `|` outside parentheses or a class.
+fn starts_anchored(pattern: &str) -> bool {
+    let Some(rest) = pattern.strip_prefix('^') else {
+        return false;
+    };
+    let (mut depth, mut class, mut escaped) = (0u32, false, false);
+    for c in rest.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            _ if class => {}
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// An ordered variant rule: the first rule whose conditions all hold names
 /// the match's variant.
 #[derive(Debug, Clone)]
@@ -201,6 +237,15 @@ pub(crate) fn classify<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchored_patterns_are_told_apart() {
+        assert!(starts_anchored("^(filter|get)$"));
+        assert!(starts_anchored(r"^a[|]\|b"));
+        assert!(!starts_anchored("^a|b"));
+        assert!(!starts_anchored("(^|\\.)objects$"));
+        assert!(!starts_anchored("objects"));
+    }
 
     #[test]
     fn case_styles() {

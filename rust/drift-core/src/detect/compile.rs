@@ -560,7 +560,7 @@ pub(crate) fn compile_rule(
             ctx.error_span(name.span(), "variant name is empty");
             continue;
         }
-        let conditions: Vec<Condition> = conditions
+        let mut conditions: Vec<Condition> = conditions
             .into_iter()
             .filter_map(|c| {
                 compile_condition(
@@ -571,6 +571,8 @@ pub(crate) fn compile_rule(
                 )
             })
             .collect();
+        // All must hold, so the cheapest are tried first.
+        conditions.sort_by_key(Condition::cost);
         if !names.contains(name.get_ref()) {
             names.push(name.get_ref().clone());
         }

@@ -27,6 +27,7 @@ use tree_sitter::{Language, Node, QueryCapture};
 
 use super::{ClassCut, CutShape};
 use crate::extract::NodeHook;
+use crate::extract::walk::{Kid, KidVisitor, with_arena};
 
 /// Most complete combinations one pattern tries at one node (a pattern
 /// with several capturing child steps is quadratic in the children);
@@ -140,20 +141,6 @@ enum Predicate {
     },
 }
 
-/// A visible node as the matcher sees it.
-#[derive(Clone, Copy)]
-struct Kid<'tree> {
-    node: Node<'tree>,
-    /// Its field in its parent (0: none).
-    field: u16,
-    named: bool,
-    /// Its kind id (`ERROR_KIND` for an error).
-    kind: u16,
-    /// Its children in the walk's arena, once the walk has been through
-    /// them; `None`: read them from the tree when needed.
-    kids: Option<(u32, u32)>,
-}
-
 impl NodeTest {
     fn can_be(&self, kind: u16) -> bool {
         match self.kind {
@@ -163,61 +150,28 @@ impl NodeTest {
     }
 }
 
-impl<'tree> Kid<'tree> {
-    /// The node under `cursor`, its children not yet known.
-    fn at(cursor: &tree_sitter::TreeCursor<'tree>) -> Kid<'tree> {
-        let node = cursor.node();
-        Kid::of(node, cursor.field_id().map_or(0, |f| f.get()))
-    }
+/// [`FastQuery::for_each_match`]'s walk of the whole tree: each node's
+/// patterns are matched when the walk leaves it, with its children known.
+struct MatchWalk<'q, 'c, 'f, 'h, 'tree> {
+    query: &'q FastQuery,
+    ctx: &'c mut Ctx<'q, 'tree>,
+    found: &'f mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+    hook: Option<&'h mut dyn NodeHook>,
+}
 
-    /// [`Kid::at`], after telling `hook` the walk entered the node.
-    fn entered<'h>(
-        cursor: &tree_sitter::TreeCursor<'tree>,
-        hook: Option<&mut (dyn NodeHook + 'h)>,
-    ) -> Kid<'tree> {
-        let kid = Kid::at(cursor);
-        if let Some(hook) = hook {
+impl<'tree> KidVisitor<'tree> for MatchWalk<'_, '_, '_, '_, 'tree> {
+    fn enter(&mut self, kid: &Kid<'tree>) {
+        if let Some(hook) = self.hook.as_deref_mut() {
             hook.enter(kid.node);
         }
-        kid
     }
 
-    fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
-        Kid {
-            node,
-            field,
-            named: node.is_named(),
-            kind: node.kind_id(),
-            kids: None,
+    fn leave(&mut self, kid: Kid<'tree>, arena: &[Kid<'tree>]) {
+        self.query.match_at(kid, arena, self.ctx, self.found);
+        if let Some(hook) = self.hook.as_deref_mut() {
+            hook.leave(&kid, arena);
         }
     }
-
-    fn is_error(&self) -> bool {
-        self.kind == ERROR_KIND
-    }
-}
-
-/// tree-sitter's kind id of ERROR nodes (`ts_builtin_sym_error`).
-const ERROR_KIND: u16 = u16::MAX;
-
-/// Largest walk arena kept for the next file, in nodes (48 MiB of them,
-/// about a million).
-const MAX_KEPT_ARENA: usize = (48 << 20) / std::mem::size_of::<Kid<'static>>();
-
-thread_local! {
-    /// The last walk's arena, emptied: its buffer serves the next walk.
-    static ARENA: std::cell::Cell<Vec<Kid<'static>>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// An emptied vector with `v`'s buffer, for nodes of another tree (the
-/// in-place `collect` keeps the allocation: same size and alignment).
-#[expect(
-    clippy::unnecessary_filter_map,
-    reason = "the element type changes (its lifetime), which `filter` cannot do"
-)]
-fn recycle<'a, 'b>(mut v: Vec<Kid<'a>>) -> Vec<Kid<'b>> {
-    v.clear();
-    v.into_iter().filter_map(|_| None).collect()
 }
 
 impl FastQuery {
@@ -327,71 +281,13 @@ impl FastQuery {
             self.match_at(top, &[], &mut ctx, found);
             return;
         }
-        // The arena's buffer is kept per thread: a file's walk fills
-        // megabytes, and growing a fresh one per file costs page faults.
-        let mut arena = recycle(ARENA.take());
-        self.walk(root, top, &mut arena, &mut ctx, found, hook);
-        if arena.capacity() <= MAX_KEPT_ARENA {
-            ARENA.set(recycle(arena));
-        }
-    }
-
-    /// [`FastQuery::for_each_match`]'s walk of the whole tree.
-    fn walk<'a, 'tree>(
-        &'a self,
-        root: Node<'tree>,
-        top: Kid<'tree>,
-        arena: &mut Vec<Kid<'tree>>,
-        ctx: &mut Ctx<'a, 'tree>,
-        found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
-        mut hook: Option<&mut dyn NodeHook>,
-    ) {
-        let mut cursor = root.walk();
-        // The children seen so far of each node on the path from `root`.
-        let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
-        let mut depth = 0usize;
-        if let Some(hook) = hook.as_deref_mut() {
-            hook.enter(root);
-        }
-        loop {
-            if cursor.goto_first_child() {
-                depth += 1;
-                if pending.len() <= depth {
-                    pending.push(Vec::new());
-                }
-                pending[depth].push(Kid::entered(&cursor, hook.as_deref_mut()));
-                continue;
-            }
-            // A leaf: done with it, then with every ancestor we climb out of.
-            let mut leaving = depth;
-            loop {
-                // Close the node at `leaving`: its children are complete.
-                let start = arena.len() as u32;
-                if let Some(children) = pending.get_mut(leaving + 1) {
-                    arena.append(children);
-                }
-                let end = arena.len() as u32;
-                let Some(kid) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
-                    return;
-                };
-                kid.kids = Some((start, end));
-                let kid = *kid;
-                self.match_at(kid, arena, ctx, found);
-                if let Some(hook) = hook.as_deref_mut() {
-                    hook.leave(kid.node);
-                }
-                if leaving == 0 {
-                    return;
-                }
-                if cursor.goto_next_sibling() {
-                    pending[leaving].push(Kid::entered(&cursor, hook.as_deref_mut()));
-                    break;
-                }
-                cursor.goto_parent();
-                leaving -= 1;
-            }
-            depth = leaving;
-        }
+        let mut walk = MatchWalk {
+            query: self,
+            ctx: &mut ctx,
+            found,
+            hook,
+        };
+        with_arena(|arena| crate::extract::walk::walk_kids(root, top, arena, &mut walk));
     }
 
     fn match_at<'a, 'tree>(
@@ -1185,7 +1081,7 @@ impl Parser<'_> {
         if start == self.at {
             return Err(self.unsupported("a missing name"));
         }
-        Ok(String::from_utf8_lossy(&self.text[start..self.at]).into_owned())
+        Ok(crate::utf8_lossy(&self.text[start..self.at]).into_owned())
     }
 
     fn skip_space(&mut self) {
@@ -1248,21 +1144,6 @@ mod tests {
     use streaming_iterator::StreamingIterator;
 
     type Found = Vec<(usize, Vec<(u32, usize, usize)>)>;
-
-    /// The walk arena's buffer is handed from one tree to the next, not
-    /// given up and grown again.
-    #[test]
-    fn a_recycled_arena_keeps_its_buffer() {
-        let mut parser = tree_sitter::Parser::new();
-        let grammar = Lang::Python.grammar().expect("grammar");
-        parser.set_language(&grammar).expect("language loads");
-        let tree = parser.parse("x = 1", None).expect("parses");
-        let mut arena = vec![Kid::of(tree.root_node(), 0); 1000];
-        let (ptr, cap) = (arena.as_ptr() as usize, arena.capacity());
-        arena = recycle(arena);
-        assert!(arena.is_empty());
-        assert_eq!((arena.as_ptr() as usize, arena.capacity()), (ptr, cap));
-    }
 
     fn key(pattern: usize, caps: &[QueryCapture<'_>]) -> (usize, Vec<(u32, usize, usize)>) {
         let caps = caps

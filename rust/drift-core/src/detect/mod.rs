@@ -27,6 +27,7 @@ mod testing;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use streaming_iterator::StreamingIterator;
 
@@ -273,6 +274,7 @@ impl Detector {
         let queries = cell.get_or_init(|| self.compile_lang(lang));
         let mut hits: Vec<Hit<'_, '_>> = Vec::new();
         let mut cursor = tree_sitter::QueryCursor::new();
+        let text = crate::Source::new(source);
         for compiled in queries {
             let query = &compiled.query;
             let names = query.capture_names();
@@ -284,7 +286,7 @@ impl Detector {
                     .and_then(Option::as_deref);
                 if let Some(hit) = self.hit(
                     lang,
-                    source,
+                    text,
                     names,
                     m.captures(),
                     compiled.match_capture,
@@ -304,7 +306,7 @@ impl Detector {
     fn hit<'s, 'tree>(
         &'s self,
         lang: Lang,
-        source: &[u8],
+        source: crate::Source<'_>,
         names: &[impl AsRef<str>],
         captures: &[tree_sitter::QueryCapture<'tree>],
         match_capture: Option<u32>,
@@ -312,11 +314,7 @@ impl Detector {
         block: usize,
         pattern: usize,
     ) -> Option<Hit<'s, 'tree>> {
-        let first = captures.first()?;
-        let span_node = match_capture
-            .and_then(|idx| captures.iter().find(|c| c.index == idx))
-            .unwrap_or(first)
-            .node;
+        let span_node = span_node(captures, match_capture)?;
         let subject = QuerySubject {
             lang,
             source,
@@ -379,6 +377,20 @@ impl Detector {
 
 /// One classified query match, before dedup (the snippet is built only for
 /// the hits that survive).
+/// The node a match's hit spans: its `@match` capture, else its first.
+fn span_node<'tree>(
+    captures: &[tree_sitter::QueryCapture<'tree>],
+    match_capture: Option<u32>,
+) -> Option<tree_sitter::Node<'tree>> {
+    let first = captures.first()?;
+    Some(
+        match_capture
+            .and_then(|idx| captures.iter().find(|c| c.index == idx))
+            .unwrap_or(first)
+            .node,
+    )
+}
+
 struct Hit<'s, 'tree> {
     start: usize,
     end: usize,
@@ -392,7 +404,7 @@ struct Hit<'s, 'tree> {
 /// [`DetectorSet::query_hits`]).
 #[derive(Default)]
 pub struct QueryHits<'s, 'tree> {
-    by_detector: HashMap<usize, Vec<Hit<'s, 'tree>>>,
+    by_detector: FxHashMap<usize, Vec<Hit<'s, 'tree>>>,
 }
 
 impl QueryHits<'_, '_> {
@@ -507,7 +519,7 @@ fn symbol_snippet(symbol: &Symbol) -> &str {
 
 struct QuerySubject<'a, 'tree, S> {
     lang: Lang,
-    source: &'a [u8],
+    source: crate::Source<'a>,
     names: &'a [S],
     captures: &'a [tree_sitter::QueryCapture<'tree>],
     span_node: tree_sitter::Node<'tree>,
@@ -539,8 +551,7 @@ impl<S: AsRef<str>> Subject for QuerySubject<'_, '_, S> {
 
     fn text(&self, capture: &str) -> Option<Cow<'_, str>> {
         let node = self.node(capture)?;
-        let bytes = self.source.get(node.byte_range())?;
-        Some(String::from_utf8_lossy(bytes))
+        self.source.get(node.byte_range())
     }
 
     fn node_kind(&self, capture: &str) -> Option<&str> {
@@ -925,8 +936,9 @@ impl DetectorSet {
             return self.query_hits_in_pieces(lang, root, source, None, Engine::Walk);
         };
         let mut hits = QueryHits::default();
+        let text = crate::Source::new(source);
         let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
-            self.record_hit(&mut hits, combined, lang, source, pattern, captures);
+            self.record_hit(&mut hits, combined, lang, text, pattern, captures);
         };
         fast.for_each_match(root, true, source, &mut found, Some(hook));
         hits
@@ -960,13 +972,14 @@ impl DetectorSet {
             _ => vec![Piece::Subtree(root)],
         };
         type State<'s, 'tree> = (QueryHits<'s, 'tree>, Option<tree_sitter::QueryCursor>);
+        let text = crate::Source::new(source);
         let run = |(mut hits, mut cursor): State<'s, 'tree>, piece: &Piece<'tree>| {
             let (node, whole) = match *piece {
                 Piece::Subtree(node) => (node, true),
                 Piece::Start(node) => (node, false),
             };
             let mut found = |pattern: usize, captures: &[tree_sitter::QueryCapture<'tree>]| {
-                self.record_hit(&mut hits, combined, lang, source, pattern, captures);
+                self.record_hit(&mut hits, combined, lang, text, pattern, captures);
             };
             match (fast, cursor_query) {
                 (Some(fast), _) => fast.for_each_match(node, whole, source, &mut found, None),
@@ -1000,7 +1013,7 @@ impl DetectorSet {
         hits: &mut QueryHits<'s, 'tree>,
         combined: &'s combined::CombinedQuery,
         lang: Lang,
-        source: &[u8],
+        source: crate::Source<'_>,
         pattern: usize,
         captures: &[tree_sitter::QueryCapture<'tree>],
     ) {
@@ -1010,6 +1023,16 @@ impl DetectorSet {
         let Some(detector) = self.detectors.get(origin.detector) else {
             return;
         };
+        let recorded = hits.by_detector.entry(origin.detector).or_default();
+        // A hit the detector already has on the same node from an earlier
+        // block or pattern wins `finish_hits`' dedup: no need to classify.
+        if let Some(last) = recorded.last()
+            && let Some(span) = span_node(captures, combined.match_capture)
+            && (last.start, last.end) == (span.start_byte(), span.end_byte())
+            && (last.block, last.pattern) < (origin.block, origin.local)
+        {
+            return;
+        }
         if let Some(hit) = detector.hit(
             lang,
             source,
@@ -1020,10 +1043,7 @@ impl DetectorSet {
             origin.block,
             origin.local,
         ) {
-            hits.by_detector
-                .entry(origin.detector)
-                .or_default()
-                .push(hit);
+            recorded.push(hit);
         }
     }
 

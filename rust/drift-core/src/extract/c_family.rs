@@ -342,7 +342,7 @@ fn params_of(cx: &Ctx<'_>, params: Node<'_>) -> Vec<Param> {
                         .field("declarator")
                         .map_or(t.end_byte(), |d| d.start_byte());
                     let bytes = cx.src.get(p.start_byte()..end).unwrap_or_default();
-                    super::walk::collapse_ws(&String::from_utf8_lossy(bytes))
+                    super::walk::collapse_ws(&crate::utf8_lossy(bytes))
                 });
                 let (name, suffix) = p
                     .field("declarator")

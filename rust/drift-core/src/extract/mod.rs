@@ -72,10 +72,10 @@ mod php;
 mod python;
 mod ruby;
 mod rust_lang;
-mod walk;
+pub(crate) mod walk;
 
-pub use walk::NodeHook;
 pub(crate) use walk::walk as walk_tree;
+pub use walk::{Kid, NodeHook};
 
 use crate::lang::Lang;
 use crate::model::{FileFacts, Span, Symbol, SymbolKind};

@@ -3,8 +3,8 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, NodeExt, SymbolSpec, Visitor, call_binding, first_named_child, has_token, named_children,
-    strip_quotes,
+    Ctx, Kid, NodeExt, SymbolSpec, Visitor, call_binding, first_named_child, has_token,
+    kind_name_of, named_children, strip_quotes,
 };
 use super::{begins_keyword, nearest_middle};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
@@ -28,7 +28,6 @@ impl Visitor for PythonVisitor {
             "class_definition" => class(node, cx),
             "function_definition" => function(node, cx),
             "assignment" => assignment(node, cx),
-            "call" => call(node, cx),
             "import_statement" => import(node, cx),
             "import_from_statement" => import_from(node, cx),
             "if_statement" => {
@@ -58,6 +57,14 @@ impl Visitor for PythonVisitor {
             }
             "string" => cx.add_string_node(node),
             _ => {}
+        }
+    }
+
+    fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>], cx: &mut Ctx<'_>) {
+        // A call's parts are read from its children, which the walk has
+        // in hand by now.
+        if kind_name_of(kid.kind) == "call" {
+            call(kid, arena, cx);
         }
     }
 }
@@ -259,27 +266,27 @@ fn assignment(node: Node<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(func) = node.field("function") else {
+fn call<'t>(kid: &Kid<'t>, arena: &[Kid<'t>], cx: &mut Ctx<'_>) {
+    let Some(func) = kid.field(arena, "function") else {
         return;
     };
     let mut args = Vec::new();
-    if let Some(a) = node.field("arguments") {
-        if a.kind_name() == "argument_list" {
-            for arg in named_children(a) {
-                match arg.kind_name() {
+    if let Some(a) = kid.field(arena, "arguments") {
+        if kind_name_of(a.kind) == "argument_list" {
+            for arg in a.code_children(arena) {
+                match kind_name_of(arg.kind) {
                     "keyword_argument" => {
-                        args.push(arg.field("value").unwrap_or(arg));
+                        args.push(arg.field(arena, "value").unwrap_or(arg).node);
                     }
-                    _ => args.push(arg),
+                    _ => args.push(arg.node),
                 }
             }
         } else {
-            args.push(a);
+            args.push(a.node);
         }
     }
-    let callee = cx.compact(func);
-    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+    let callee = cx.compact(func.node);
+    cx.add_call(kid.node, &callee, &args, NAME_ARGS, false);
 }
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {

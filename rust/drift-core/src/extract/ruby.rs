@@ -77,7 +77,7 @@ fn header(cx: &Ctx<'_>, node: Node<'_>) -> String {
         .find_map(|f| node.field(f))
         .map_or(node.end_byte(), |n| n.end_byte());
     let bytes = cx.src.get(node.start_byte()..end).unwrap_or_default();
-    super::walk::collapse_ws(&String::from_utf8_lossy(bytes))
+    super::walk::collapse_ws(&crate::utf8_lossy(bytes))
 }
 
 /// The innermost scope if it is a class or module.

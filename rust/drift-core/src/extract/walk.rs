@@ -3,9 +3,11 @@
 //! and string-literal classification.
 
 use std::cell::Cell;
+use std::cmp::Reverse;
 use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use crate::lang::Lang;
@@ -22,9 +24,12 @@ const MAX_CALLEE: usize = 200;
 /// Longest string literal value considered for classification.
 const MAX_STRING: usize = 2_000;
 
-/// A language's extraction rules, called once for every node in document order.
+/// A language's extraction rules: `enter` is called for every named node
+/// in document order, before its children; `leave` after them, with the
+/// children at hand.
 pub(crate) trait Visitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>);
+    fn leave<'t>(&mut self, _kid: &Kid<'t>, _arena: &[Kid<'t>], _cx: &mut Ctx<'_>) {}
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,17 +42,18 @@ struct Scope {
 /// Extraction state shared by every language visitor.
 pub(crate) struct Ctx<'s> {
     pub src: &'s [u8],
+    text: crate::Source<'s>,
     pub facts: FileFacts,
     scopes: Vec<Scope>,
 }
 
 /// Told about every node of a tree in document order: `enter` before its
-/// children, `leave` after them. Extraction is one; it can ride on another
-/// walk of the same tree (the detectors' walk matcher) so a file's tree is
-/// walked once.
+/// children, `leave` after them (with them: see [`Kid`]). Extraction is
+/// one; it can ride on another walk of the same tree (the detectors' walk
+/// matcher) so a file's tree is walked once.
 pub trait NodeHook {
     fn enter(&mut self, node: Node<'_>);
-    fn leave(&mut self, node: Node<'_>);
+    fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>]);
 }
 
 /// A language visitor with its extraction state, as a [`NodeHook`].
@@ -65,8 +71,11 @@ impl<V: Visitor> NodeHook for Driven<'_, V> {
         }
     }
 
-    fn leave(&mut self, node: Node<'_>) {
-        self.cx.exit(node.id());
+    fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>]) {
+        if kid.named {
+            self.visitor.leave(kid, arena, &mut self.cx);
+        }
+        self.cx.exit(kid.node.id());
     }
 }
 
@@ -81,34 +90,196 @@ pub(crate) fn drive<V: Visitor, R>(
         visitor,
         cx: Ctx {
             src,
+            text: crate::Source::new(src),
             facts: FileFacts::default(),
             scopes: Vec::new(),
         },
     };
     let driven_out = drive(&mut driven);
-    (driven.cx.facts, driven_out)
+    let mut facts = driven.cx.facts;
+    // Calls found on leaving them come in post-order: back to document
+    // order (an outer call before the calls inside it).
+    let order = |c: &Call| {
+        let s = &c.span;
+        (s.start_line, s.start_col, Reverse((s.end_line, s.end_col)))
+    };
+    if !facts.calls.is_sorted_by_key(order) {
+        facts.calls.sort_by_key(order);
+    }
+    (facts, driven_out)
 }
 
-/// Walks every node of `root` once, in document order, without recursion.
-pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
-    let mut cursor = root.walk();
-    'outer: loop {
+/// A visible node as a walk sees it, with its children once the walk has
+/// been through them.
+#[derive(Clone, Copy)]
+pub struct Kid<'tree> {
+    pub(crate) node: Node<'tree>,
+    /// Its field in its parent (0: none).
+    pub(crate) field: u16,
+    pub(crate) named: bool,
+    /// Its kind id (`ERROR_KIND` for an error).
+    pub(crate) kind: u16,
+    /// Its children in the walk's arena, once the walk has been through
+    /// them; `None`: read them from the tree when needed.
+    pub(crate) kids: Option<(u32, u32)>,
+}
+
+/// tree-sitter's kind id of ERROR nodes (`ts_builtin_sym_error`).
+pub(crate) const ERROR_KIND: u16 = u16::MAX;
+
+impl<'tree> Kid<'tree> {
+    /// The node under `cursor`, its children not yet known.
+    pub(crate) fn at(cursor: &tree_sitter::TreeCursor<'tree>) -> Kid<'tree> {
         let node = cursor.node();
-        hook.enter(node);
-        if cursor.goto_first_child() {
-            continue;
-        }
-        hook.leave(node);
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'outer;
-            }
-            if !cursor.goto_parent() {
-                break 'outer;
-            }
-            hook.leave(cursor.node());
+        Kid::of(node, cursor.field_id().map_or(0, |f| f.get()))
+    }
+
+    pub(crate) fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
+        Kid {
+            node,
+            field,
+            named: node.is_named(),
+            kind: node.kind_id(),
+            kids: None,
         }
     }
+
+    pub(crate) fn is_error(&self) -> bool {
+        self.kind == ERROR_KIND
+    }
+
+    /// Its children, from the walk's `arena` (none if the walk has not
+    /// been through them).
+    pub(crate) fn children<'a>(&self, arena: &'a [Kid<'tree>]) -> &'a [Kid<'tree>] {
+        self.kids
+            .and_then(|(a, b)| arena.get(a as usize..b as usize))
+            .unwrap_or_default()
+    }
+
+    /// Its child in field `name` (see [`with_names`]), from the arena.
+    pub(crate) fn field<'a>(&self, arena: &'a [Kid<'tree>], name: &str) -> Option<&'a Kid<'tree>> {
+        let id = field_id(name)?;
+        self.children(arena).iter().find(|k| k.field == id)
+    }
+
+    /// Its named children other than comments, from the arena.
+    pub(crate) fn code_children<'a>(
+        &self,
+        arena: &'a [Kid<'tree>],
+    ) -> impl Iterator<Item = &'a Kid<'tree>> + use<'a, 'tree> {
+        self.children(arena)
+            .iter()
+            .filter(|k| k.named && !kind_name_of(k.kind).contains("comment"))
+    }
+}
+
+/// What a walk tells about each node (see [`walk_kids`]).
+pub(crate) trait KidVisitor<'tree> {
+    fn enter(&mut self, kid: &Kid<'tree>);
+    fn leave(&mut self, kid: Kid<'tree>, arena: &[Kid<'tree>]);
+}
+
+/// Walks every node under `top` (whose node is `root`) once, in document
+/// order, without recursion: `enter` before a node's children, `leave`
+/// after them. Every node left keeps its children in `arena` for the rest
+/// of the walk (`Kid::kids`).
+pub(crate) fn walk_kids<'tree>(
+    root: Node<'tree>,
+    top: Kid<'tree>,
+    arena: &mut Vec<Kid<'tree>>,
+    visitor: &mut impl KidVisitor<'tree>,
+) {
+    let mut cursor = root.walk();
+    // The children seen so far of each node on the path from `root`.
+    let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
+    let mut depth = 0usize;
+    visitor.enter(&top);
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if pending.len() <= depth {
+                pending.push(Vec::new());
+            }
+            let kid = Kid::at(&cursor);
+            visitor.enter(&kid);
+            pending[depth].push(kid);
+            continue;
+        }
+        // A leaf: done with it, then with every ancestor we climb out of.
+        let mut leaving = depth;
+        loop {
+            // Close the node at `leaving`: its children are complete.
+            let start = arena.len() as u32;
+            if let Some(children) = pending.get_mut(leaving + 1) {
+                arena.append(children);
+            }
+            let end = arena.len() as u32;
+            let Some(kid) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
+                return;
+            };
+            kid.kids = Some((start, end));
+            let kid = *kid;
+            visitor.leave(kid, arena);
+            if leaving == 0 {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                let kid = Kid::at(&cursor);
+                visitor.enter(&kid);
+                pending[leaving].push(kid);
+                break;
+            }
+            cursor.goto_parent();
+            leaving -= 1;
+        }
+        depth = leaving;
+    }
+}
+
+/// Largest walk arena kept for the next file, in nodes (48 MiB of them,
+/// about a million).
+const MAX_KEPT_ARENA: usize = (48 << 20) / std::mem::size_of::<Kid<'static>>();
+
+thread_local! {
+    /// The last walk's arena, emptied: its buffer serves the next walk.
+    static ARENA: std::cell::Cell<Vec<Kid<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Runs `f` with an empty arena for a walk. The buffer is kept per
+/// thread: a file's walk fills megabytes, and growing a fresh one per
+/// file costs page faults.
+pub(crate) fn with_arena<'tree, T>(f: impl FnOnce(&mut Vec<Kid<'tree>>) -> T) -> T {
+    let mut arena = recycle(ARENA.take());
+    let out = f(&mut arena);
+    if arena.capacity() <= MAX_KEPT_ARENA {
+        ARENA.set(recycle(arena));
+    }
+    out
+}
+
+/// An emptied vector with `v`'s buffer, for nodes of another tree (the
+/// in-place `collect` keeps the allocation: same size and alignment).
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "the element type changes (its lifetime), which `filter` cannot do"
+)]
+pub(crate) fn recycle<'a, 'b>(mut v: Vec<Kid<'a>>) -> Vec<Kid<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// Walks every node of `root` once for `hook`, in document order.
+pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
+    struct Hooked<'h, 'd>(&'h mut (dyn NodeHook + 'd));
+    impl<'tree> KidVisitor<'tree> for Hooked<'_, '_> {
+        fn enter(&mut self, kid: &Kid<'tree>) {
+            self.0.enter(kid.node);
+        }
+        fn leave(&mut self, kid: Kid<'tree>, arena: &[Kid<'tree>]) {
+            self.0.leave(&kid, arena);
+        }
+    }
+    with_arena(|arena| walk_kids(root, Kid::of(root, 0), arena, &mut Hooked(hook)));
 }
 
 /// Node kind and field names of one grammar, read once: tree-sitter's
@@ -118,8 +289,8 @@ pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
 struct Names {
     /// By kind id.
     kinds: Vec<Box<str>>,
-    /// Sorted by name.
-    fields: Vec<(Box<str>, u16)>,
+    /// Field ids by name.
+    fields: FxHashMap<Box<str>, u16>,
 }
 
 impl Names {
@@ -139,13 +310,12 @@ impl Names {
                             .into()
                     })
                     .collect();
-                let mut fields: Vec<(Box<str>, u16)> = (1..=grammar.field_count())
+                let fields = (1..=grammar.field_count())
                     .filter_map(|id| {
                         let id = u16::try_from(id).ok()?;
                         Some((grammar.field_name_for_id(id)?.into(), id))
                     })
                     .collect();
-                fields.sort_unstable();
                 Some(Names { kinds, fields })
             })
             .as_ref()
@@ -169,6 +339,19 @@ pub(crate) fn with_names<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// The id of field `name` in the grammar of [`with_names`].
+fn field_id(name: &str) -> Option<u16> {
+    NAMES.with(Cell::get)?.fields.get(name).copied()
+}
+
+/// The name of kind `id` in the grammar of [`with_names`] ("" if unknown).
+pub(crate) fn kind_name_of(id: u16) -> &'static str {
+    NAMES
+        .with(Cell::get)
+        .and_then(|n| n.kinds.get(usize::from(id)))
+        .map_or("", |k| &**k)
+}
+
 /// `kind` and `child_by_field_name` from the tables of [`with_names`]
 /// (the same answers; tree-sitter's own calls outside it).
 pub(crate) trait NodeExt<'t> {
@@ -190,13 +373,7 @@ impl<'t> NodeExt<'t> for Node<'t> {
     #[inline]
     fn field(&self, name: &str) -> Option<Node<'t>> {
         match NAMES.with(Cell::get) {
-            Some(names) => {
-                let at = names
-                    .fields
-                    .binary_search_by(|(f, _)| (**f).cmp(name))
-                    .ok()?;
-                self.child_by_field_id(names.fields[at].1)
-            }
+            Some(_) => self.child_by_field_id(field_id(name)?),
             None => self.child_by_field_name(name),
         }
     }
@@ -258,7 +435,7 @@ impl<'s> Ctx<'s> {
 
     /// Node text, lossily decoded.
     pub fn text(&self, node: Node<'_>) -> String {
-        String::from_utf8_lossy(self.bytes(node)).into_owned()
+        self.text.text(node.byte_range()).into_owned()
     }
 
     /// Raw bytes of a node (empty if the range is out of bounds).
@@ -268,14 +445,17 @@ impl<'s> Ctx<'s> {
 
     /// Node text with all whitespace removed (`a . b` -> `a.b`).
     pub fn compact(&self, node: Node<'_>) -> String {
-        String::from_utf8_lossy(self.bytes(node))
-            .split_whitespace()
-            .collect()
+        let text = self.text.text(node.byte_range());
+        if text.bytes().all(|b| b.is_ascii_graphic()) {
+            // Printable ASCII without spaces: nothing to remove.
+            return text.into_owned();
+        }
+        text.split_whitespace().collect()
     }
 
     /// Node text with runs of whitespace collapsed to one space.
     pub fn collapsed(&self, node: Node<'_>) -> String {
-        collapse_ws(&String::from_utf8_lossy(self.bytes(node)))
+        collapse_ws(&self.text.text(node.byte_range()))
     }
 
     /// The declaration header: from `node`'s start up to `body`'s start
@@ -288,8 +468,7 @@ impl<'s> Ctx<'s> {
     /// leading decorators/attributes).
     pub fn signature_from(&self, start: usize, node: Node<'_>, body: Option<Node<'_>>) -> String {
         let end = body.map_or(node.end_byte(), |b| b.start_byte());
-        let bytes = self.src.get(start..end.max(start)).unwrap_or_default();
-        let text = collapse_ws(&String::from_utf8_lossy(bytes));
+        let text = collapse_ws(&self.text.text(start..end.max(start)));
         let text = text
             .trim_end_matches(['{', ';', ':', '=', ' '])
             .trim_end_matches("=>")
@@ -424,7 +603,11 @@ impl<'s> Ctx<'s> {
         name_kinds: &[&str],
         is_constructor: bool,
     ) {
-        let mut callee: String = callee.split_whitespace().collect();
+        let mut callee: String = if callee.contains(char::is_whitespace) {
+            callee.split_whitespace().collect()
+        } else {
+            callee.to_owned()
+        };
         if callee.is_empty() {
             return;
         }
@@ -454,7 +637,7 @@ impl<'s> Ctx<'s> {
         if node.byte_range().len() > MAX_STRING + 8 {
             return;
         }
-        let text = String::from_utf8_lossy(self.bytes(node));
+        let text = self.text.text(node.byte_range());
         let value = strip_quotes(&text);
         if let Some(kind) = classify_string(value) {
             self.facts.strings.push(StringLiteral {
@@ -812,6 +995,21 @@ func (s *S) Go() error { return fmt.Errorf("x") }
             assert!(nodes > 20, "{lang}: {nodes} nodes");
             assert!(tree.root_node().has_error(), "{lang}: the code has errors");
         }
+    }
+
+    /// The walk arena's buffer is handed from one tree to the next, not
+    /// given up and grown again.
+    #[test]
+    fn a_recycled_arena_keeps_its_buffer() {
+        let mut parser = tree_sitter::Parser::new();
+        let grammar = crate::lang::Lang::Python.grammar().expect("grammar");
+        parser.set_language(&grammar).expect("language loads");
+        let tree = parser.parse("x = 1", None).expect("parses");
+        let mut arena = vec![Kid::of(tree.root_node(), 0); 1000];
+        let (ptr, cap) = (arena.as_ptr() as usize, arena.capacity());
+        arena = recycle(arena);
+        assert!(arena.is_empty());
+        assert_eq!((arena.as_ptr() as usize, arena.capacity()), (ptr, cap));
     }
 
     #[test]
