@@ -30,7 +30,9 @@ pub use model::*;
 pub use read::{FactsRow, SymbolTable};
 pub use rusqlite;
 pub use schema::SCHEMA_VERSION;
-pub use write::{FinishScan, META_SCAN_IN_PROGRESS, decode_blob, encode_blob, set_meta};
+pub use write::{
+    FinishScan, Keep, Kept, META_SCAN_IN_PROGRESS, decode_blob, encode_blob, set_meta,
+};
 
 use drift_core::{FileFacts, Lang};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -193,17 +195,19 @@ impl Index {
     /// Writes one chunk of file outcomes in one transaction (consuming
     /// them: their facts are moved into the encoders, not copied).
     pub fn write_files(&self, writes: Vec<FileWrite>) -> Result<(), IndexError> {
-        self.with_write_txn(|tx| write::write_files(tx, writes, false).map(drop))
+        self.with_write_txn(|tx| write::write_files(tx, writes, Keep::default()).map(drop))
     }
 
-    /// [`Index::write_files`], handing back the analysed files' facts
-    /// (matches left out) for a consumer that needs them after the scan
-    /// (saves decoding them again).
-    pub fn write_files_keeping_facts(
+    /// [`Index::write_files`], handing back what `keep` asks for of the
+    /// analysed files (their facts, matches left out, and their matches),
+    /// for consumers that need them after the scan: it saves decoding
+    /// them again.
+    pub fn write_files_keeping(
         &self,
         writes: Vec<FileWrite>,
-    ) -> Result<Vec<FactsRow>, IndexError> {
-        self.with_write_txn(|tx| write::write_files(tx, writes, true))
+        keep: Keep,
+    ) -> Result<Kept, IndexError> {
+        self.with_write_txn(|tx| write::write_files(tx, writes, keep))
     }
 
     /// The scan's final transaction: removes deleted files, replaces all

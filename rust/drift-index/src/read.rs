@@ -581,9 +581,29 @@ impl RawMatchesRow {
 
 /// Every file's matches, undecoded, in path order.
 pub fn matches_raw(conn: &Connection) -> Result<Vec<RawMatchesRow>, IndexError> {
+    matches_raw_except(conn, |_| false)
+}
+
+/// [`matches_raw`] but for the files `skip` names, whose blobs are not
+/// read.
+pub fn matches_raw_except(
+    conn: &Connection,
+    skip: impl Fn(&str) -> bool,
+) -> Result<Vec<RawMatchesRow>, IndexError> {
     let mut stmt = conn.prepare(&format!("{MATCHES_SELECT} ORDER BY f.path"))?;
-    let rows = stmt.query_map([], RawMatchesRow::from_row)?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let path: String = row.get(0)?;
+        if !skip(&path) {
+            out.push(RawMatchesRow {
+                path,
+                lang: row.get(1)?,
+                blob: row.get(2)?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Every match, in path order (one file decoded at a time).

@@ -1,11 +1,11 @@
 //! Write paths. All functions run inside a caller-provided transaction.
 
-use drift_core::{FileFacts, Span};
+use drift_core::{DetectorMatch, FileFacts, Span};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::IndexError;
 use crate::model::{FileStatus, FileWrite, Pattern, ScanMeta, Violation};
-use crate::read::FactsRow;
+use crate::read::{FactsRow, FileMatches};
 
 /// Input of the scan's final transaction.
 #[derive(Debug, Clone)]
@@ -186,14 +186,14 @@ fn upsert_file(
     Ok(id)
 }
 
-/// Stores one file's facts; returns them without their matches.
+/// Stores one file's facts; returns them and their matches apart.
 fn insert_facts(
     conn: &Connection,
     blobs: &mut BlobEncoder,
     file_id: i64,
     path: &str,
     mut facts: FileFacts,
-) -> Result<FileFacts, IndexError> {
+) -> Result<(FileFacts, Vec<DetectorMatch>), IndexError> {
     // Matches go to their own blob (learning reads only them); the facts
     // blob holds everything else.
     let matches = std::mem::take(&mut facts.matches);
@@ -249,17 +249,34 @@ fn insert_facts(
         ])?;
     }
 
-    Ok(facts)
+    Ok((facts, matches))
 }
 
-/// Writes file outcomes; with `keep`, returns the analysed files' facts
-/// (matches left out) instead of dropping them.
+/// What [`write_files`] hands back of the analysed files instead of
+/// dropping it.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Their facts, matches left out (only when asked for).
+    pub facts: Vec<FactsRow>,
+    /// Their matches (only when asked for).
+    pub matches: Vec<FileMatches>,
+}
+
+/// What [`write_files`] keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    pub facts: bool,
+    pub matches: bool,
+}
+
+/// Writes file outcomes; returns what `keep` asks for of the analysed
+/// files.
 pub(crate) fn write_files(
     conn: &Connection,
     writes: Vec<FileWrite>,
-    keep: bool,
-) -> Result<Vec<FactsRow>, IndexError> {
-    let mut kept = Vec::new();
+    keep: Keep,
+) -> Result<Kept, IndexError> {
+    let mut kept = Kept::default();
     let mut blobs = BlobEncoder::default();
     for w in writes {
         match w {
@@ -294,9 +311,16 @@ pub(crate) fn write_files(
                     None,
                     counts,
                 )?;
-                let facts = insert_facts(conn, &mut blobs, id, &path, *facts)?;
-                if keep {
-                    kept.push(FactsRow {
+                let (facts, matches) = insert_facts(conn, &mut blobs, id, &path, *facts)?;
+                if keep.matches {
+                    kept.matches.push(FileMatches {
+                        path: path.clone(),
+                        lang,
+                        matches,
+                    });
+                }
+                if keep.facts {
+                    kept.facts.push(FactsRow {
                         path,
                         lang,
                         status,

@@ -42,25 +42,34 @@ struct DetectorInfo<'a> {
 }
 
 /// Learns patterns and violations from every match in `index`, ignoring
-/// files in `exclude` (files this scan is about to remove).
+/// files in `exclude` (files this scan is about to remove). `fresh` holds
+/// the matches this scan has just stored, which are not read back.
 pub(crate) fn learn(
     index: &Index,
     detectors: &DetectorSet,
     settings: &LearnSettings,
     exclude: &HashSet<String>,
+    fresh: Vec<FileMatches>,
 ) -> Result<(Vec<Pattern>, Vec<Violation>), ScanError> {
     // The learner keeps every occurrence anyway (for violations), so the
     // matches are collected (decoded on the current rayon pool); facts other
     // than matches are never loaded.
-    let raw: Vec<RawMatchesRow> = index
-        .with_conn(drift_index::read::matches_raw)?
-        .into_iter()
-        .filter(|r| !exclude.contains(&r.path))
-        .collect();
-    let files: Vec<FileMatches> = raw
+    let raw: Vec<RawMatchesRow> = {
+        let fresh: HashSet<&str> = fresh.iter().map(|f| f.path.as_str()).collect();
+        index.with_conn(|conn| {
+            drift_index::read::matches_raw_except(conn, |path| {
+                exclude.contains(path) || fresh.contains(path)
+            })
+        })?
+    };
+    let mut files: Vec<FileMatches> = raw
         .into_par_iter()
         .map(RawMatchesRow::decode)
         .collect::<Result<_, _>>()?;
+    files.extend(fresh.into_iter().filter(|f| !exclude.contains(&f.path)));
+    // In path order, as the index lists them (examples and violations
+    // come out in this order).
+    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     // Which languages and how many files each detector's matches span,
     // counted beside the learning.
     let spread = || {

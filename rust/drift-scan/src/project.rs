@@ -503,6 +503,9 @@ impl Project {
         let mut cancelled = false;
         let mut changed: Vec<String> = Vec::new();
         let mut fresh: Vec<drift_index::FactsRow> = Vec::new();
+        // The analysed files' matches, for learning (saves reading them
+        // back from the index).
+        let mut fresh_matches: Vec<drift_index::read::FileMatches> = Vec::new();
         progress(&Progress {
             phase: Phase::Parse,
             done: 0,
@@ -511,7 +514,10 @@ impl Project {
         {
             let _s = tracing::info_span!("parse", files = total).entered();
             let hash_check = !full;
-            let keep_facts = self.finalizers.iter().any(|f| f.wants_facts());
+            let keep = drift_index::Keep {
+                facts: self.finalizers.iter().any(|f| f.wants_facts()),
+                matches: true,
+            };
             // The pool's threads analyse files and send each outcome down a
             // bounded channel; this thread writes them in transactions of
             // `chunk_size` files while the analysis goes on. There is no
@@ -563,11 +569,9 @@ impl Project {
                         |batch: &mut Vec<FileWrite>, done: u64| -> Result<(), ScanError> {
                             if !batch.is_empty() {
                                 let writes = std::mem::take(batch);
-                                if keep_facts {
-                                    fresh.extend(self.index.write_files_keeping_facts(writes)?);
-                                } else {
-                                    self.index.write_files(writes)?;
-                                }
+                                let kept = self.index.write_files_keeping(writes, keep)?;
+                                fresh.extend(kept.facts);
+                                fresh_matches.extend(kept.matches);
                             }
                             progress(&Progress {
                                 phase: Phase::Parse,
@@ -637,6 +641,7 @@ impl Project {
                     &self.detectors,
                     &self.config.learn,
                     &removed_set,
+                    std::mem::take(&mut fresh_matches),
                 )
             })?)
         } else {
