@@ -60,6 +60,14 @@ impl<'a> Source<'a> {
         self.bytes.get(range).map(utf8_lossy)
     }
 
+    /// The text of `range` when it is valid UTF-8 (as `Node::utf8_text`).
+    pub(crate) fn str(&self, range: std::ops::Range<usize>) -> Option<&'a str> {
+        match self.text {
+            Some(text) => text.get(range),
+            None => std::str::from_utf8(self.bytes.get(range)?).ok(),
+        }
+    }
+
     /// [`Source::get`], empty when out of bounds.
     pub(crate) fn text(&self, range: std::ops::Range<usize>) -> std::borrow::Cow<'a, str> {
         self.get(range).unwrap_or_default()

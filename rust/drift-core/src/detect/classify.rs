@@ -97,8 +97,8 @@ pub(crate) trait Subject {
 #[derive(Debug, Clone)]
 pub(crate) struct Condition {
     pub capture: String,
-    pub regex: Option<Regex>,
-    pub not_regex: Option<Regex>,
+    pub regex: Option<TextPattern>,
+    pub not_regex: Option<TextPattern>,
     pub equals: Option<String>,
     pub one_of: Option<Vec<String>>,
     pub case_style: Option<CaseStyle>,
@@ -116,13 +116,15 @@ impl Condition {
     }
 
     /// A rough rank of how much testing the condition costs: no text,
-    /// then plain text comparisons, then a regex anchored at the start
-    /// (which fails at the first bytes), then any other regex.
+    /// then plain text comparisons (and word lists), then a regex
+    /// anchored at the start (which fails at the first bytes), then any
+    /// other regex.
     pub fn cost(&self) -> u8 {
         let plain = self.equals.is_none() && self.one_of.is_none() && self.case_style.is_none();
         match (&self.regex, &self.not_regex) {
             (None, None) if plain => 0,
             (None, None) => 1,
+            (Some(r), None) | (None, Some(r)) if r.words.is_some() => 1,
             (Some(r), None) | (None, Some(r)) if starts_anchored(r.as_str()) => 2,
             _ => 3,
         }
@@ -190,6 +192,69 @@ impl Condition {
     }
 }
 
+/// A condition's regex. The common `^(get|filter|all)$` (whole words,
+/// optionally `(?i)`) is tested as a list of words, without the regex
+/// engine.
+#[derive(Debug, Clone)]
+pub(crate) struct TextPattern {
+    regex: Regex,
+    words: Option<Words>,
+}
+
+#[derive(Debug, Clone)]
+struct Words {
+    words: Vec<Box<str>>,
+    ignore_case: bool,
+}
+
+impl TextPattern {
+    pub fn new(regex: Regex) -> TextPattern {
+        let words = Words::of(regex.as_str());
+        TextPattern { regex, words }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.regex.as_str()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.words {
+            // `(?i)` folds Unicode case too (`ſ` is an `s`): such text
+            // goes to the regex.
+            Some(w) if !w.ignore_case || text.is_ascii() => w.contains(text),
+            _ => self.regex.is_match(text),
+        }
+    }
+}
+
+impl Words {
+    /// The words of `^(a|b|c)$` or `(?i)^(?:a|b|c)$`, each of ASCII
+    /// letters, digits and `_`; `None` for any other pattern.
+    fn of(pattern: &str) -> Option<Words> {
+        let (ignore_case, rest) = match pattern.strip_prefix("(?i)") {
+            Some(rest) => (true, rest),
+            None => (false, pattern),
+        };
+        let body = rest.strip_prefix("^(")?.strip_suffix(")$")?;
+        let body = body.strip_prefix("?:").unwrap_or(body);
+        let words: Vec<Box<str>> = body.split('|').map(Box::from).collect();
+        let plain =
+            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        words
+            .iter()
+            .all(|w| plain(w))
+            .then_some(Words { words, ignore_case })
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        if self.ignore_case {
+            self.words.iter().any(|w| w.eq_ignore_ascii_case(text))
+        } else {
+            self.words.iter().any(|w| **w == *text)
+        }
+    }
+}
+
 /// Whether every branch of `pattern` is anchored at the start: a `^`
 /// first and no `|` outside parentheses or a class.
 fn starts_anchored(pattern: &str) -> bool {
@@ -237,6 +302,34 @@ pub(crate) fn classify<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Word lists answer as their regex does.
+    #[test]
+    fn word_lists_match_like_their_regex() {
+        let patterns = [
+            "^(filter|get|all)$",
+            "(?i)^(info|Warning|debug_2)$",
+            "(?i)^(?:trace|fatal)$",
+            "^(find_by!|exists\\?)$",
+            "^(a|b)c$",
+            "^(log)",
+        ];
+        let texts = [
+            "filter", "filters", "get", "", "all ", "INFO", "warning", "debug_2", "Trace", "FATAL",
+            "ſ", "fataſ", "find_by!", "exists?", "ac", "logger", "log",
+        ];
+        for p in patterns {
+            let regex = Regex::new(p).expect("valid");
+            let fast = TextPattern::new(regex.clone());
+            for t in texts {
+                assert_eq!(fast.is_match(t), regex.is_match(t), "{p} on {t:?}");
+            }
+        }
+        assert!(Words::of("^(filter|get|all)$").is_some());
+        assert!(Words::of("(?i)^(?:trace|fatal)$").is_some());
+        assert!(Words::of("^(find_by!|exists\\?)$").is_none());
+        assert!(Words::of("^(a|b)c$").is_none());
+    }
 
     #[test]
     fn anchored_patterns_are_told_apart() {

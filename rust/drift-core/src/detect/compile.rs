@@ -7,7 +7,7 @@ use std::ops::Range;
 use regex::Regex;
 use toml::Spanned;
 
-use super::classify::{Condition, VariantRule};
+use super::classify::{Condition, TextPattern, VariantRule};
 use super::spec::{ConditionSpec, QuerySpec, RuleSpec, SymbolSpec, TestSpec};
 use super::{
     CompiledQuery, Detector, DetectorMeta, FILE_CAPTURES, QueryBlock, RuleError, SYMBOL_CAPTURES,
@@ -109,9 +109,9 @@ fn parse_langs(ctx: &mut Ctx<'_>, langs: &[Spanned<String>]) -> Vec<Lang> {
     out
 }
 
-fn compile_regex(ctx: &mut Ctx<'_>, spec: &Spanned<String>) -> Option<Regex> {
+fn compile_regex(ctx: &mut Ctx<'_>, spec: &Spanned<String>) -> Option<TextPattern> {
     match Regex::new(spec.get_ref()) {
-        Ok(re) => Some(re),
+        Ok(re) => Some(TextPattern::new(re)),
         Err(err) => {
             let msg = err.to_string().replace('\n', " ");
             ctx.error_span(spec.span(), format!("invalid regex: {msg}"));

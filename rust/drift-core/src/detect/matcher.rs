@@ -162,7 +162,7 @@ struct MatchWalk<'q, 'c, 'f, 'h, 'tree> {
 impl<'tree> KidVisitor<'tree> for MatchWalk<'_, '_, '_, '_, 'tree> {
     fn enter(&mut self, kid: &Kid<'tree>) {
         if let Some(hook) = self.hook.as_deref_mut() {
-            hook.enter(kid.node);
+            hook.enter(kid);
         }
     }
 

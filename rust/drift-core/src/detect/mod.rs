@@ -298,7 +298,7 @@ impl Detector {
                 }
             }
         }
-        self.finish_hits(hits, source, out);
+        self.finish_hits(hits, crate::Source::new(source), out);
     }
 
     /// Classifies one query match; `None` when filtered out or unclassified.
@@ -345,7 +345,12 @@ impl Detector {
     /// Dedups one detector's hits (one per node, the earliest block/pattern
     /// wins, so specific patterns can be listed before catch-alls), applies
     /// `outermost_only`, and emits matches in position order.
-    fn finish_hits(&self, mut hits: Vec<Hit<'_, '_>>, source: &[u8], out: &mut Vec<DetectorMatch>) {
+    fn finish_hits(
+        &self,
+        mut hits: Vec<Hit<'_, '_>>,
+        source: crate::Source<'_>,
+        out: &mut Vec<DetectorMatch>,
+    ) {
         hits.sort_by_key(|h| (h.start, h.end, h.block, h.pattern));
         hits.dedup_by_key(|h| (h.start, h.end));
         if self.outermost_only {
@@ -364,7 +369,7 @@ impl Detector {
             });
         }
         out.extend(hits.into_iter().map(|h| {
-            let text = h.node.utf8_text(source).unwrap_or("");
+            let text = source.str(h.node.byte_range()).unwrap_or("");
             DetectorMatch {
                 detector: self.meta.id.clone(),
                 variant: h.variant.to_string(),
@@ -502,11 +507,14 @@ fn sort_matches(out: &mut [DetectorMatch]) {
 fn snippet_of(text: &str) -> String {
     let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let line = line.trim();
-    let mut out: String = line.chars().take(120).collect();
-    if line.chars().nth(120).is_some() {
-        out.push('…');
+    // At most 120 characters: a line of at most 120 bytes has no more.
+    let cut = (line.len() > 120)
+        .then(|| line.char_indices().nth(120))
+        .flatten();
+    match cut {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
     }
-    out
 }
 
 fn symbol_snippet(symbol: &Symbol) -> &str {
@@ -1065,12 +1073,13 @@ impl DetectorSet {
     /// The query detectors' matches, in detector order, unsorted.
     fn matches_of(&self, lang: Lang, source: &[u8], mut hits: QueryHits<'_, '_>) -> QueryMatches {
         let mut out = Vec::new();
+        let text = crate::Source::new(source);
         for &i in self.by_lang.get(&lang).map_or(&[][..], Vec::as_slice) {
             let d = &self.detectors[i];
             if d.meta.source == SourceKind::Query
                 && let Some(h) = hits.by_detector.remove(&i)
             {
-                d.finish_hits(h, source, &mut out);
+                d.finish_hits(h, text, &mut out);
             }
         }
         QueryMatches(out)

@@ -52,7 +52,7 @@ pub(crate) struct Ctx<'s> {
 /// one; it can ride on another walk of the same tree (the detectors' walk
 /// matcher) so a file's tree is walked once.
 pub trait NodeHook {
-    fn enter(&mut self, node: Node<'_>);
+    fn enter(&mut self, kid: &Kid<'_>);
     fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>]);
 }
 
@@ -63,11 +63,11 @@ struct Driven<'s, V> {
 }
 
 impl<V: Visitor> NodeHook for Driven<'_, V> {
-    fn enter(&mut self, node: Node<'_>) {
+    fn enter(&mut self, kid: &Kid<'_>) {
         // Keywords and punctuation carry no facts of their own (and some
         // share a kind name with a named node, e.g. Ruby's `class`).
-        if node.is_named() {
-            self.visitor.enter(node, &mut self.cx);
+        if kid.named {
+            self.visitor.enter(kid.node, &mut self.cx);
         }
     }
 
@@ -135,11 +135,17 @@ impl<'tree> Kid<'tree> {
     }
 
     pub(crate) fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
+        let kind = node.kind_id();
+        // A kind's namedness from the table saves a call into the tree.
+        let named = NAMES
+            .with(Cell::get)
+            .and_then(|n| n.named.get(usize::from(kind)).copied())
+            .unwrap_or_else(|| node.is_named());
         Kid {
             node,
             field,
-            named: node.is_named(),
-            kind: node.kind_id(),
+            named,
+            kind,
             kids: None,
         }
     }
@@ -273,7 +279,7 @@ pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
     struct Hooked<'h, 'd>(&'h mut (dyn NodeHook + 'd));
     impl<'tree> KidVisitor<'tree> for Hooked<'_, '_> {
         fn enter(&mut self, kid: &Kid<'tree>) {
-            self.0.enter(kid.node);
+            self.0.enter(kid);
         }
         fn leave(&mut self, kid: Kid<'tree>, arena: &[Kid<'tree>]) {
             self.0.leave(&kid, arena);
@@ -289,6 +295,8 @@ pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
 struct Names {
     /// By kind id.
     kinds: Vec<Box<str>>,
+    /// Whether each kind is named, by kind id.
+    named: Vec<bool>,
     /// Field ids by name.
     fields: FxHashMap<Box<str>, u16>,
 }
@@ -310,13 +318,20 @@ impl Names {
                             .into()
                     })
                     .collect();
+                let named = (0..grammar.node_kind_count())
+                    .map(|id| u16::try_from(id).is_ok_and(|id| grammar.node_kind_is_named(id)))
+                    .collect();
                 let fields = (1..=grammar.field_count())
                     .filter_map(|id| {
                         let id = u16::try_from(id).ok()?;
                         Some((grammar.field_name_for_id(id)?.into(), id))
                     })
                     .collect();
-                Some(Names { kinds, fields })
+                Some(Names {
+                    kinds,
+                    named,
+                    fields,
+                })
             })
             .as_ref()
     }
