@@ -552,7 +552,7 @@ pub struct FileMatches {
 }
 
 /// One file's stored matches before decoding: decode many on several
-/// threads with [`RawMatchesRow::decode`] (see [`matches_raw`]).
+/// threads with [`RawMatchesRow::decode`] (see [`matches_raw_except`]).
 #[derive(Debug, Clone)]
 pub struct RawMatchesRow {
     pub path: String,
@@ -579,13 +579,8 @@ impl RawMatchesRow {
     }
 }
 
-/// Every file's matches, undecoded, in path order.
-pub fn matches_raw(conn: &Connection) -> Result<Vec<RawMatchesRow>, IndexError> {
-    matches_raw_except(conn, |_| false)
-}
-
-/// [`matches_raw`] but for the files `skip` names, whose blobs are not
-/// read.
+/// Every file's matches but for the files `skip` names (whose blobs are
+/// not read), undecoded, in path order.
 pub fn matches_raw_except(
     conn: &Connection,
     skip: impl Fn(&str) -> bool,

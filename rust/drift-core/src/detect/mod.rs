@@ -380,8 +380,6 @@ impl Detector {
     }
 }
 
-/// One classified query match, before dedup (the snippet is built only for
-/// the hits that survive).
 /// The node a match's hit spans: its `@match` capture, else its first.
 fn span_node<'tree>(
     captures: &[tree_sitter::QueryCapture<'tree>],
@@ -396,6 +394,8 @@ fn span_node<'tree>(
     )
 }
 
+/// One classified query match, before dedup (the snippet is built only for
+/// the hits that survive).
 struct Hit<'s, 'tree> {
     start: usize,
     end: usize,
