@@ -3,8 +3,8 @@
 use tree_sitter::Node;
 
 use super::walk::{
-    Ctx, Kid, NodeExt, SymbolSpec, Visitor, call_binding, first_named_child, has_token,
-    kind_name_of, named_children, strip_quotes,
+    Ctx, Kid, NodeExt, SymbolSpec, Visitor, call_binding, first_named_child, kind_name_of,
+    named_children, strip_quotes,
 };
 use super::{begins_keyword, nearest_middle};
 use crate::model::{BindingValue, ImportKind, Param, SymbolKind};
@@ -94,26 +94,25 @@ fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A docstring: the body's first statement is a string.
-fn has_docstring(node: Node<'_>) -> bool {
-    node.field("body")
-        .and_then(first_named_child)
-        .is_some_and(|s| {
-            s.kind_name() == "expression_statement"
-                && s.named_child(0).is_some_and(|c| c.kind_name() == "string")
-        })
+/// Whether a class or function body starts with a string statement.
+fn body_has_docstring(body: Option<Node<'_>>) -> bool {
+    body.and_then(first_named_child).is_some_and(|s| {
+        s.kind_name() == "expression_statement"
+            && s.named_child(0).is_some_and(|c| c.kind_name() == "string")
+    })
 }
 
 fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.field("name") else {
+    let parts = DefParts::of(node);
+    let Some(name) = parts.name else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Class);
     spec.exported = is_exported(cx, &spec.name);
     spec.decorators = decorators(cx, node);
-    spec.has_doc = has_docstring(node);
-    spec.signature = cx.signature(node, node.field("body"));
-    if let Some(supers) = node.field("superclasses") {
+    spec.has_doc = body_has_docstring(parts.body);
+    spec.signature = cx.signature(node, parts.body);
+    if let Some(supers) = parts.superclasses {
         spec.bases = named_children(supers)
             .into_iter()
             .filter(|b| !matches!(b.kind_name(), "keyword_argument" | "dictionary_splat"))
@@ -124,7 +123,8 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
-    let Some(name) = node.field("name") else {
+    let parts = DefParts::of(node);
+    let Some(name) = parts.name else {
         return;
     };
     let in_class = cx
@@ -141,14 +141,57 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
     spec.exported = is_exported(cx, &name_text);
     spec.decorators = decorators(cx, node);
     spec.is_static = spec.decorators.iter().any(|d| d == "staticmethod");
-    spec.is_async = has_token(node, "async");
-    spec.has_doc = has_docstring(node);
-    spec.signature = cx.signature(node, node.field("body"));
-    spec.return_type = node.field("return_type").map(|t| type_text(cx, t));
-    if let Some(params) = node.field("parameters") {
+    spec.is_async = parts.is_async;
+    spec.has_doc = body_has_docstring(parts.body);
+    spec.signature = cx.signature(node, parts.body);
+    spec.return_type = parts.return_type.map(|t| type_text(cx, t));
+    if let Some(params) = parts.parameters {
         spec.params = params_of(cx, params);
     }
     cx.add_symbol(spec, node);
+}
+
+/// A class or function definition's fields and `async` keyword.
+#[derive(Default)]
+struct DefParts<'t> {
+    name: Option<Node<'t>>,
+    parameters: Option<Node<'t>>,
+    return_type: Option<Node<'t>>,
+    superclasses: Option<Node<'t>>,
+    body: Option<Node<'t>>,
+    is_async: bool,
+}
+
+impl<'t> DefParts<'t> {
+    /// Read in one pass over the children (each field as
+    /// `child_by_field_name` finds it: its first child).
+    fn of(node: Node<'t>) -> DefParts<'t> {
+        let mut parts = DefParts::default();
+        let mut cursor = node.walk();
+        if !cursor.goto_first_child() {
+            return parts;
+        }
+        loop {
+            let child = cursor.node();
+            let slot = match cursor.field_name() {
+                Some("name") => Some(&mut parts.name),
+                Some("parameters") => Some(&mut parts.parameters),
+                Some("return_type") => Some(&mut parts.return_type),
+                Some("superclasses") => Some(&mut parts.superclasses),
+                Some("body") => Some(&mut parts.body),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => {
+                    slot.get_or_insert(child);
+                }
+                None => parts.is_async |= !child.is_named() && child.kind_name() == "async",
+            }
+            if !cursor.goto_next_sibling() {
+                return parts;
+            }
+        }
+    }
 }
 
 fn type_text(cx: &Ctx<'_>, t: Node<'_>) -> String {
