@@ -309,9 +309,7 @@ impl FastQuery {
             } else {
                 (&[], &self.any_roots)
             };
-        let kids = kid
-            .kids
-            .and_then(|(a, b)| arena.get(a as usize..b as usize));
+        let kids = kid.known_children(arena);
         for &p in by_kind.iter().chain(wild).chain(any) {
             let Some(pattern) = self.patterns.get(p as usize) else {
                 continue;
@@ -492,10 +490,7 @@ impl<'a, 'tree> Ctx<'a, 'tree> {
                 }
                 if test.children.is_empty() {
                     then(self);
-                } else if let Some(kids) = kid
-                    .kids
-                    .and_then(|(a, b)| arena.get(a as usize..b as usize))
-                {
+                } else if let Some(kids) = kid.known_children(arena) {
                     self.seq(test, kids, arena, 0, 0, then);
                 } else {
                     let mut buf = self.pool.pop().unwrap_or_default();

@@ -154,12 +154,16 @@ impl<'tree> Kid<'tree> {
         self.kind == ERROR_KIND
     }
 
-    /// Its children, from the walk's `arena` (none if the walk has not
-    /// been through them).
-    pub(crate) fn children<'a>(&self, arena: &'a [Kid<'tree>]) -> &'a [Kid<'tree>] {
+    /// Its children in the walk's `arena`; `None` if the walk has not
+    /// been through them.
+    pub(crate) fn known_children<'a>(&self, arena: &'a [Kid<'tree>]) -> Option<&'a [Kid<'tree>]> {
         self.kids
             .and_then(|(a, b)| arena.get(a as usize..b as usize))
-            .unwrap_or_default()
+    }
+
+    /// [`Kid::known_children`], none if unknown.
+    pub(crate) fn children<'a>(&self, arena: &'a [Kid<'tree>]) -> &'a [Kid<'tree>] {
+        self.known_children(arena).unwrap_or_default()
     }
 
     /// Its child in field `name` (see [`with_names`]), from the arena.
@@ -175,7 +179,7 @@ impl<'tree> Kid<'tree> {
     ) -> impl Iterator<Item = &'a Kid<'tree>> + use<'a, 'tree> {
         self.children(arena)
             .iter()
-            .filter(|k| k.named && !kind_name_of(k.kind).contains("comment"))
+            .filter(|k| k.named && !is_comment_kind(kind_name_of(k.kind)))
     }
 }
 
@@ -377,12 +381,10 @@ pub(crate) trait NodeExt<'t> {
 impl<'t> NodeExt<'t> for Node<'t> {
     #[inline]
     fn kind_name(&self) -> &'t str {
-        NAMES
-            .with(Cell::get)
-            .and_then(|n| n.kinds.get(usize::from(self.kind_id())))
-            .map(|k| &**k)
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| self.kind())
+        match kind_name_of(self.kind_id()) {
+            "" => self.kind(),
+            name => name,
+        }
     }
 
     #[inline]
@@ -709,7 +711,12 @@ pub(crate) fn first_named_child<'t>(node: Node<'t>) -> Option<Node<'t>> {
 
 /// Not a comment.
 fn is_code(node: &Node<'_>) -> bool {
-    !node.kind_name().contains("comment")
+    !is_comment_kind(node.kind_name())
+}
+
+/// Whether a kind is a comment (`comment`, `line_comment`, ...).
+fn is_comment_kind(kind: &str) -> bool {
+    kind.contains("comment")
 }
 
 /// Children (named or not) of `node`.
