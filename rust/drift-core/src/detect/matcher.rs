@@ -6,7 +6,11 @@
 //! in progress): on Django it costs about as much as parsing. Detector
 //! patterns are small and rooted, so here each node looks up only the
 //! patterns whose root kind it has and matches them top-down with
-//! backtracking over the node's children. Same language, same answers
+//! backtracking over the node's children. Two cheap tests pass a node over
+//! first: the root's children by kind and field (`needs`), and words at
+//! fixed places below it (`guards`: `os` in `os.getenv(...)`). Patterns of
+//! one shape (detectors often match the same calls under other capture
+//! names) are matched once (`twin_of`). Same language, same answers
 //! (the detector tests run both engines, and `detect_diff` compares them
 //! over a corpus); `DetectorSet::run_with_cursor` keeps the cursor path.
 //!
@@ -59,26 +63,125 @@ struct Pattern {
     /// is captured (most patterns fail there, before their children).
     local: Vec<(u32, Predicate)>,
     /// `(field, kind)` of the children the root must have (its child steps
-    /// that need one child of a given kind in a given field): a node that
-    /// lacks one is passed over without trying the pattern.
-    needs: Vec<(u16, u16)>,
+    /// that need one child of a given kind, in a given field or in any): a
+    /// node that lacks one is passed over without trying the pattern.
+    needs: Vec<(Option<u16>, u16)>,
+    /// Word tests on nodes every match must have at fixed places (see
+    /// [`Guard`]): a node that fails one is passed over.
+    guards: Vec<Guard>,
     /// `(#set! variant "...")`.
     variant: Option<String>,
+    /// An earlier pattern of the same shape: this one's matches are its
+    /// matches, with their capture ids mapped.
+    twin_of: Option<Twin>,
+    /// Whether a later pattern is its twin (its matches at a node are kept
+    /// for it).
+    shared: bool,
 }
 
+/// A node that every match of a pattern has below its root (one child
+/// step after another, each by field and kind) and a test on its text the
+/// match makes (`#eq?` or `#any-of?` on its capture). Checked from the
+/// walk's children before matching: cheaper than the matcher's way there
+/// when, as usually, the text is not the one wanted.
 #[derive(Debug)]
+struct Guard {
+    path: Vec<(Option<u16>, u16)>,
+    test: Predicate,
+}
+
+impl Guard {
+    /// Whether some node on the path under `kid` passes the test (`true`
+    /// when the walk does not know the children).
+    fn holds(&self, kid: &Kid<'_>, arena: &[Kid<'_>], source: &[u8]) -> bool {
+        fn along(
+            kid: &Kid<'_>,
+            path: &[(Option<u16>, u16)],
+            arena: &[Kid<'_>],
+            test: &Predicate,
+            source: &[u8],
+        ) -> bool {
+            let Some((&(field, kind), rest)) = path.split_first() else {
+                return test.holds_for(kid.node, source);
+            };
+            kid.known_children(arena).is_none_or(|kids| {
+                kids.iter().any(|c| {
+                    c.kind == kind
+                        && field.is_none_or(|f| f == c.field)
+                        && along(c, rest, arena, test, source)
+                })
+            })
+        }
+        along(kid, &self.path, arena, &self.test, source)
+    }
+}
+
+/// The guards of a pattern rooted at `pat` with one-node predicates
+/// `local`: each capture with a positive `#eq?` or `#any-of?` reached from
+/// the root through child steps that must match once, of one kind.
+fn guards_of(pat: &Pat, local: &[(u32, Predicate)]) -> Vec<Guard> {
+    fn walk(
+        pat: &Pat,
+        path: &mut Vec<(Option<u16>, u16)>,
+        local: &[(u32, Predicate)],
+        out: &mut Vec<Guard>,
+    ) {
+        let Test::Node(test) = &pat.test else {
+            return;
+        };
+        for (capture, predicate) in local {
+            let word_test = matches!(
+                predicate,
+                Predicate::EqText { positive: true, .. } | Predicate::AnyOf { positive: true, .. }
+            );
+            if word_test && pat.captures.contains(capture) {
+                out.push(Guard {
+                    path: path.clone(),
+                    test: predicate.clone(),
+                });
+            }
+        }
+        for step in &test.children {
+            if let (
+                Quant::One,
+                Test::Node(NodeTest {
+                    kind: Kind::Id(kind),
+                    ..
+                }),
+            ) = (step.quant, &step.pat.test)
+            {
+                path.push((step.field, *kind));
+                walk(&step.pat, path, local, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(pat, &mut Vec::new(), local, &mut out);
+    out
+}
+
+/// See [`Pattern::twin_of`].
+#[derive(Debug)]
+struct Twin {
+    pattern: u32,
+    /// `(the earlier pattern's capture id, this one's)`.
+    captures: Vec<(u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
 struct Pat {
     test: Test,
     captures: Vec<u32>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Test {
     Node(NodeTest),
     Alt(Vec<Pat>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct NodeTest {
     kind: Kind,
     children: Vec<ChildStep>,
@@ -96,7 +199,7 @@ enum Kind {
     Id(u16),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ChildStep {
     field: Option<u16>,
     pat: Pat,
@@ -114,7 +217,7 @@ enum Quant {
     Optional,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Predicate {
     EqText {
         capture: u32,
@@ -194,6 +297,7 @@ impl FastQuery {
             parser.patterns(&mut patterns)?;
             per_text.push(patterns.len() - before);
         }
+        find_twins(&mut patterns)?;
         let mut by_kind: Vec<Vec<u32>> = vec![Vec::new(); grammar.node_kind_count() + 1];
         let (mut any_named_roots, mut any_roots) = (Vec::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
@@ -275,6 +379,7 @@ impl FastQuery {
             local: &[],
             emitted: 0,
             tries: 0,
+            kept: Kept::default(),
         };
         let top = Kid::of(root, 0);
         if !whole {
@@ -310,15 +415,28 @@ impl FastQuery {
                 (&[], &self.any_roots)
             };
         let kids = kid.known_children(arena);
+        ctx.kept.clear();
         for &p in by_kind.iter().chain(wild).chain(any) {
             let Some(pattern) = self.patterns.get(p as usize) else {
                 continue;
             };
+            if let Some(twin) = &pattern.twin_of {
+                ctx.kept.replay(twin, p as usize, found);
+                continue;
+            }
             if let Some(kids) = kids
+                && !pattern.needs.iter().all(|&(f, k)| {
+                    kids.iter()
+                        .any(|c| c.kind == k && f.is_none_or(|f| f == c.field))
+                })
+            {
+                continue;
+            }
+            if kids.is_some()
                 && !pattern
-                    .needs
+                    .guards
                     .iter()
-                    .all(|&(f, k)| kids.iter().any(|c| c.field == f && c.kind == k))
+                    .all(|g| g.holds(&kid, arena, ctx.source))
             {
                 continue;
             }
@@ -336,6 +454,9 @@ impl FastQuery {
                         .all(|pr| pr.holds(&ctx.caps, source))
                 {
                     ctx.emitted += 1;
+                    if pattern.shared {
+                        ctx.kept.keep(p, &ctx.caps);
+                    }
                     found(p as usize, &ctx.caps);
                 }
             });
@@ -398,6 +519,70 @@ fn of_header_kind(pat: &Pat, class: &ClassCut) -> bool {
     }
 }
 
+/// Marks each pattern that has the shape of an earlier one as its twin:
+/// same nodes, fields, anchors and predicates, captures aside (detectors
+/// often match the same calls under different capture names).
+fn find_twins(patterns: &mut [Pattern]) -> Result<(), String> {
+    let mut first: std::collections::HashMap<String, (u32, Vec<u32>)> =
+        std::collections::HashMap::new();
+    for i in 0..patterns.len() {
+        let (shape, ids) = shape_of(&patterns[i]);
+        let index = u32::try_from(i).map_err(|_| "too many patterns".to_string())?;
+        match first.entry(shape) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (original, original_ids) = e.get();
+                patterns[i].twin_of = Some(Twin {
+                    pattern: *original,
+                    captures: original_ids.iter().copied().zip(ids).collect(),
+                });
+                patterns[*original as usize].shared = true;
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((index, ids));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A pattern's shape (everything that decides its matches) with capture
+/// ids numbered in order of first appearance, and the ids in that order.
+fn shape_of(pattern: &Pattern) -> (String, Vec<u32>) {
+    let mut ids: Vec<u32> = Vec::new();
+    let mut number = |c: &mut u32| {
+        let at = ids.iter().position(|&i| i == *c).unwrap_or_else(|| {
+            ids.push(*c);
+            ids.len() - 1
+        });
+        *c = u32::try_from(at).unwrap_or(u32::MAX);
+    };
+    let mut root = pattern.root.clone();
+    root.for_each_capture(&mut number);
+    let mut predicates = pattern.predicates.clone();
+    predicates
+        .iter_mut()
+        .for_each(|p| p.for_each_capture(&mut number));
+    let mut local = pattern.local.clone();
+    for (c, p) in &mut local {
+        number(c);
+        p.for_each_capture(&mut number);
+    }
+    (format!("{root:?} {predicates:?} {local:?}"), ids)
+}
+
+impl Pat {
+    fn for_each_capture(&mut self, f: &mut impl FnMut(&mut u32)) {
+        self.captures.iter_mut().for_each(&mut *f);
+        match &mut self.test {
+            Test::Alt(alts) => alts.iter_mut().for_each(|a| a.for_each_capture(f)),
+            Test::Node(n) => n
+                .children
+                .iter_mut()
+                .for_each(|c| c.pat.for_each_capture(f)),
+        }
+    }
+}
+
 /// The kinds a pattern's root can have.
 fn root_kinds(pat: &Pat, out: &mut Vec<Kind>) {
     match &pat.test {
@@ -422,6 +607,60 @@ struct Ctx<'a, 'tree> {
     emitted: usize,
     /// Complete combinations tried, predicates passed or not.
     tries: usize,
+    /// The current node's matches of patterns that have twins.
+    kept: Kept<'tree>,
+}
+
+/// Matches of patterns with twins at one node, for the twins.
+#[derive(Default)]
+struct Kept<'tree> {
+    /// `(pattern, start in caps, end)`.
+    matches: Vec<(u32, usize, usize)>,
+    caps: Vec<QueryCapture<'tree>>,
+    /// A twin's captures, mapped.
+    mapped: Vec<QueryCapture<'tree>>,
+}
+
+impl<'tree> Kept<'tree> {
+    fn clear(&mut self) {
+        if !self.matches.is_empty() {
+            self.matches.clear();
+            self.caps.clear();
+        }
+    }
+
+    fn keep(&mut self, pattern: u32, caps: &[QueryCapture<'tree>]) {
+        let start = self.caps.len();
+        self.caps.extend_from_slice(caps);
+        self.matches.push((pattern, start, self.caps.len()));
+    }
+
+    /// Reports the twin's matches: its original's, found earlier at the
+    /// same node, with their capture ids mapped.
+    fn replay(
+        &mut self,
+        twin: &Twin,
+        pattern: usize,
+        found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
+    ) {
+        for &(p, start, end) in &self.matches {
+            if p != twin.pattern {
+                continue;
+            }
+            self.mapped.clear();
+            self.mapped.extend(self.caps[start..end].iter().map(|c| {
+                QueryCapture {
+                    node: c.node,
+                    index: twin
+                        .captures
+                        .iter()
+                        .find(|&&(from, _)| from == c.index)
+                        .map_or(c.index, |&(_, to)| to),
+                }
+            }));
+            found(pattern, &self.mapped);
+        }
+    }
 }
 
 impl<'a, 'tree> Ctx<'a, 'tree> {
@@ -568,6 +807,18 @@ fn has_captures(pat: &Pat) -> bool {
 }
 
 impl Predicate {
+    fn for_each_capture(&mut self, f: &mut impl FnMut(&mut u32)) {
+        match self {
+            Predicate::EqText { capture, .. }
+            | Predicate::Match { capture, .. }
+            | Predicate::AnyOf { capture, .. } => f(capture),
+            Predicate::EqCapture { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+        }
+    }
+
     /// The one capture a predicate reads, unless it compares two.
     fn capture(&self) -> Option<u32> {
         match self {
@@ -643,22 +894,20 @@ fn settle(results: impl Iterator<Item = bool>, positive: bool, all: bool) -> Opt
 }
 
 /// The `(field, kind)` pairs of `root`'s child steps that must match
-/// exactly one child with that field and that kind (see `Pattern::needs`).
-fn needed_children(root: &Pat) -> Vec<(u16, u16)> {
+/// exactly one child of that kind (in that field, if any; see
+/// `Pattern::needs`).
+fn needed_children(root: &Pat) -> Vec<(Option<u16>, u16)> {
     let Test::Node(test) = &root.test else {
         return Vec::new();
     };
     test.children
         .iter()
         .filter(|step| step.quant == Quant::One)
-        .filter_map(|step| match (&step.field, &step.pat.test) {
-            (
-                Some(field),
-                Test::Node(NodeTest {
-                    kind: Kind::Id(kind),
-                    ..
-                }),
-            ) => Some((*field, *kind)),
+        .filter_map(|step| match &step.pat.test {
+            Test::Node(NodeTest {
+                kind: Kind::Id(kind),
+                ..
+            }) => Some((step.field, *kind)),
             _ => None,
         })
         .collect()
@@ -741,16 +990,19 @@ impl Parser<'_> {
             let (local, predicates): (Vec<_>, Vec<_>) = predicates
                 .into_iter()
                 .partition(|p| p.capture().is_some_and(|c| counts.get(&c) == Some(&1)));
-            let local = local
+            let local: Vec<(u32, Predicate)> = local
                 .into_iter()
                 .filter_map(|p| Some((p.capture()?, p)))
                 .collect();
             out.push(Pattern {
                 needs: needed_children(&root),
+                guards: guards_of(&root, &local),
                 root,
                 predicates,
                 local,
                 variant: self.variant.take(),
+                twin_of: None,
+                shared: false,
             });
         }
     }
@@ -1204,6 +1456,8 @@ def view(a, b=1, *args, **kw):
 # top
 class A(Base, Mixin):
     def m(self): return self.x.y(1)
+    def n(self):
+        self.assertEqual(os.getenv("X"), g(b, a, b))
 "#;
         let cases = [
             "(argument_list . (identifier) @first) @m",
@@ -1231,12 +1485,65 @@ class A(Base, Mixin):
             "(subscript value: (attribute object: (identifier) @o attribute: (identifier) @a) subscript: (string) @k)",
             "(_ (string) @s) @parent",
             "(string (interpolation) @i)",
+            // Twins: one shape under other capture names, or the same.
+            "(call function: (attribute object: (_) @recv attribute: (identifier) @method)) @m\n(call function: (attribute object: (_) @o attribute: (identifier) @a)) @c\n(call function: (attribute object: (_) @recv attribute: (identifier) @method)) @m",
+            "((identifier) @i (#eq? @i \"g\"))\n((identifier) @j (#eq? @j \"g\"))\n((identifier) @k (#eq? @k \"a\"))\n((identifier) @i (#eq? @i \"g\"))",
+            "((identifier) @i (#match? @i \"^g$\"))\n((identifier) @j (#match? @j \"^a$\"))",
+            "(call arguments: (argument_list . (_) @x)) @c\n(call arguments: (argument_list (_) @x .)) @c\n(call arguments: (argument_list . (_) @y)) @d",
+            // Guards: words at fixed places below the root.
+            "(call function: (attribute object: (identifier) @o (#eq? @o \"self\") attribute: (identifier) @a)) @c",
+            "(call function: (attribute object: (identifier) @o (#any-of? @o \"os\" \"sys\") attribute: (identifier) @a (#eq? @a \"getenv\"))) @c",
+            "(call function: (identifier) @f (#any-of? @f \"g\" \"h\") arguments: (argument_list (identifier) @x (#eq? @x \"b\"))) @c",
+            "(argument_list (identifier) @x (#eq? @x \"b\")) @args",
+            "(subscript value: (attribute object: (identifier) @o (#eq? @o \"os\") attribute: (identifier) @a (#eq? @a \"environ\"))) @s",
             "((call function: (identifier) @f) @c (#set! variant \"called\") (#eq? @f \"g\"))\n((identifier) @i (#set! variant other) (#eq? @i \"os\"))\n(call arguments: (argument_list (identifier) @i) @args) @c",
         ];
         for pattern in cases {
             let (cursor, walk) = both(Lang::Python, pattern, python);
             assert!(!cursor.is_empty(), "{pattern}: the case matches nothing");
             assert_eq!(walk, cursor, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn twins_and_guards_are_found() {
+        let grammar = Lang::Python.grammar().expect("grammar");
+        let text = "(call function: (attribute object: (identifier) @o (#eq? @o \"os\") attribute: (identifier) @m)) @c\n\
+                    (call function: (attribute object: (identifier) @x (#eq? @x \"os\") attribute: (identifier) @y)) @d\n\
+                    (call function: (attribute object: (identifier) @o (#eq? @o \"sys\") attribute: (identifier) @m)) @c";
+        let fast = FastQuery::build(&grammar, &[text]).expect("supported");
+        let [first, second, third] = &fast.patterns[..] else {
+            panic!("three patterns");
+        };
+        assert!(first.shared && first.twin_of.is_none());
+        let twin = second
+            .twin_of
+            .as_ref()
+            .expect("the second is the first's twin");
+        assert_eq!(twin.pattern, 0);
+        let id = |name: &str| {
+            let at = fast.capture_names.iter().position(|n| n == name);
+            u32::try_from(at.expect("capture")).expect("small")
+        };
+        let mut mapped = twin.captures.clone();
+        mapped.sort();
+        let mut want = vec![(id("c"), id("d")), (id("o"), id("x")), (id("m"), id("y"))];
+        want.sort();
+        assert_eq!(mapped, want);
+        assert!(third.twin_of.is_none(), "another word is another shape");
+        for p in [first, third] {
+            let [guard] = &p.guards[..] else {
+                panic!("one guard");
+            };
+            let field = |name: &str| grammar.field_id_for_name(name).map(|f| f.get());
+            let kind = |name: &str| grammar.id_for_node_kind(name, true);
+            assert_eq!(
+                guard.path,
+                [
+                    (field("function"), kind("attribute")),
+                    (field("object"), kind("identifier"))
+                ]
+            );
         }
     }
 
