@@ -2,7 +2,7 @@
 //! files') goes through `drift_core::learn::learn`; the result is mapped
 //! onto the index model.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use drift_core::detect::{DetectorMeta, DetectorSet};
 use drift_core::learn::{self, Location, Tier};
@@ -10,6 +10,7 @@ use drift_core::{DetectorMatch, Lang};
 use drift_index::read::{FileMatches, RawMatchesRow};
 use drift_index::{Example, Index, Pattern, Severity, Variant, Violation};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::ScanError;
 use crate::config::LearnSettings;
@@ -35,10 +36,21 @@ fn to_u32(n: usize) -> u32 {
 }
 
 #[derive(Default)]
-struct DetectorInfo<'a> {
-    langs: BTreeSet<Lang>,
+struct DetectorInfo {
+    /// The languages of its files, one bit each (by `Lang::ALL` index).
+    langs: u16,
     files: u32,
-    last_path: Option<&'a str>,
+    /// The last file counted, by index.
+    last_file: Option<usize>,
+}
+
+impl DetectorInfo {
+    /// Its one language, if all its files have the same.
+    fn only_lang(&self) -> Option<Lang> {
+        (self.langs.count_ones() == 1)
+            .then(|| Lang::ALL.get(self.langs.trailing_zeros() as usize).copied())
+            .flatten()
+    }
 }
 
 /// Learns patterns and violations from every match in `index`, ignoring
@@ -73,14 +85,15 @@ pub(crate) fn learn(
     // Which languages and how many files each detector's matches span,
     // counted beside the learning.
     let spread = || {
-        let mut info: HashMap<&str, DetectorInfo<'_>> = HashMap::new();
-        for file in &files {
+        let mut info: FxHashMap<&str, DetectorInfo> = FxHashMap::default();
+        for (index, file) in files.iter().enumerate() {
+            let lang = Lang::ALL.iter().position(|&l| l == file.lang).unwrap_or(0);
             for m in &file.matches {
                 let i = info.entry(m.detector.as_str()).or_default();
-                i.langs.insert(file.lang);
-                if i.last_path != Some(file.path.as_str()) {
+                i.langs |= 1 << lang;
+                if i.last_file != Some(index) {
                     i.files += 1;
-                    i.last_path = Some(file.path.as_str());
+                    i.last_file = Some(index);
                 }
             }
         }
@@ -110,9 +123,7 @@ pub(crate) fn learn(
                 tier = Tier::Insufficient;
                 too_narrow.insert(p.id.clone());
             }
-            let lang = i
-                .filter(|i| i.langs.len() == 1)
-                .and_then(|i| i.langs.iter().next().copied());
+            let lang = i.and_then(DetectorInfo::only_lang);
             Pattern {
                 description: metas
                     .get(p.id.as_str())
@@ -157,6 +168,10 @@ pub(crate) fn learn(
             snippet: v.snippet,
         })
         .collect();
+    // Freeing hundreds of thousands of matches takes milliseconds the scan
+    // need not wait for (the other threads are idle while it stores).
+    drop(info);
+    rayon::spawn(move || drop(files));
     Ok((patterns, violations))
 }
 
