@@ -37,9 +37,13 @@ pub fn module_path(rel_path: &str) -> String {
 
 /// Qualified name of a symbol with in-file name `local` (e.g. `Class.method`).
 pub fn qualified_name(rel_path: &str, local: &str) -> String {
-    let module = module_path(rel_path);
+    qualified_in(&module_path(rel_path), local)
+}
+
+/// [`qualified_name`] with the file's [`module_path`] at hand.
+pub fn qualified_in(module: &str, local: &str) -> String {
     if local.is_empty() {
-        module
+        module.to_string()
     } else {
         format!("{module}.{local}")
     }

@@ -207,6 +207,7 @@ fn insert_facts(
                              start_line, start_col, end_line, end_col)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
+    let module = drift_core::naming::module_path(path);
     for (idx, s) in facts.symbols.iter().enumerate() {
         let [a, b, c, d] = span_params(&s.span);
         stmt.execute(params![
@@ -214,7 +215,7 @@ fn insert_facts(
             idx as i64,
             s.name,
             s.qualified_name,
-            drift_core::naming::qualified_name(path, &s.qualified_name),
+            drift_core::naming::qualified_in(&module, &s.qualified_name),
             enum_id(&s.kind)?,
             s.parent,
             s.exported,
