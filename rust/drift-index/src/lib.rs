@@ -201,10 +201,11 @@ impl Index {
     /// [`Index::write_files`], handing back what `keep` asks for of the
     /// analysed files (their facts, matches left out, and their matches),
     /// for consumers that need them after the scan: it saves decoding
-    /// them again.
+    /// them again. Each file is written as `writes` yields it, so a
+    /// producer can hand them over as they come, in one transaction.
     pub fn write_files_keeping(
         &self,
-        writes: Vec<FileWrite>,
+        writes: impl IntoIterator<Item = FileWrite>,
         keep: Keep,
     ) -> Result<Kept, IndexError> {
         self.with_write_txn(|tx| write::write_files(tx, writes, keep))

@@ -274,7 +274,7 @@ pub struct Keep {
 /// files.
 pub(crate) fn write_files(
     conn: &Connection,
-    writes: Vec<FileWrite>,
+    writes: impl IntoIterator<Item = FileWrite>,
     keep: Keep,
 ) -> Result<Kept, IndexError> {
     let mut kept = Kept::default();

@@ -519,11 +519,11 @@ impl Project {
                 matches: true,
             };
             // The pool's threads analyse files and send each outcome down a
-            // bounded channel; this thread writes them in transactions of
-            // `chunk_size` files while the analysis goes on. There is no
-            // barrier between chunks (a large file never leaves the other
-            // threads idle), and memory holds at most the channel's and one
-            // transaction's worth of facts.
+            // bounded channel; this thread writes each as it comes, in
+            // transactions of `chunk_size` files, while the analysis goes
+            // on. There is no barrier between chunks (a large file never
+            // leaves the other threads idle), and memory holds at most the
+            // channel's worth of facts.
             let stop = AtomicBool::new(false);
             let (sender, receiver) =
                 std::sync::mpsc::sync_channel::<Outcome>(self.config.chunk_size.min(256));
@@ -564,26 +564,24 @@ impl Project {
                         message: e.to_string(),
                     })?;
                 let mut write = || -> Result<(), ScanError> {
-                    let mut batch = Vec::with_capacity(self.config.chunk_size);
-                    let mut flush =
-                        |batch: &mut Vec<FileWrite>, done: u64| -> Result<(), ScanError> {
-                            if !batch.is_empty() {
-                                let writes = std::mem::take(batch);
-                                let kept = self.index.write_files_keeping(writes, keep)?;
-                                fresh.extend(kept.facts);
-                                fresh_matches.extend(kept.matches);
-                            }
-                            progress(&Progress {
-                                phase: Phase::Parse,
-                                done,
-                                total,
-                            });
-                            Ok(())
-                        };
-                    for outcome in &receiver {
-                        done += 1;
-                        match outcome {
-                            Outcome::Write(w) => {
+                    let mut outcomes = receiver.iter();
+                    loop {
+                        // One transaction per `chunk_size` outcomes, each
+                        // file written as it arrives: when the analysis
+                        // ends, little is left to write.
+                        let mut taken = 0;
+                        let writes = std::iter::from_fn(|| {
+                            while taken < self.config.chunk_size {
+                                let outcome = outcomes.next()?;
+                                taken += 1;
+                                done += 1;
+                                let w = match outcome {
+                                    Outcome::Write(w) => w,
+                                    Outcome::Cancelled => {
+                                        cancelled = true;
+                                        continue;
+                                    }
+                                };
                                 match &w {
                                     FileWrite::Analyzed { path, .. } => {
                                         parsed += 1;
@@ -596,15 +594,22 @@ impl Project {
                                         changed.push(file.path.clone());
                                     }
                                 }
-                                batch.push(w);
+                                return Some(w);
                             }
-                            Outcome::Cancelled => cancelled = true,
-                        }
-                        if batch.len() >= self.config.chunk_size {
-                            flush(&mut batch, done)?;
+                            None
+                        });
+                        let kept = self.index.write_files_keeping(writes, keep)?;
+                        fresh.extend(kept.facts);
+                        fresh_matches.extend(kept.matches);
+                        progress(&Progress {
+                            phase: Phase::Parse,
+                            done,
+                            total,
+                        });
+                        if taken < self.config.chunk_size {
+                            return Ok(());
                         }
                     }
-                    flush(&mut batch, done)
                 };
                 let written = write();
                 if written.is_err() {
