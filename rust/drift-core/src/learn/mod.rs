@@ -44,7 +44,6 @@ mod stats;
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -278,8 +277,7 @@ fn tier_of(total: usize, confidence: f64, options: &LearnOptions) -> Tier {
 ///
 /// `detectors` supplies names, categories and severities; matches of a
 /// detector missing from it are still learned (category from the id).
-/// Runs in time linear in the number of matches (plus sorting); the
-/// detectors are learned side by side on the current rayon pool.
+/// Runs in time linear in the number of matches (plus sorting).
 pub fn learn<'m, P>(
     matches: impl IntoIterator<Item = (P, &'m DetectorMatch)>,
     detectors: impl IntoIterator<Item = &'m DetectorMeta>,
@@ -292,13 +290,16 @@ where
         detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
     let mut files = Interner::new();
     let mut dirs = Interner::new();
-    let mut by_detector: FxHashMap<&'m str, Vec<Occurrence<'m>>> = FxHashMap::default();
+    let mut by_detector: FxHashMap<&'m str, FxHashMap<&'m str, VariantAcc<'m>>> =
+        FxHashMap::default();
+    let max_examples = options.max_examples;
     // Each file's directory, by file id.
     let mut dir_of_file: Vec<u32> = Vec::new();
     // A file's matches usually come together: its path is interned once.
     let mut last: Option<u32> = None;
-    // Whether file ids are in path order (the files came sorted).
+    // Whether file ids are in path order so far (the files came sorted).
     let mut ordered = true;
+
     for (path, m) in matches {
         let path = path.as_ref();
         let file = match last {
@@ -313,79 +314,12 @@ where
                 file
             }
         };
-        by_detector
+        let dir = dir_of_file.get(file as usize).copied().unwrap_or_default();
+        let acc = by_detector
             .entry(m.detector.as_str())
             .or_default()
-            .push((file, m));
-    }
-    let seen = Seen {
-        files: &files,
-        dir_of_file: &dir_of_file,
-        ordered,
-    };
-    let by_detector: Vec<(&str, Vec<Occurrence<'_>>)> = by_detector.into_iter().collect();
-    let learned: Vec<(Pattern, Vec<(u32, Violation)>)> = by_detector
-        .par_iter()
-        .filter_map(|(detector, occurrences)| {
-            let meta = metas.get(detector).copied();
-            learn_detector(detector, occurrences, meta, seen, options)
-        })
-        .collect();
-    let mut patterns = Vec::with_capacity(learned.len());
-    let mut violations = Vec::new();
-    for (pattern, mut found) in learned {
-        patterns.push(pattern);
-        violations.append(&mut found);
-    }
-    patterns.sort_by(|a, b| a.id.cmp(&b.id));
-    // By file, span, pattern id and snippet (file ids are in path order
-    // when the files came sorted).
-    violations.par_sort_by(|(fa, a), (fb, b)| {
-        let by_file = if ordered {
-            fa.cmp(fb)
-        } else {
-            a.file.cmp(&b.file)
-        };
-        by_file.then_with(|| {
-            (a.span, &a.pattern_id, &a.snippet).cmp(&(b.span, &b.pattern_id, &b.snippet))
-        })
-    });
-    Learned {
-        patterns,
-        violations: violations.into_iter().map(|(_, v)| v).collect(),
-    }
-}
-
-/// The files matches were seen in.
-#[derive(Clone, Copy)]
-struct Seen<'a> {
-    files: &'a Interner,
-    /// Each file's interned directory, by file id.
-    dir_of_file: &'a [u32],
-    /// Whether file ids are in path order.
-    ordered: bool,
-}
-
-/// One detector's pattern and violations (with their file ids) from its
-/// matches, in input order.
-fn learn_detector<'m>(
-    detector: &str,
-    occurrences: &[Occurrence<'m>],
-    meta: Option<&DetectorMeta>,
-    seen: Seen<'_>,
-    options: &LearnOptions,
-) -> Option<(Pattern, Vec<(u32, Violation)>)> {
-    let files = seen.files;
-    let max_examples = options.max_examples;
-    let mut variants: FxHashMap<&'m str, VariantAcc<'m>> = FxHashMap::default();
-    for &(file, m) in occurrences {
-        let path = files.name(file);
-        let dir = seen
-            .dir_of_file
-            .get(file as usize)
-            .copied()
-            .unwrap_or_default();
-        let acc = variants.entry(m.variant.as_str()).or_default();
+            .entry(m.variant.as_str())
+            .or_default();
         acc.count += 1;
         acc.files.insert(file);
         acc.dirs.insert(dir);
@@ -394,7 +328,7 @@ fn learn_detector<'m>(
         let before = |&(f, other): &Occurrence<'_>| {
             if f == file {
                 m.span < other.span
-            } else if seen.ordered {
+            } else if ordered {
                 file < f
             } else {
                 path < files.name(f)
@@ -427,103 +361,125 @@ fn learn_detector<'m>(
         }
     }
 
-    let total: usize = variants.values().map(|v| v.count).sum();
-    let mut ranked: Vec<(&str, &VariantAcc<'_>)> =
-        variants.iter().map(|(v, acc)| (*v, acc)).collect();
-    ranked.sort_by(|a, b| {
-        b.1.count
-            .cmp(&a.1.count)
-            .then(b.1.files.len().cmp(&a.1.files.len()))
-            .then(a.0.cmp(b.0))
-    });
-    let &(dominant, dom_acc) = ranked.first()?;
-    let tied = ranked.iter().filter(|(_, a)| a.count == dom_acc.count);
-    let (spread_files, spread_dirs) = tied.fold((usize::MAX, usize::MAX), |(f, d), (_, a)| {
-        (f.min(a.files.len()), d.min(a.dirs.len()))
-    });
-    let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
-    let tier = tier_of(total, conf, options);
-    let severity = meta.map_or(Severity::Info, |m| m.severity);
-    let name = meta.map_or_else(|| detector.to_string(), |m| m.name.clone());
-    let category = meta.map_or_else(
-        || detector.split('/').next().unwrap_or("").to_string(),
-        |m| m.category.clone(),
-    );
-
-    let location = |&(f, m): &Occurrence<'_>| Location {
-        file: files.name(f).to_string(),
-        span: m.span,
-        snippet: m.snippet.clone(),
-    };
-    let variant_stats: Vec<VariantStats> = ranked
-        .iter()
-        .map(|(variant, acc)| VariantStats {
-            variant: variant.to_string(),
-            convention_id: convention_id(detector, variant),
-            count: acc.count,
-            files: acc.files.len(),
-            dirs: acc.dirs.len(),
-            share: acc.count as f64 / total as f64,
-            examples: acc.examples.iter().map(location).collect(),
-        })
-        .collect();
-
+    let mut patterns = Vec::with_capacity(by_detector.len());
     let mut violations = Vec::new();
-    if total >= options.min_samples && conf >= options.violation_min_confidence {
-        let fallback = dom_acc.examples.first().map(location);
-        let dominant_id = convention_id(detector, dominant);
-        for (variant, acc) in ranked.iter().skip(1) {
-            // The example and message depend only on the directory.
-            let mut by_dir: FxHashMap<u32, Option<(Location, String)>> = FxHashMap::default();
-            for &(file, occ) in &acc.occurrences {
-                let dir = seen.dir_of_file.get(file as usize).copied();
-                let told = by_dir.entry(dir.unwrap_or(u32::MAX)).or_insert_with(|| {
-                    let example = dir
-                        .and_then(|d| dom_acc.per_dir.get(&d))
-                        .map(location)
-                        .or_else(|| fallback.clone())?;
-                    let message = format!(
-                        "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
-                        dom_acc.count, example.file, example.span.start_line
-                    );
-                    Some((example, message))
-                });
-                let Some((example, message)) = told else {
-                    continue;
-                };
-                violations.push((
-                    file,
-                    Violation {
-                        pattern_id: detector.to_string(),
-                        convention_id: dominant_id.clone(),
-                        file: files.name(file).to_string(),
-                        line: occ.span.start_line,
-                        column: occ.span.start_col,
-                        span: occ.span,
-                        snippet: occ.snippet.clone(),
-                        message: message.clone(),
-                        expected: dominant.to_string(),
-                        found: variant.to_string(),
-                        severity,
-                        confidence: conf,
-                        example: example.clone(),
-                    },
-                ));
+    for (detector, variants) in by_detector {
+        let meta = metas.get(detector).copied();
+        let total: usize = variants.values().map(|v| v.count).sum();
+        let mut ranked: Vec<(&str, &VariantAcc<'_>)> =
+            variants.iter().map(|(v, acc)| (*v, acc)).collect();
+        ranked.sort_by(|a, b| {
+            b.1.count
+                .cmp(&a.1.count)
+                .then(b.1.files.len().cmp(&a.1.files.len()))
+                .then(a.0.cmp(b.0))
+        });
+        let Some(&(dominant, dom_acc)) = ranked.first() else {
+            continue;
+        };
+        let tied = ranked.iter().filter(|(_, a)| a.count == dom_acc.count);
+        let (spread_files, spread_dirs) = tied.fold((usize::MAX, usize::MAX), |(f, d), (_, a)| {
+            (f.min(a.files.len()), d.min(a.dirs.len()))
+        });
+        let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
+        let tier = tier_of(total, conf, options);
+        let severity = meta.map_or(Severity::Info, |m| m.severity);
+        let name = meta.map_or_else(|| detector.to_string(), |m| m.name.clone());
+        let category = meta.map_or_else(
+            || detector.split('/').next().unwrap_or("").to_string(),
+            |m| m.category.clone(),
+        );
+
+        let location = |&(f, m): &Occurrence<'_>| Location {
+            file: files.name(f).to_string(),
+            span: m.span,
+            snippet: m.snippet.clone(),
+        };
+        let variant_stats: Vec<VariantStats> = ranked
+            .iter()
+            .map(|(variant, acc)| VariantStats {
+                variant: variant.to_string(),
+                convention_id: convention_id(detector, variant),
+                count: acc.count,
+                files: acc.files.len(),
+                dirs: acc.dirs.len(),
+                share: acc.count as f64 / total as f64,
+                examples: acc.examples.iter().map(location).collect(),
+            })
+            .collect();
+
+        if total >= options.min_samples && conf >= options.violation_min_confidence {
+            let fallback = dom_acc.examples.first().map(location);
+            let dominant_id = convention_id(detector, dominant);
+            for (variant, acc) in ranked.iter().skip(1) {
+                // The example and message depend only on the directory.
+                let mut by_dir: FxHashMap<u32, Option<(Location, String)>> = FxHashMap::default();
+                for &(file, occ) in &acc.occurrences {
+                    let dir = dir_of_file.get(file as usize).copied();
+                    let told = by_dir.entry(dir.unwrap_or(u32::MAX)).or_insert_with(|| {
+                        let example = dir
+                            .and_then(|d| dom_acc.per_dir.get(&d))
+                            .map(location)
+                            .or_else(|| fallback.clone())?;
+                        let message = format!(
+                            "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
+                            dom_acc.count, example.file, example.span.start_line
+                        );
+                        Some((example, message))
+                    });
+                    let Some((example, message)) = told else {
+                        continue;
+                    };
+                    violations.push((
+                        file,
+                        Violation {
+                            pattern_id: detector.to_string(),
+                            convention_id: dominant_id.clone(),
+                            file: files.name(file).to_string(),
+                            line: occ.span.start_line,
+                            column: occ.span.start_col,
+                            span: occ.span,
+                            snippet: occ.snippet.clone(),
+                            message: message.clone(),
+                            expected: dominant.to_string(),
+                            found: variant.to_string(),
+                            severity,
+                            confidence: conf,
+                            example: example.clone(),
+                        },
+                    ));
+                }
             }
         }
-    }
 
-    let pattern = Pattern {
-        id: detector.to_string(),
-        category,
-        name,
-        severity,
-        variants: variant_stats,
-        dominant: dominant.to_string(),
-        convention_id: convention_id(detector, dominant),
-        total,
-        confidence: conf,
-        tier,
-    };
-    Some((pattern, violations))
+        patterns.push(Pattern {
+            id: detector.to_string(),
+            category,
+            name,
+            severity,
+            variants: variant_stats,
+            dominant: dominant.to_string(),
+            convention_id: convention_id(detector, dominant),
+            total,
+            confidence: conf,
+            tier,
+        });
+    }
+    patterns.sort_by(|a, b| a.id.cmp(&b.id));
+    // By file, span, pattern id and snippet (file ids are in path order
+    // when the files came sorted).
+    violations.sort_by(|(fa, a), (fb, b)| {
+        let by_file = if ordered {
+            fa.cmp(fb)
+        } else {
+            a.file.cmp(&b.file)
+        };
+        by_file.then_with(|| {
+            (a.span, &a.pattern_id, &a.snippet).cmp(&(b.span, &b.pattern_id, &b.snippet))
+        })
+    });
+    Learned {
+        patterns,
+        violations: violations.into_iter().map(|(_, v)| v).collect(),
+    }
 }
