@@ -105,22 +105,24 @@ impl Guard {
                 return test.holds_for(kid.node, source);
             };
             kid.known_children(arena).is_none_or(|kids| {
-                kids.iter().any(|c| {
-                    c.kind == kind
-                        && field.is_none_or(|f| f == c.field)
-                        && along(c, rest, arena, test, source)
-                })
+                kids.iter()
+                    .any(|c| is_child(c, field, kind) && along(c, rest, arena, test, source))
             })
         }
         along(kid, &self.path, arena, &self.test, source)
     }
 }
 
+/// Whether `kid` has kind `kind` and, if given, field `field`.
+fn is_child(kid: &Kid<'_>, field: Option<u16>, kind: u16) -> bool {
+    kid.kind == kind && field.is_none_or(|f| f == kid.field)
+}
+
 /// The guards of a pattern rooted at `pat` with one-node predicates
 /// `local`: each capture with a positive `#eq?` or `#any-of?` reached from
 /// the root through child steps that must match once, of one kind.
 fn guards_of(pat: &Pat, local: &[(u32, Predicate)]) -> Vec<Guard> {
-    fn walk(
+    fn visit(
         pat: &Pat,
         path: &mut Vec<(Option<u16>, u16)>,
         local: &[(u32, Predicate)],
@@ -151,13 +153,13 @@ fn guards_of(pat: &Pat, local: &[(u32, Predicate)]) -> Vec<Guard> {
             ) = (step.quant, &step.pat.test)
             {
                 path.push((step.field, *kind));
-                walk(&step.pat, path, local, out);
+                visit(&step.pat, path, local, out);
                 path.pop();
             }
         }
     }
     let mut out = Vec::new();
-    walk(pat, &mut Vec::new(), local, &mut out);
+    visit(pat, &mut Vec::new(), local, &mut out);
     out
 }
 
@@ -425,10 +427,10 @@ impl FastQuery {
                 continue;
             }
             if let Some(kids) = kids
-                && !pattern.needs.iter().all(|&(f, k)| {
-                    kids.iter()
-                        .any(|c| c.kind == k && f.is_none_or(|f| f == c.field))
-                })
+                && !pattern
+                    .needs
+                    .iter()
+                    .all(|&(f, k)| kids.iter().any(|c| is_child(c, f, k)))
             {
                 continue;
             }
