@@ -162,6 +162,44 @@ fn open_creates_migrates_and_refuses_newer_schemas() {
     assert!(Index::open_read_only(&db).is_err());
 }
 
+/// `page_size` and `wal_autocheckpoint` of an open index.
+fn pages(idx: &Index) -> (u32, u32) {
+    idx.with_conn(|c| -> Result<(u32, u32), IndexError> {
+        Ok((
+            c.pragma_query_value(None, "page_size", |r| r.get(0))?,
+            c.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?,
+        ))
+    })
+    .unwrap()
+}
+
+#[test]
+fn new_indexes_use_large_pages_and_old_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drift.db");
+    let idx = Index::open(&db).unwrap();
+    // The WAL is checkpointed past 4,096,000 bytes, as with SQLite's
+    // default of 1,000 pages of 4 KiB.
+    assert_eq!(pages(&idx), (PAGE_SIZE, 4_096_000 / PAGE_SIZE));
+    drop(idx);
+    assert_eq!(pages(&Index::open(&db).unwrap()).0, PAGE_SIZE);
+
+    // An index made with 4 KiB pages (by an earlier build) keeps them and
+    // is written and read as before.
+    let old = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.pragma_update(None, "page_size", 4096).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE t(x); DROP TABLE t;")
+            .unwrap();
+    }
+    let idx = Index::open(&old).unwrap();
+    assert_eq!(pages(&idx), (4096, 1_000));
+    idx.write_files(vec![analyzed("src/a.ts", "h1")]).unwrap();
+    assert!(idx.file_info("src/a.ts").unwrap().is_some());
+}
+
 #[test]
 fn facts_round_trip_and_queries() {
     let idx = Index::open_in_memory().unwrap();
