@@ -82,7 +82,7 @@ impl Visitor for CVisitor {
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(f);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "new_expression" => {
@@ -92,7 +92,7 @@ impl Visitor for CVisitor {
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(t);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                    cx.add_call(node, callee, &args, NAME_ARGS, true);
                 }
             }
             "preproc_include" => {

@@ -44,14 +44,14 @@ impl Visitor for CSharpVisitor {
                 if let Some(f) = node.field("function") {
                     let callee = cx.compact(f);
                     let args = args_of(node.field("arguments"));
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
                 if let Some(t) = node.field("type") {
                     let callee = cx.compact(t);
                     let args = args_of(node.field("arguments"));
-                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                    cx.add_call(node, callee, &args, NAME_ARGS, true);
                 }
             }
             "constructor_initializer" => {

@@ -81,7 +81,7 @@ impl Visitor for EcmaVisitor {
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(ctor);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                    cx.add_call(node, callee, &args, NAME_ARGS, true);
                 }
             }
             "jsx_opening_element" | "jsx_self_closing_element" => jsx_element(node, cx),
@@ -626,7 +626,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
         }
     }
     let callee = cx.compact(func);
-    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+    cx.add_call(node, callee, &args, NAME_ARGS, false);
 }
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {
@@ -817,7 +817,7 @@ fn jsx_element(node: Node<'_>, cx: &mut Ctx<'_>) {
                 .unwrap_or(a)
         })
         .collect();
-    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+    cx.add_call(node, callee, &args, NAME_ARGS, false);
 }
 
 pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {

@@ -48,13 +48,13 @@ impl Visitor for GoVisitor {
                         return;
                     }
                     let callee = cx.compact(f);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "composite_literal" => {
                 if let Some(t) = node.field("type").filter(|t| is_named_type(t.kind_name())) {
                     let callee = cx.compact(t);
-                    cx.add_call(node, &callee, &[], NAME_ARGS, true);
+                    cx.add_call(node, callee, &[], NAME_ARGS, true);
                 }
             }
             "import_spec" => import(node, cx),

@@ -35,20 +35,20 @@ impl Visitor for JavaVisitor {
                     None => cx.text(name),
                 };
                 let args = args_of(node);
-                cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                cx.add_call(node, callee, &args, NAME_ARGS, false);
             }
             "explicit_constructor_invocation" => {
                 if let Some(ctor) = node.field("constructor") {
                     let callee = cx.compact(ctor);
                     let args = args_of(node);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
                 if let Some(t) = node.field("type") {
                     let callee = cx.compact(t);
                     let args = args_of(node);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                    cx.add_call(node, callee, &args, NAME_ARGS, true);
                 }
             }
             "import_declaration" => import(node, cx),

@@ -60,7 +60,7 @@ impl Visitor for PhpVisitor {
             | "scoped_call_expression" => {
                 if let Some(callee) = callee_of(cx, node) {
                     let args = args_of(node.field("arguments"));
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "object_creation_expression" => {
@@ -70,7 +70,7 @@ impl Visitor for PhpVisitor {
                 {
                     let callee = cx.compact(class);
                     let args = args_of(child_of_kind(node, &["arguments"]));
-                    cx.add_call(node, &callee, &args, NAME_ARGS, true);
+                    cx.add_call(node, callee, &args, NAME_ARGS, true);
                 }
             }
             "namespace_use_declaration" => use_decl(node, cx),

@@ -329,7 +329,7 @@ fn call<'t>(kid: &Kid<'t>, arena: &[Kid<'t>], cx: &mut Ctx<'_>) {
         }
     }
     let callee = cx.compact(func.node);
-    cx.add_call(kid.node, &callee, &args, NAME_ARGS, false);
+    cx.add_call(kid.node, callee, &args, NAME_ARGS, false);
 }
 
 fn import(node: Node<'_>, cx: &mut Ctx<'_>) {

@@ -210,7 +210,7 @@ fn call(node: Node<'_>, cx: &mut Ctx<'_>) {
         _ => (callee, false),
     };
     let before = cx.facts.calls.len();
-    cx.add_call(node, &callee, &args, NAME_ARGS, is_ctor);
+    cx.add_call(node, callee, &args, NAME_ARGS, is_ctor);
     // Symbols passed by name (`before_action :auth`) name methods.
     if let Some(c) = cx.facts.calls.get_mut(before) {
         for n in &mut c.arg_names {

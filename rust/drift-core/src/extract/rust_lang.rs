@@ -65,19 +65,19 @@ impl Visitor for RustVisitor {
                         .map(named_children)
                         .unwrap_or_default();
                     let callee = cx.compact(f);
-                    cx.add_call(node, &callee, &args, NAME_ARGS, false);
+                    cx.add_call(node, callee, &args, NAME_ARGS, false);
                 }
             }
             "macro_invocation" => {
                 if let Some(m) = node.field("macro") {
                     let callee = format!("{}!", cx.compact(m));
-                    cx.add_call(node, &callee, &[], NAME_ARGS, false);
+                    cx.add_call(node, callee, &[], NAME_ARGS, false);
                 }
             }
             "struct_expression" => {
                 if let Some(n) = node.field("name") {
                     let callee = cx.compact(n);
-                    cx.add_call(node, &callee, &[], NAME_ARGS, true);
+                    cx.add_call(node, callee, &[], NAME_ARGS, true);
                 }
             }
             "use_declaration" => use_decl(node, cx),

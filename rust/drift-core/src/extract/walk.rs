@@ -615,16 +615,16 @@ impl<'s> Ctx<'s> {
     pub fn add_call(
         &mut self,
         node: Node<'_>,
-        callee: &str,
+        callee: impl Into<String>,
         args: &[Node<'_>],
         name_kinds: &[&str],
         is_constructor: bool,
     ) {
-        let mut callee: String = if callee.contains(char::is_whitespace) {
-            callee.split_whitespace().collect()
-        } else {
-            callee.to_owned()
-        };
+        // Most callers hand over a compacted text of their own.
+        let mut callee: String = callee.into();
+        if callee.contains(char::is_whitespace) {
+            callee = callee.split_whitespace().collect();
+        }
         if callee.is_empty() {
             return;
         }
