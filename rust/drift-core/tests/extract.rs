@@ -406,9 +406,34 @@ env = os.environ["DATABASE_URL"]
         let inner = sym(&f, "Service.run.inner");
         assert_eq!(inner.kind, SymbolKind::Function);
         assert!(!inner.exported);
+        // A decorated method's decorators are its own, not its nested
+        // function's or the next method's.
+        assert!(inner.decorators.is_empty());
+        assert!(sym(&f, "Service._hidden").decorators.is_empty());
         assert!(!sym(&f, "Service._hidden").exported);
         assert!(!sym(&f, "_private").exported);
         assert!(f.has_main_guard);
+    }
+
+    #[test]
+    fn python_docstrings_after_comments() {
+        let src = r#"
+def documented():
+    # a comment first
+    """Doc."""
+    return 1
+
+def plain():
+    # a comment, then code
+    return "not a docstring"
+
+class Empty:
+    pass
+"#;
+        let f = facts(Lang::Python, src);
+        assert!(sym(&f, "documented").has_doc);
+        assert!(!sym(&f, "plain").has_doc);
+        assert!(!sym(&f, "Empty").has_doc);
     }
 
     #[test]

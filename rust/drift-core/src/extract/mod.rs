@@ -98,7 +98,7 @@ pub fn extract_along<R>(
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
             walk::drive(source, ecmascript::EcmaVisitor, drive)
         }
-        Lang::Python => walk::drive(source, python::PythonVisitor, drive),
+        Lang::Python => walk::drive(source, python::PythonVisitor::default(), drive),
         Lang::Java => walk::drive(source, java::JavaVisitor, drive),
         Lang::CSharp => walk::drive(source, csharp::CSharpVisitor, drive),
         Lang::Go => walk::drive(source, go::GoVisitor, drive),

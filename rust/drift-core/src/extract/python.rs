@@ -20,13 +20,36 @@ pub(crate) const CUT_KINDS: super::CutKinds = super::CutKinds {
     header_kinds: &[],
 };
 
-pub(crate) struct PythonVisitor;
+#[derive(Default)]
+pub(crate) struct PythonVisitor {
+    /// The decorators of the `decorated_definition` last entered, with
+    /// the node id of its definition (the next definition entered).
+    decorated: Option<(usize, Vec<String>)>,
+}
+
+impl PythonVisitor {
+    /// The decorators of definition `node` (none if it is not decorated).
+    fn take_decorators(&mut self, node: Node<'_>) -> Vec<String> {
+        match self.decorated.take() {
+            Some((id, decorators)) if id == node.id() => decorators,
+            other => {
+                self.decorated = other;
+                Vec::new()
+            }
+        }
+    }
+}
 
 impl Visitor for PythonVisitor {
     fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
         match node.kind_name() {
-            "class_definition" => class(node, cx),
-            "function_definition" => function(node, cx),
+            "decorated_definition" => {
+                self.decorated = node
+                    .field("definition")
+                    .map(|d| (d.id(), decorators(cx, node)));
+            }
+            "class_definition" => class(node, cx, self.take_decorators(node)),
+            "function_definition" => function(node, cx, self.take_decorators(node)),
             "assignment" => assignment(node, cx),
             "import_statement" => import(node, cx),
             "import_from_statement" => import_from(node, cx),
@@ -80,36 +103,36 @@ fn is_exported(cx: &Ctx<'_>, name: &str) -> bool {
         }
 }
 
-/// Decorators from a wrapping `decorated_definition`.
-fn decorators(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
-    node.parent()
-        .filter(|p| p.kind_name() == "decorated_definition")
-        .map(|p| {
-            named_children(p)
-                .into_iter()
-                .filter(|d| d.kind_name() == "decorator")
-                .map(|d| cx.collapsed(d).trim_start_matches('@').trim().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The decorators of a `decorated_definition`, without their `@`.
+fn decorators(cx: &Ctx<'_>, decorated: Node<'_>) -> Vec<String> {
+    named_children(decorated)
+        .into_iter()
+        .filter(|d| d.kind_name() == "decorator")
+        .map(|d| cx.collapsed(d).trim_start_matches('@').trim().to_string())
+        .collect()
 }
 
 /// Whether a class or function body starts with a string statement.
 fn body_has_docstring(body: Option<Node<'_>>) -> bool {
-    body.and_then(first_named_child).is_some_and(|s| {
+    // The first named child, read without a cursor unless it is a comment.
+    let first = body.and_then(|body| match body.named_child(0) {
+        Some(c) if c.kind_name() == "comment" => first_named_child(body),
+        c => c,
+    });
+    first.is_some_and(|s| {
         s.kind_name() == "expression_statement"
             && s.named_child(0).is_some_and(|c| c.kind_name() == "string")
     })
 }
 
-fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
+fn class(node: Node<'_>, cx: &mut Ctx<'_>, decorators: Vec<String>) {
     let parts = DefParts::of(node);
     let Some(name) = parts.name else {
         return;
     };
     let mut spec = SymbolSpec::new(cx, node, name, SymbolKind::Class);
     spec.exported = is_exported(cx, &spec.name);
-    spec.decorators = decorators(cx, node);
+    spec.decorators = decorators;
     spec.has_doc = body_has_docstring(parts.body);
     spec.signature = cx.signature(node, parts.body);
     if let Some(supers) = parts.superclasses {
@@ -122,7 +145,7 @@ fn class(node: Node<'_>, cx: &mut Ctx<'_>) {
     cx.add_symbol(spec, node);
 }
 
-fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
+fn function(node: Node<'_>, cx: &mut Ctx<'_>, decorators: Vec<String>) {
     let parts = DefParts::of(node);
     let Some(name) = parts.name else {
         return;
@@ -139,7 +162,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
     };
     let mut spec = SymbolSpec::new(cx, node, name, kind);
     spec.exported = is_exported(cx, &name_text);
-    spec.decorators = decorators(cx, node);
+    spec.decorators = decorators;
     spec.is_static = spec.decorators.iter().any(|d| d == "staticmethod");
     spec.is_async = parts.is_async;
     spec.has_doc = body_has_docstring(parts.body);
