@@ -99,15 +99,14 @@ pub(crate) fn learn(
         }
         info
     };
+    let by_file: Vec<(&str, &[DetectorMatch])> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.matches.as_slice()))
+        .collect();
     let (info, learned) = rayon::join(spread, || {
-        learn::learn(
-            files
-                .iter()
-                .flat_map(|f| f.matches.iter().map(move |m| (f.path.as_str(), m))),
-            detectors.metadata(),
-            &settings.to_options(),
-        )
+        learn::learn_files(&by_file, detectors.metadata(), &settings.to_options())
     });
+    drop(by_file);
 
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.metadata().map(|m| (m.id.as_str(), m)).collect();

@@ -200,19 +200,13 @@ struct VariantAcc<'m> {
     occurrences: Vec<Occurrence<'m>>,
 }
 
+#[derive(Default)]
 struct Interner {
     ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
 impl Interner {
-    fn new() -> Interner {
-        Interner {
-            ids: FxHashMap::default(),
-            names: Vec::new(),
-        }
-    }
-
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
@@ -273,6 +267,110 @@ fn tier_of(total: usize, confidence: f64, options: &LearnOptions) -> Tier {
     }
 }
 
+/// Every match's variant accumulator, by detector and variant.
+type ByDetector<'m> = FxHashMap<&'m str, FxHashMap<&'m str, VariantAcc<'m>>>;
+
+/// Files by interned id, with their directories.
+#[derive(Default)]
+struct FileTable {
+    files: Interner,
+    dirs: Interner,
+    /// Each file's directory, by file id.
+    dir_of_file: Vec<u32>,
+}
+
+impl FileTable {
+    fn intern(&mut self, path: &str) -> u32 {
+        let file = self.files.intern(path);
+        if file as usize == self.dir_of_file.len() {
+            self.dir_of_file.push(self.dirs.intern(dir_of(path)));
+        }
+        file
+    }
+
+    fn dir(&self, file: u32) -> u32 {
+        self.dir_of_file
+            .get(file as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// Counts match `m` of file `file` (in directory `dir`). `file_before(f)`:
+/// whether `file` comes before file `f` in path order.
+fn add<'m>(
+    by_detector: &mut ByDetector<'m>,
+    (file, dir): (u32, u32),
+    m: &'m DetectorMatch,
+    max_examples: usize,
+    file_before: impl Fn(u32) -> bool,
+) {
+    let acc = by_detector
+        .entry(m.detector.as_str())
+        .or_default()
+        .entry(m.variant.as_str())
+        .or_default();
+    acc.count += 1;
+    acc.files.insert(file);
+    acc.dirs.insert(dir);
+    acc.occurrences.push((file, m));
+    // Whether this match comes before `other` by (file, span).
+    let before = |&(f, other): &Occurrence<'_>| {
+        if f == file {
+            m.span < other.span
+        } else {
+            file_before(f)
+        }
+    };
+    match acc.per_dir.get_mut(&dir) {
+        Some(entry) => {
+            if before(entry) {
+                *entry = (file, m);
+            }
+        }
+        None => {
+            acc.per_dir.insert(dir, (file, m));
+        }
+    }
+    // Keep the `max_examples` smallest (file, span) locations (in sorted
+    // input, a match comes after all of them).
+    if max_examples > 0
+        && (acc.examples.len() < max_examples || acc.examples.last().is_some_and(before))
+    {
+        let pos = acc
+            .examples
+            .iter()
+            .position(before)
+            .unwrap_or(acc.examples.len());
+        if pos < max_examples {
+            acc.examples.insert(pos, (file, m));
+            acc.examples.truncate(max_examples);
+        }
+    }
+}
+
+/// Adds `later` to `earlier`, the accumulators of two runs of files in
+/// path order, every file of `later` after every file of `earlier` (file
+/// ids from one [`FileTable`]).
+fn merge<'m>(earlier: &mut ByDetector<'m>, later: ByDetector<'m>, max_examples: usize) {
+    for (detector, variants) in later {
+        let into = earlier.entry(detector).or_default();
+        for (variant, acc) in variants {
+            let to = into.entry(variant).or_default();
+            to.count += acc.count;
+            to.files.extend(acc.files);
+            to.dirs.extend(acc.dirs);
+            to.occurrences.extend(acc.occurrences);
+            // An earlier file's location comes first.
+            for (dir, occ) in acc.per_dir {
+                to.per_dir.entry(dir).or_insert(occ);
+            }
+            to.examples.extend(acc.examples);
+            to.examples.truncate(max_examples);
+        }
+    }
+}
+
 /// Learns patterns and violations from `(file path, match)` items.
 ///
 /// `detectors` supplies names, categories and severities; matches of a
@@ -286,81 +384,123 @@ pub fn learn<'m, P>(
 where
     P: AsRef<str>,
 {
-    let metas: HashMap<&str, &DetectorMeta> =
-        detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
-    let mut files = Interner::new();
-    let mut dirs = Interner::new();
-    let mut by_detector: FxHashMap<&'m str, FxHashMap<&'m str, VariantAcc<'m>>> =
-        FxHashMap::default();
-    let max_examples = options.max_examples;
-    // Each file's directory, by file id.
-    let mut dir_of_file: Vec<u32> = Vec::new();
+    let mut table = FileTable::default();
+    let mut by_detector = ByDetector::default();
     // A file's matches usually come together: its path is interned once.
     let mut last: Option<u32> = None;
     // Whether file ids are in path order so far (the files came sorted).
     let mut ordered = true;
-
     for (path, m) in matches {
         let path = path.as_ref();
         let file = match last {
-            Some(file) if files.name(file) == path => file,
+            Some(file) if table.files.name(file) == path => file,
             _ => {
-                ordered &= last.is_none_or(|l| files.name(l) < path);
-                let file = files.intern(path);
-                if file as usize == dir_of_file.len() {
-                    dir_of_file.push(dirs.intern(dir_of(path)));
-                }
+                ordered &= last.is_none_or(|l| table.files.name(l) < path);
+                let file = table.intern(path);
                 last = Some(file);
                 file
             }
         };
-        let dir = dir_of_file.get(file as usize).copied().unwrap_or_default();
-        let acc = by_detector
-            .entry(m.detector.as_str())
-            .or_default()
-            .entry(m.variant.as_str())
-            .or_default();
-        acc.count += 1;
-        acc.files.insert(file);
-        acc.dirs.insert(dir);
-        acc.occurrences.push((file, m));
-        // Whether this match comes before `other` by (file, span).
-        let before = |&(f, other): &Occurrence<'_>| {
-            if f == file {
-                m.span < other.span
-            } else if ordered {
-                file < f
-            } else {
-                path < files.name(f)
-            }
-        };
-        match acc.per_dir.get_mut(&dir) {
-            Some(entry) => {
-                if before(entry) {
-                    *entry = (file, m);
+        let table = &table;
+        add(
+            &mut by_detector,
+            (file, table.dir(file)),
+            m,
+            options.max_examples,
+            |f| {
+                if ordered {
+                    file < f
+                } else {
+                    path < table.files.name(f)
                 }
-            }
-            None => {
-                acc.per_dir.insert(dir, (file, m));
-            }
-        }
-        // Keep the `max_examples` smallest (file, span) locations (in
-        // sorted input, a match comes after all of them).
-        if max_examples > 0
-            && (acc.examples.len() < max_examples || acc.examples.last().is_some_and(before))
-        {
-            let pos = acc
-                .examples
-                .iter()
-                .position(before)
-                .unwrap_or(acc.examples.len());
-            if pos < max_examples {
-                acc.examples.insert(pos, (file, m));
-                acc.examples.truncate(max_examples);
-            }
-        }
+            },
+        );
     }
+    finish(by_detector, &table, ordered, detectors, options)
+}
 
+/// Fewer matches than this are learned on one thread.
+const SPLIT_AT: usize = 16_384;
+
+/// [`learn`] over whole files: `(path, matches)` with paths in increasing
+/// order. Many matches are counted in two runs of files side by side (on
+/// the current rayon pool); the result is [`learn`]'s. Files out of
+/// order, or a path twice, are learned as [`learn`] does.
+pub fn learn_files<'m>(
+    files: &[(&'m str, &'m [DetectorMatch])],
+    detectors: impl IntoIterator<Item = &'m DetectorMeta>,
+    options: &LearnOptions,
+) -> Learned {
+    learn_files_split(files, detectors, options, SPLIT_AT)
+}
+
+fn learn_files_split<'m>(
+    files: &[(&'m str, &'m [DetectorMatch])],
+    detectors: impl IntoIterator<Item = &'m DetectorMeta>,
+    options: &LearnOptions,
+    split_at: usize,
+) -> Learned {
+    if !files.windows(2).all(|w| w[0].0 < w[1].0) {
+        let items = files
+            .iter()
+            .flat_map(|&(path, matches)| matches.iter().map(move |m| (path, m)));
+        return learn(items, detectors, options);
+    }
+    // File ids are indices, in path order.
+    let mut table = FileTable::default();
+    for (path, _) in files {
+        table.intern(path);
+    }
+    let count = |range: std::ops::Range<usize>| {
+        let mut by_detector = ByDetector::default();
+        for (i, (_, matches)) in files.iter().enumerate().take(range.end).skip(range.start) {
+            let file = u32::try_from(i).unwrap_or(u32::MAX);
+            for m in *matches {
+                add(
+                    &mut by_detector,
+                    (file, table.dir(file)),
+                    m,
+                    options.max_examples,
+                    |f| file < f,
+                );
+            }
+        }
+        by_detector
+    };
+    let total: usize = files.iter().map(|(_, m)| m.len()).sum();
+    let by_detector = if total >= split_at && files.len() >= 2 {
+        // Split where half the matches are behind.
+        let mut seen = 0;
+        let mid = files
+            .iter()
+            .position(|(_, m)| {
+                seen += m.len();
+                seen * 2 >= total
+            })
+            .map_or(files.len() / 2, |i| i + 1)
+            .clamp(1, files.len() - 1);
+        let (mut earlier, later) = rayon::join(|| count(0..mid), || count(mid..files.len()));
+        merge(&mut earlier, later, options.max_examples);
+        earlier
+    } else {
+        count(0..files.len())
+    };
+    finish(by_detector, &table, true, detectors, options)
+}
+
+/// Patterns and violations from the counted matches. `ordered`: file ids
+/// are in path order.
+fn finish<'m>(
+    by_detector: ByDetector<'m>,
+    table: &FileTable,
+    ordered: bool,
+    detectors: impl IntoIterator<Item = &'m DetectorMeta>,
+    options: &LearnOptions,
+) -> Learned {
+    let metas: HashMap<&str, &DetectorMeta> =
+        detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
+    let files = &table.files;
+    let dir_of_file = &table.dir_of_file;
     let mut patterns = Vec::with_capacity(by_detector.len());
     let mut violations = Vec::new();
     for (detector, variants) in by_detector {
@@ -481,5 +621,59 @@ where
     Learned {
         patterns,
         violations: violations.into_iter().map(|(_, v)| v).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Matches of two detectors over `files` files in three directories:
+    /// `(file, detector, variant, line)` picks, as indices.
+    fn files_of(picks: &[(usize, usize, usize, u32)]) -> Vec<(String, Vec<DetectorMatch>)> {
+        let mut files: Vec<(String, Vec<DetectorMatch>)> = Vec::new();
+        for &(file, detector, variant, line) in picks {
+            let path = format!("{}/f{file:02}.py", ["a", "a/b", "c"][file % 3]);
+            let m = DetectorMatch {
+                detector: ["d/one", "d/two"][detector % 2].to_string(),
+                variant: ["x", "y", "z"][variant % 3].to_string(),
+                span: Span {
+                    start_line: line,
+                    start_col: 1,
+                    end_line: line,
+                    end_col: 4,
+                },
+                snippet: format!("line {line}"),
+            };
+            match files.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, ms)) => ms.push(m),
+                None => files.push((path, vec![m])),
+            }
+        }
+        files
+    }
+
+    proptest! {
+        #[test]
+        fn learning_whole_files_in_two_runs_is_learning_them_in_one(
+            picks in proptest::collection::vec((0usize..12, 0usize..2, 0usize..3, 1u32..6), 1..120),
+        ) {
+            let mut files = files_of(&picks);
+            let options = LearnOptions { min_samples: 2, violation_min_confidence: 0.0, ..LearnOptions::default() };
+            let items = |files: &[(String, Vec<DetectorMatch>)]| -> Vec<(String, DetectorMatch)> {
+                files.iter().flat_map(|(p, ms)| ms.iter().map(move |m| (p.clone(), m.clone()))).collect()
+            };
+            let all = items(&files);
+            let expected = learn(all.iter().map(|(p, m)| (p.as_str(), m)), std::iter::empty(), &options);
+            // Out of order (files come in first-pick order): learned as `learn` does.
+            let unsorted: Vec<(&str, &[DetectorMatch])> = files.iter().map(|(p, m)| (p.as_str(), m.as_slice())).collect();
+            prop_assert_eq!(&learn_files_split(&unsorted, std::iter::empty(), &options, 1), &expected);
+            // In path order: split in two runs, and not split.
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            let sorted: Vec<(&str, &[DetectorMatch])> = files.iter().map(|(p, m)| (p.as_str(), m.as_slice())).collect();
+            prop_assert_eq!(&learn_files_split(&sorted, std::iter::empty(), &options, 1), &expected);
+            prop_assert_eq!(&learn_files_split(&sorted, std::iter::empty(), &options, usize::MAX), &expected);
+        }
     }
 }
