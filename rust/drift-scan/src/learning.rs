@@ -1,6 +1,6 @@
 //! Learning phase: every stored detector match (not only the changed
-//! files') goes through `drift_core::learn::learn`; the result is mapped
-//! onto the index model.
+//! files') goes through `drift_core::learn::learn_files`; the result is
+//! mapped onto the index model.
 
 use std::collections::{HashMap, HashSet};
 

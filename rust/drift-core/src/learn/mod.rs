@@ -423,9 +423,9 @@ where
 const SPLIT_AT: usize = 16_384;
 
 /// [`learn`] over whole files: `(path, matches)` with paths in increasing
-/// order. Many matches are counted in two runs of files side by side (on
-/// the current rayon pool); the result is [`learn`]'s. Files out of
-/// order, or a path twice, are learned as [`learn`] does.
+/// order. From 16,384 matches on, the files are counted in two runs side
+/// by side (on the current rayon pool); the result is [`learn`]'s. Files
+/// out of order, or a path twice, are learned as [`learn`] does.
 pub fn learn_files<'m>(
     files: &[(&'m str, &'m [DetectorMatch])],
     detectors: impl IntoIterator<Item = &'m DetectorMeta>,
