@@ -23,8 +23,8 @@ pub(crate) struct CVisitor {
 }
 
 impl Visitor for CVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "class_specifier" => record(node, cx, SymbolKind::Class, &self.access),
             "struct_specifier" | "union_specifier" => {
                 record(node, cx, SymbolKind::Struct, &self.access);

@@ -12,8 +12,8 @@ const NAME_ARGS: &[&str] = &["identifier", "member_access_expression", "this"];
 pub(crate) struct CSharpVisitor;
 
 impl Visitor for CSharpVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "class_declaration" | "record_declaration" => type_decl(node, cx, SymbolKind::Class),
             "struct_declaration" => {
                 type_decl(node, cx, SymbolKind::Struct);

@@ -20,8 +20,8 @@ const FUNCTION_VALUES: &[&str] = &[
 pub(crate) struct EcmaVisitor;
 
 impl Visitor for EcmaVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "class_declaration" | "abstract_class_declaration" | "class" => class(node, cx),
             "interface_declaration" => {
                 if let Some(name) = node.field("name") {

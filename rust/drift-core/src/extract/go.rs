@@ -12,8 +12,8 @@ const NAME_ARGS: &[&str] = &["identifier", "selector_expression"];
 pub(crate) struct GoVisitor;
 
 impl Visitor for GoVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "type_spec" => type_spec(node, cx),
             "method_elem" => {
                 if let Some(name) = node.field("name") {

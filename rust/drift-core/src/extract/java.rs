@@ -10,8 +10,8 @@ const NAME_ARGS: &[&str] = &["identifier", "field_access", "method_reference", "
 pub(crate) struct JavaVisitor;
 
 impl Visitor for JavaVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
             "record_declaration" => type_decl(node, cx, SymbolKind::Class),
             "interface_declaration" | "annotation_type_declaration" => {

@@ -16,8 +16,8 @@ const NAME_ARGS: &[&str] = &[
 pub(crate) struct PhpVisitor;
 
 impl Visitor for PhpVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "namespace_definition" => namespace(node, cx),
             "class_declaration" => type_decl(node, cx, SymbolKind::Class),
             "interface_declaration" => type_decl(node, cx, SymbolKind::Interface),

@@ -41,8 +41,8 @@ impl PythonVisitor {
 }
 
 impl Visitor for PythonVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "decorated_definition" => {
                 self.decorated = node
                     .field("definition")

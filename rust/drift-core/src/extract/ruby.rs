@@ -23,8 +23,8 @@ pub(crate) struct RubyVisitor {
 }
 
 impl Visitor for RubyVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "class" | "module" => {
                 let kind = if node.kind_name() == "class" {
                     SymbolKind::Class

@@ -19,8 +19,8 @@ const MAX_USE_DEPTH: usize = 64;
 pub(crate) struct RustVisitor;
 
 impl Visitor for RustVisitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>) {
-        match node.kind_name() {
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+        match kind {
             "struct_item" | "union_item" => {
                 item(node, cx, SymbolKind::Struct);
                 struct_fields(node, cx);

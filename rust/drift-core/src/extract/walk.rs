@@ -25,10 +25,10 @@ const MAX_CALLEE: usize = 200;
 const MAX_STRING: usize = 2_000;
 
 /// A language's extraction rules: `enter` is called for every named node
-/// in document order, before its children; `leave` after them, with the
-/// children at hand.
+/// (of kind `kind`, as [`NodeExt::kind_name`] names it) in document order,
+/// before its children; `leave` after them, with the children at hand.
 pub(crate) trait Visitor {
-    fn enter(&mut self, node: Node<'_>, cx: &mut Ctx<'_>);
+    fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>);
     fn leave<'t>(&mut self, _kid: &Kid<'t>, _arena: &[Kid<'t>], _cx: &mut Ctx<'_>) {}
 }
 
@@ -67,7 +67,12 @@ impl<V: Visitor> NodeHook for Driven<'_, V> {
         // Keywords and punctuation carry no facts of their own (and some
         // share a kind name with a named node, e.g. Ruby's `class`).
         if kid.named {
-            self.visitor.enter(kid.node, &mut self.cx);
+            // The walk has the kind id already: no call into the tree.
+            let kind = match kind_name_of(kid.kind) {
+                "" => kid.node.kind(),
+                name => name,
+            };
+            self.visitor.enter(kid.node, kind, &mut self.cx);
         }
     }
 
