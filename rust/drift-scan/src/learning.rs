@@ -106,7 +106,6 @@ pub(crate) fn learn(
     let (info, learned) = rayon::join(spread, || {
         learn::learn_files(&by_file, detectors.metadata(), &settings.to_options())
     });
-    drop(by_file);
 
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.metadata().map(|m| (m.id.as_str(), m)).collect();

@@ -564,11 +564,11 @@ impl Project {
                         message: e.to_string(),
                     })?;
                 let mut write = || -> Result<(), ScanError> {
-                    let mut outcomes = receiver.iter();
-                    loop {
-                        // One transaction per `chunk_size` outcomes, each
-                        // file written as it arrives: when the analysis
-                        // ends, little is left to write.
+                    let mut outcomes = receiver.iter().peekable();
+                    // One transaction per `chunk_size` outcomes, each file
+                    // written as it arrives (when the analysis ends, little
+                    // is left to write); none once the channel is closed.
+                    while outcomes.peek().is_some() {
                         let mut taken = 0;
                         let writes = std::iter::from_fn(|| {
                             while taken < self.config.chunk_size {
@@ -606,10 +606,8 @@ impl Project {
                             done,
                             total,
                         });
-                        if taken < self.config.chunk_size {
-                            return Ok(());
-                        }
                     }
+                    Ok(())
                 };
                 let written = write();
                 if written.is_err() {

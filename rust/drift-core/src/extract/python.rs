@@ -114,12 +114,7 @@ fn decorators(cx: &Ctx<'_>, decorated: Node<'_>) -> Vec<String> {
 
 /// Whether a class or function body starts with a string statement.
 fn body_has_docstring(body: Option<Node<'_>>) -> bool {
-    // The first named child, read without a cursor unless it is a comment.
-    let first = body.and_then(|body| match body.named_child(0) {
-        Some(c) if c.kind_name() == "comment" => first_named_child(body),
-        c => c,
-    });
-    first.is_some_and(|s| {
+    body.and_then(first_named_child).is_some_and(|s| {
         s.kind_name() == "expression_statement"
             && s.named_child(0).is_some_and(|c| c.kind_name() == "string")
     })

@@ -68,10 +68,7 @@ impl<V: Visitor> NodeHook for Driven<'_, V> {
         // share a kind name with a named node, e.g. Ruby's `class`).
         if kid.named {
             // The walk has the kind id already: no call into the tree.
-            let kind = match kind_name_of(kid.kind) {
-                "" => kid.node.kind(),
-                name => name,
-            };
+            let kind = kind_name_or_tree(kid.kind, &kid.node);
             self.visitor.enter(kid.node, kind, &mut self.cx);
         }
     }
@@ -376,6 +373,15 @@ pub(crate) fn kind_name_of(id: u16) -> &'static str {
         .map_or("", |k| &**k)
 }
 
+/// The name of kind `id` from the table, else (no table, or a kind it
+/// lacks) from the tree through `node`, whose kind it is.
+fn kind_name_or_tree<'t>(id: u16, node: &Node<'t>) -> &'t str {
+    match kind_name_of(id) {
+        "" => node.kind(),
+        name => name,
+    }
+}
+
 /// `kind` and `child_by_field_name` from the tables of [`with_names`]
 /// (the same answers; tree-sitter's own calls outside it).
 pub(crate) trait NodeExt<'t> {
@@ -386,10 +392,7 @@ pub(crate) trait NodeExt<'t> {
 impl<'t> NodeExt<'t> for Node<'t> {
     #[inline]
     fn kind_name(&self) -> &'t str {
-        match kind_name_of(self.kind_id()) {
-            "" => self.kind(),
-            name => name,
-        }
+        kind_name_or_tree(self.kind_id(), self)
     }
 
     #[inline]
@@ -708,10 +711,16 @@ pub(crate) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     node.named_children(&mut cursor).filter(is_code).collect()
 }
 
-/// The first of [`named_children`], without reading the others.
+/// The first of [`named_children`], without reading the others (nor
+/// making a cursor, unless the first is a comment).
 pub(crate) fn first_named_child<'t>(node: Node<'t>) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).find(is_code)
+    match node.named_child(0) {
+        Some(first) if !is_code(&first) => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor).find(is_code)
+        }
+        first => first,
+    }
 }
 
 /// Not a comment.

@@ -453,7 +453,7 @@ fn learn_files_split<'m>(
     }
     let count = |range: std::ops::Range<usize>| {
         let mut by_detector = ByDetector::default();
-        for (i, (_, matches)) in files.iter().enumerate().take(range.end).skip(range.start) {
+        for (i, (_, matches)) in range.clone().zip(&files[range]) {
             let file = u32::try_from(i).unwrap_or(u32::MAX);
             for m in *matches {
                 add(
@@ -500,7 +500,6 @@ fn finish<'m>(
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
     let files = &table.files;
-    let dir_of_file = &table.dir_of_file;
     let mut patterns = Vec::with_capacity(by_detector.len());
     let mut violations = Vec::new();
     for (detector, variants) in by_detector {
@@ -555,10 +554,11 @@ fn finish<'m>(
                 // The example and message depend only on the directory.
                 let mut by_dir: FxHashMap<u32, Option<(Location, String)>> = FxHashMap::default();
                 for &(file, occ) in &acc.occurrences {
-                    let dir = dir_of_file.get(file as usize).copied();
-                    let told = by_dir.entry(dir.unwrap_or(u32::MAX)).or_insert_with(|| {
-                        let example = dir
-                            .and_then(|d| dom_acc.per_dir.get(&d))
+                    let dir = table.dir(file);
+                    let told = by_dir.entry(dir).or_insert_with(|| {
+                        let example = dom_acc
+                            .per_dir
+                            .get(&dir)
                             .map(location)
                             .or_else(|| fallback.clone())?;
                         let message = format!(
