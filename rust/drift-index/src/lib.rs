@@ -299,6 +299,12 @@ impl Index {
         read::summary(&self.lock())
     }
 
+    /// Parsed files by language, patterns and violations: what a scan
+    /// reports, without [`Index::summary`]'s counts of symbols and imports.
+    pub fn scan_counts(&self) -> Result<ScanCounts, IndexError> {
+        read::scan_counts(&self.lock())
+    }
+
     /// Every detector match, streamed in path order.
     pub fn for_each_match<E: From<IndexError>>(
         &self,

@@ -336,6 +336,15 @@ pub struct IndexSummary {
     pub scan_interrupted: bool,
 }
 
+/// What a scan reports of the whole index ([`crate::Index::scan_counts`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanCounts {
+    /// Parsed files (ok + partial) by language.
+    pub files_by_lang: BTreeMap<Lang, u64>,
+    pub patterns: u64,
+    pub violations: u64,
+}
+
 /// Filter for [`crate::Index::patterns`].
 #[derive(Debug, Clone, Default)]
 pub struct PatternFilter {

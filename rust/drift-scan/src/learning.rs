@@ -55,18 +55,23 @@ impl DetectorInfo {
 
 /// Learns patterns and violations from every match in `index`, ignoring
 /// files in `exclude` (files this scan is about to remove). `fresh` holds
-/// the matches this scan has just stored, which are not read back.
+/// the matches this scan has just stored, which are not read back. With
+/// `only_fresh` (this scan analysed again, skipped or removed every file
+/// the index had) the index holds no others and is not read.
 pub(crate) fn learn(
     index: &Index,
     detectors: &DetectorSet,
     settings: &LearnSettings,
     exclude: &HashSet<String>,
     fresh: Vec<FileMatches>,
+    only_fresh: bool,
 ) -> Result<(Vec<Pattern>, Vec<Violation>), ScanError> {
     // The learner keeps every occurrence anyway (for violations), so the
     // matches are collected (decoded on the current rayon pool); facts other
     // than matches are never loaded.
-    let raw: Vec<RawMatchesRow> = {
+    let raw: Vec<RawMatchesRow> = if only_fresh {
+        Vec::new()
+    } else {
         let fresh: HashSet<&str> = fresh.iter().map(|f| f.path.as_str()).collect();
         index.with_conn(|conn| {
             drift_index::read::matches_raw_except(conn, |path| {
@@ -85,19 +90,30 @@ pub(crate) fn learn(
     // Which languages and how many files each detector's matches span,
     // counted beside the learning.
     let spread = || {
-        let mut info: FxHashMap<&str, DetectorInfo> = FxHashMap::default();
-        for (index, file) in files.iter().enumerate() {
-            let lang = Lang::ALL.iter().position(|&l| l == file.lang).unwrap_or(0);
-            for m in &file.matches {
-                let i = info.entry(m.detector.as_str()).or_default();
-                i.langs |= 1 << lang;
-                if i.last_file != Some(index) {
-                    i.files += 1;
-                    i.last_file = Some(index);
+        files
+            .par_iter()
+            .enumerate()
+            .fold(FxHashMap::default, |mut info, (index, file)| {
+                let lang = Lang::ALL.iter().position(|&l| l == file.lang).unwrap_or(0);
+                for m in &file.matches {
+                    let i: &mut DetectorInfo = info.entry(m.detector.as_str()).or_default();
+                    i.langs |= 1 << lang;
+                    if i.last_file != Some(index) {
+                        i.files += 1;
+                        i.last_file = Some(index);
+                    }
                 }
-            }
-        }
-        info
+                info
+            })
+            .reduce(FxHashMap::default, |mut into, from| {
+                // Each file was counted in one of them.
+                for (detector, i) in from {
+                    let to = into.entry(detector).or_default();
+                    to.langs |= i.langs;
+                    to.files += i.files;
+                }
+                into
+            })
     };
     let by_file: Vec<(&str, &[DetectorMatch])> = files
         .iter()

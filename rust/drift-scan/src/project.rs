@@ -645,6 +645,9 @@ impl Project {
                     &self.config.learn,
                     &removed_set,
                     std::mem::take(&mut fresh_matches),
+                    // Every file the index had was analysed again, skipped
+                    // or removed.
+                    unchanged == 0 && scope.is_empty(),
                 )
             })?)
         } else {
@@ -717,9 +720,9 @@ impl Project {
         durations.store = t.elapsed();
 
         // ---- report ------------------------------------------------------
-        let summary = self.index.summary()?;
+        let counts = self.index.scan_counts()?;
         let files_by_lang = if scope.is_empty() {
-            summary.files_by_lang.clone()
+            counts.files_by_lang
         } else {
             let mut by = BTreeMap::new();
             for c in &discovery.candidates {
@@ -750,8 +753,8 @@ impl Project {
             removed: removed.len() as u64,
             skipped,
             partial,
-            patterns: summary.patterns,
-            violations: summary.violations_by_severity.values().sum(),
+            patterns: counts.patterns,
+            violations: counts.violations,
             rule_errors: self.rule_errors.clone(),
             durations,
         };

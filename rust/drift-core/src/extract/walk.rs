@@ -226,11 +226,16 @@ pub(crate) fn walk_kids<'tree>(
                 arena.append(children);
             }
             let end = arena.len() as u32;
-            let Some(kid) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
+            let Some(slot) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
                 return;
             };
-            kid.kids = Some((start, end));
-            let kid = *kid;
+            // Read, then write back: reading it right after writing a field
+            // stalls on store forwarding.
+            let kid = Kid {
+                kids: Some((start, end)),
+                ..*slot
+            };
+            *slot = kid;
             visitor.leave(kid, arena);
             if leaving == 0 {
                 return;

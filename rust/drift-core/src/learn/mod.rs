@@ -488,8 +488,163 @@ fn learn_files_split<'m>(
     finish(by_detector, &table, true, detectors, options)
 }
 
+/// Most outliers of one variant made into violations in one go (runs
+/// of them are made side by side).
+const OUTLIERS_PER_RUN: usize = 1024;
+
+/// One detector's counts, ranked, and what its convention says.
+struct Ranked<'a, 'm> {
+    detector: &'m str,
+    meta: Option<&'m DetectorMeta>,
+    name: String,
+    /// By count (desc), then files (desc), then name; the first dominates.
+    variants: Vec<(&'m str, &'a VariantAcc<'m>)>,
+    total: usize,
+    confidence: f64,
+    tier: Tier,
+    severity: Severity,
+    /// Whether its other variants' matches are violations.
+    reports: bool,
+    dominant_id: String,
+    /// The example shown where the dominant variant is not in the
+    /// outlier's directory.
+    fallback: Option<Location>,
+}
+
+fn rank<'a, 'm>(
+    detector: &'m str,
+    variants: &'a FxHashMap<&'m str, VariantAcc<'m>>,
+    meta: Option<&'m DetectorMeta>,
+    files: &Interner,
+    options: &LearnOptions,
+) -> Option<Ranked<'a, 'm>> {
+    let total: usize = variants.values().map(|v| v.count).sum();
+    let mut ranked: Vec<(&str, &VariantAcc<'_>)> =
+        variants.iter().map(|(v, acc)| (*v, acc)).collect();
+    ranked.sort_by(|a, b| {
+        b.1.count
+            .cmp(&a.1.count)
+            .then(b.1.files.len().cmp(&a.1.files.len()))
+            .then(a.0.cmp(b.0))
+    });
+    let &(dominant, dom_acc) = ranked.first()?;
+    let tied = ranked.iter().filter(|(_, a)| a.count == dom_acc.count);
+    let (spread_files, spread_dirs) = tied.fold((usize::MAX, usize::MAX), |(f, d), (_, a)| {
+        (f.min(a.files.len()), d.min(a.dirs.len()))
+    });
+    let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
+    Some(Ranked {
+        detector,
+        meta,
+        name: meta.map_or_else(|| detector.to_string(), |m| m.name.clone()),
+        total,
+        confidence: conf,
+        tier: tier_of(total, conf, options),
+        severity: meta.map_or(Severity::Info, |m| m.severity),
+        reports: total >= options.min_samples && conf >= options.violation_min_confidence,
+        dominant_id: convention_id(detector, dominant),
+        fallback: dom_acc.examples.first().map(|o| location(files, o)),
+        variants: ranked,
+    })
+}
+
+fn location(files: &Interner, &(f, m): &Occurrence<'_>) -> Location {
+    Location {
+        file: files.name(f).to_string(),
+        span: m.span,
+        snippet: m.snippet.clone(),
+    }
+}
+
+impl Ranked<'_, '_> {
+    /// The violations of `occurrences`, matches of its variant `variant`
+    /// (not the dominant one), each with its file id.
+    fn violations(
+        &self,
+        variant: &str,
+        occurrences: &[Occurrence<'_>],
+        table: &FileTable,
+    ) -> Vec<(u32, Violation)> {
+        let (dominant, dom_acc) = self.variants[0];
+        let (name, total, conf) = (&self.name, self.total, self.confidence);
+        // The example and message depend only on the directory.
+        let mut by_dir: FxHashMap<u32, Option<(Location, String)>> = FxHashMap::default();
+        let mut out = Vec::with_capacity(occurrences.len());
+        for &(file, occ) in occurrences {
+            let dir = table.dir(file);
+            let told = by_dir.entry(dir).or_insert_with(|| {
+                let example = dom_acc
+                    .per_dir
+                    .get(&dir)
+                    .map(|o| location(&table.files, o))
+                    .or_else(|| self.fallback.clone())?;
+                let message = format!(
+                    "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
+                    dom_acc.count, example.file, example.span.start_line
+                );
+                Some((example, message))
+            });
+            let Some((example, message)) = told else {
+                continue;
+            };
+            out.push((
+                file,
+                Violation {
+                    pattern_id: self.detector.to_string(),
+                    convention_id: self.dominant_id.clone(),
+                    file: table.files.name(file).to_string(),
+                    line: occ.span.start_line,
+                    column: occ.span.start_col,
+                    span: occ.span,
+                    snippet: occ.snippet.clone(),
+                    message: message.clone(),
+                    expected: dominant.to_string(),
+                    found: variant.to_string(),
+                    severity: self.severity,
+                    confidence: conf,
+                    example: example.clone(),
+                },
+            ));
+        }
+        out
+    }
+
+    fn into_pattern(self, files: &Interner) -> Pattern {
+        let (detector, total) = (self.detector, self.total);
+        let dominant = self.variants[0].0;
+        Pattern {
+            id: detector.to_string(),
+            category: self.meta.map_or_else(
+                || detector.split('/').next().unwrap_or("").to_string(),
+                |m| m.category.clone(),
+            ),
+            name: self.name,
+            severity: self.severity,
+            variants: self
+                .variants
+                .iter()
+                .map(|(variant, acc)| VariantStats {
+                    variant: variant.to_string(),
+                    convention_id: convention_id(detector, variant),
+                    count: acc.count,
+                    files: acc.files.len(),
+                    dirs: acc.dirs.len(),
+                    share: acc.count as f64 / total as f64,
+                    examples: acc.examples.iter().map(|o| location(files, o)).collect(),
+                })
+                .collect(),
+            dominant: dominant.to_string(),
+            convention_id: self.dominant_id,
+            total,
+            confidence: self.confidence,
+            tier: self.tier,
+        }
+    }
+}
+
 /// Patterns and violations from the counted matches. `ordered`: file ids
-/// are in path order.
+/// are in path order. Violations are made in runs side by side (on the
+/// current rayon pool): a large repository has tens of thousands.
 fn finish<'m>(
     by_detector: ByDetector<'m>,
     table: &FileTable,
@@ -497,118 +652,35 @@ fn finish<'m>(
     detectors: impl IntoIterator<Item = &'m DetectorMeta>,
     options: &LearnOptions,
 ) -> Learned {
+    use rayon::prelude::*;
+
     let metas: HashMap<&str, &DetectorMeta> =
         detectors.into_iter().map(|m| (m.id.as_str(), m)).collect();
-    let files = &table.files;
-    let mut patterns = Vec::with_capacity(by_detector.len());
-    let mut violations = Vec::new();
-    for (detector, variants) in by_detector {
-        let meta = metas.get(detector).copied();
-        let total: usize = variants.values().map(|v| v.count).sum();
-        let mut ranked: Vec<(&str, &VariantAcc<'_>)> =
-            variants.iter().map(|(v, acc)| (*v, acc)).collect();
-        ranked.sort_by(|a, b| {
-            b.1.count
-                .cmp(&a.1.count)
-                .then(b.1.files.len().cmp(&a.1.files.len()))
-                .then(a.0.cmp(b.0))
-        });
-        let Some(&(dominant, dom_acc)) = ranked.first() else {
-            continue;
-        };
-        let tied = ranked.iter().filter(|(_, a)| a.count == dom_acc.count);
-        let (spread_files, spread_dirs) = tied.fold((usize::MAX, usize::MAX), |(f, d), (_, a)| {
-            (f.min(a.files.len()), d.min(a.dirs.len()))
-        });
-        let conf = confidence(dom_acc.count, total, spread_files, spread_dirs, options);
-        let tier = tier_of(total, conf, options);
-        let severity = meta.map_or(Severity::Info, |m| m.severity);
-        let name = meta.map_or_else(|| detector.to_string(), |m| m.name.clone());
-        let category = meta.map_or_else(
-            || detector.split('/').next().unwrap_or("").to_string(),
-            |m| m.category.clone(),
-        );
-
-        let location = |&(f, m): &Occurrence<'_>| Location {
-            file: files.name(f).to_string(),
-            span: m.span,
-            snippet: m.snippet.clone(),
-        };
-        let variant_stats: Vec<VariantStats> = ranked
-            .iter()
-            .map(|(variant, acc)| VariantStats {
-                variant: variant.to_string(),
-                convention_id: convention_id(detector, variant),
-                count: acc.count,
-                files: acc.files.len(),
-                dirs: acc.dirs.len(),
-                share: acc.count as f64 / total as f64,
-                examples: acc.examples.iter().map(location).collect(),
+    let ranked: Vec<Ranked<'_, 'm>> = by_detector
+        .iter()
+        .filter_map(|(detector, variants)| {
+            let meta = metas.get(detector).copied();
+            rank(detector, variants, meta, &table.files, options)
+        })
+        .collect();
+    let runs: Vec<(&Ranked<'_, '_>, &str, &[Occurrence<'_>])> = ranked
+        .iter()
+        .filter(|r| r.reports)
+        .flat_map(|r| {
+            r.variants[1..].iter().flat_map(move |(variant, acc)| {
+                acc.occurrences
+                    .chunks(OUTLIERS_PER_RUN)
+                    .map(move |run| (r, *variant, run))
             })
-            .collect();
-
-        if total >= options.min_samples && conf >= options.violation_min_confidence {
-            let fallback = dom_acc.examples.first().map(location);
-            let dominant_id = convention_id(detector, dominant);
-            for (variant, acc) in ranked.iter().skip(1) {
-                // The example and message depend only on the directory.
-                let mut by_dir: FxHashMap<u32, Option<(Location, String)>> = FxHashMap::default();
-                for &(file, occ) in &acc.occurrences {
-                    let dir = table.dir(file);
-                    let told = by_dir.entry(dir).or_insert_with(|| {
-                        let example = dom_acc
-                            .per_dir
-                            .get(&dir)
-                            .map(location)
-                            .or_else(|| fallback.clone())?;
-                        let message = format!(
-                            "{name}: uses `{variant}` but the convention here is `{dominant}` ({} of {total} matches, confidence {conf:.2}); see {}:{}",
-                            dom_acc.count, example.file, example.span.start_line
-                        );
-                        Some((example, message))
-                    });
-                    let Some((example, message)) = told else {
-                        continue;
-                    };
-                    violations.push((
-                        file,
-                        Violation {
-                            pattern_id: detector.to_string(),
-                            convention_id: dominant_id.clone(),
-                            file: files.name(file).to_string(),
-                            line: occ.span.start_line,
-                            column: occ.span.start_col,
-                            span: occ.span,
-                            snippet: occ.snippet.clone(),
-                            message: message.clone(),
-                            expected: dominant.to_string(),
-                            found: variant.to_string(),
-                            severity,
-                            confidence: conf,
-                            example: example.clone(),
-                        },
-                    ));
-                }
-            }
-        }
-
-        patterns.push(Pattern {
-            id: detector.to_string(),
-            category,
-            name,
-            severity,
-            variants: variant_stats,
-            dominant: dominant.to_string(),
-            convention_id: convention_id(detector, dominant),
-            total,
-            confidence: conf,
-            tier,
-        });
-    }
-    patterns.sort_by(|a, b| a.id.cmp(&b.id));
+        })
+        .collect();
+    let mut violations: Vec<(u32, Violation)> = runs
+        .par_iter()
+        .flat_map_iter(|(r, variant, run)| r.violations(variant, run, table))
+        .collect();
     // By file, span, pattern id and snippet (file ids are in path order
-    // when the files came sorted).
-    violations.sort_by(|(fa, a), (fb, b)| {
+    // when the files came sorted); stable, as the runs come in one order.
+    violations.par_sort_by(|(fa, a), (fb, b)| {
         let by_file = if ordered {
             fa.cmp(fb)
         } else {
@@ -618,6 +690,12 @@ fn finish<'m>(
             (a.span, &a.pattern_id, &a.snippet).cmp(&(b.span, &b.pattern_id, &b.snippet))
         })
     });
+    drop(runs);
+    let mut patterns: Vec<Pattern> = ranked
+        .into_iter()
+        .map(|r| r.into_pattern(&table.files))
+        .collect();
+    patterns.sort_by(|a, b| a.id.cmp(&b.id));
     Learned {
         patterns,
         violations: violations.into_iter().map(|(_, v)| v).collect(),
