@@ -525,8 +525,9 @@ impl Project {
             // leaves the other threads idle), and memory holds at most the
             // channel's worth of facts.
             let stop = AtomicBool::new(false);
-            let (sender, receiver) =
-                std::sync::mpsc::sync_channel::<Outcome>(self.config.chunk_size.min(256));
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(
+                (self.config.chunk_size.min(256) / OUTCOMES_PER_SEND).max(1),
+            );
             std::thread::scope(|scope| -> Result<(), ScanError> {
                 let work = &work;
                 let states = &states;
@@ -539,21 +540,21 @@ impl Project {
                                 || {
                                     (
                                         FileAnalyzer::new(self.analyze_options(false)),
-                                        sender.clone(),
+                                        Batch {
+                                            outcomes: Vec::new(),
+                                            sender: sender.clone(),
+                                            stop,
+                                        },
                                     )
                                 },
-                                |(analyzer, sender), c| {
+                                |(analyzer, batch), c| {
                                     if stop.load(Ordering::Relaxed)
                                         || cancel.load(Ordering::Relaxed)
                                     {
                                         return;
                                     }
                                     let state = if hash_check { states.get(&c.rel) } else { None };
-                                    let outcome = self.process(analyzer, c, state, cancel);
-                                    if sender.send(outcome).is_err() {
-                                        // The writer stopped on an error.
-                                        stop.store(true, Ordering::Relaxed);
-                                    }
+                                    batch.push(self.process(analyzer, c, state, cancel));
                                 },
                             );
                         });
@@ -564,7 +565,7 @@ impl Project {
                         message: e.to_string(),
                     })?;
                 let mut write = || -> Result<(), ScanError> {
-                    let mut outcomes = receiver.iter().peekable();
+                    let mut outcomes = receiver.iter().flatten().peekable();
                     // One transaction per `chunk_size` outcomes, each file
                     // written as it arrives (when the analysis ends, little
                     // is left to write); none once the channel is closed.
@@ -992,6 +993,44 @@ pub struct SourceCheck {
 enum Outcome {
     Write(FileWrite),
     Cancelled,
+}
+
+/// Outcomes a pool thread sends to the writer at once. A send can wake the
+/// writer, which then takes a core from the analysis for a moment: one
+/// wake per file cost the scan a few percent.
+const OUTCOMES_PER_SEND: usize = 8;
+
+/// A pool thread's outcomes not yet sent; the rest go when it is dropped.
+struct Batch<'s> {
+    outcomes: Vec<Outcome>,
+    sender: std::sync::mpsc::SyncSender<Vec<Outcome>>,
+    /// Set when the writer has stopped (on an error).
+    stop: &'s AtomicBool,
+}
+
+impl Batch<'_> {
+    fn push(&mut self, outcome: Outcome) {
+        self.outcomes.push(outcome);
+        if self.outcomes.len() >= OUTCOMES_PER_SEND {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        if self.outcomes.is_empty() {
+            return;
+        }
+        let outcomes = std::mem::replace(&mut self.outcomes, Vec::with_capacity(OUTCOMES_PER_SEND));
+        if self.sender.send(outcomes).is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.send();
+    }
 }
 
 /// Reads at most `limit` bytes; `Ok(None)` if the file is larger.
