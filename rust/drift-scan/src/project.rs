@@ -536,27 +536,44 @@ impl Project {
                     .name("drift-scan-analyse".into())
                     .spawn_scoped(scope, move || {
                         self.install(|| {
-                            work.par_iter().for_each_init(
-                                || {
-                                    (
-                                        FileAnalyzer::new(self.analyze_options(false)),
-                                        Batch {
-                                            outcomes: Vec::new(),
-                                            sender: sender.clone(),
-                                            stop,
-                                        },
-                                    )
-                                },
-                                |(analyzer, batch), c| {
-                                    if stop.load(Ordering::Relaxed)
-                                        || cancel.load(Ordering::Relaxed)
-                                    {
-                                        return;
+                            // Each file is a job of its own, so no thread
+                            // idles at the end while another still has a
+                            // run of files; the analyser and outcome batch
+                            // are per thread, not per job.
+                            let new_slot = || {
+                                let batch = Batch {
+                                    outcomes: Vec::new(),
+                                    sender: sender.clone(),
+                                    stop,
+                                };
+                                (FileAnalyzer::new(self.analyze_options(false)), batch)
+                            };
+                            let slots: Vec<Mutex<_>> = (0..rayon::current_num_threads())
+                                .map(|_| Mutex::new(new_slot()))
+                                .collect();
+                            work.par_iter().with_max_len(1).for_each(|c| {
+                                if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                let state = if hash_check { states.get(&c.rel) } else { None };
+                                let slot = rayon::current_thread_index()
+                                    .and_then(|i| slots.get(i))
+                                    .and_then(|s| s.try_lock().ok());
+                                match slot {
+                                    Some(mut slot) => {
+                                        let (analyzer, batch) = &mut *slot;
+                                        batch.push(self.process(analyzer, c, state, cancel));
                                     }
-                                    let state = if hash_check { states.get(&c.rel) } else { None };
-                                    batch.push(self.process(analyzer, c, state, cancel));
-                                },
-                            );
+                                    // Not a pool thread, or one that took
+                                    // this job while analysing another.
+                                    None => {
+                                        let (mut analyzer, mut batch) = new_slot();
+                                        batch.push(self.process(&mut analyzer, c, state, cancel));
+                                    }
+                                }
+                            });
+                            // Sends what the batches hold.
+                            drop(slots);
                         });
                         drop(sender);
                     })

@@ -8,6 +8,7 @@
 //! stops after the first full scan (for profiling it, e.g. under `perf`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -134,18 +135,31 @@ fn main() -> anyhow::Result<()> {
     type Work<'w> = &'w (dyn Fn(&mut FileAnalyzer, Lang, &Path, &[u8]) -> usize + Sync);
     let over_files = |work: Work<'_>| -> (Timing, usize) {
         let t = Timing::start();
+        // One file per job and an analyzer per thread, as the scan does.
         let total: usize = pool.install(|| {
+            let analyzers: Vec<Mutex<FileAnalyzer>> = (0..rayon::current_num_threads())
+                .map(|_| Mutex::new(FileAnalyzer::new(AnalyzeOptions::default())))
+                .collect();
             files
                 .par_iter()
-                .map_init(
-                    || FileAnalyzer::new(AnalyzeOptions::default()),
-                    |an, (path, lang)| {
-                        let Ok(src) = std::fs::read(path) else {
-                            return 0;
-                        };
-                        work(an, *lang, path, &src)
-                    },
-                )
+                .with_max_len(1)
+                .map(|(path, lang)| {
+                    let Ok(src) = std::fs::read(path) else {
+                        return 0;
+                    };
+                    let mine = rayon::current_thread_index()
+                        .and_then(|i| analyzers.get(i))
+                        .and_then(|a| a.try_lock().ok());
+                    match mine {
+                        Some(mut an) => work(&mut an, *lang, path, &src),
+                        None => work(
+                            &mut FileAnalyzer::new(AnalyzeOptions::default()),
+                            *lang,
+                            path,
+                            &src,
+                        ),
+                    }
+                })
                 .sum()
         });
         (t.stop(), total)
