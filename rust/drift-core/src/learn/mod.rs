@@ -198,6 +198,9 @@ struct VariantAcc<'m> {
     per_dir: FxHashMap<u32, Occurrence<'m>>,
     /// Every occurrence (for violations).
     occurrences: Vec<Occurrence<'m>>,
+    /// The file of the last occurrence added: a file's matches come
+    /// together, so its file and directory are counted once.
+    last_file: Option<u32>,
 }
 
 #[derive(Default)]
@@ -311,8 +314,11 @@ fn add<'m>(
         .entry(m.variant.as_str())
         .or_default();
     acc.count += 1;
-    acc.files.insert(file);
-    acc.dirs.insert(dir);
+    if acc.last_file != Some(file) {
+        acc.last_file = Some(file);
+        acc.files.insert(file);
+        acc.dirs.insert(dir);
+    }
     acc.occurrences.push((file, m));
     // Whether this match comes before `other` by (file, span).
     let before = |&(f, other): &Occurrence<'_>| {
