@@ -262,6 +262,17 @@ fn facts_round_trip_and_queries() {
     assert!(!summary.scan_interrupted);
     assert_eq!(summary.skipped, 0);
     assert_eq!(summary.last_scan, Some(meta()));
+    // What a scan reports agrees with the summary.
+    let counts = idx.scan_counts().unwrap();
+    assert!(!counts.files_by_lang.is_empty());
+    assert_eq!(counts.files_by_lang, summary.files_by_lang);
+    assert_eq!(counts.patterns, summary.patterns);
+    assert_eq!(counts.patterns, 1);
+    assert_eq!(counts.violations, 3);
+    assert_eq!(
+        counts.violations,
+        summary.violations_by_severity.values().sum::<u64>()
+    );
     assert_eq!(idx.pattern("x/style").unwrap(), Some(pattern("x/style")));
     // `_` in a prefix is literal.
     let v = idx

@@ -518,12 +518,12 @@ impl Project {
                 facts: self.finalizers.iter().any(|f| f.wants_facts()),
                 matches: true,
             };
-            // The pool's threads analyse files and send each outcome down a
-            // bounded channel; this thread writes each as it comes, in
-            // transactions of `chunk_size` files, while the analysis goes
-            // on. There is no barrier between chunks (a large file never
-            // leaves the other threads idle), and memory holds at most the
-            // channel's worth of facts.
+            // The pool's threads analyse files and send their outcomes down
+            // a bounded channel in batches; this thread writes each as it
+            // comes, in transactions of `chunk_size` files, while the
+            // analysis goes on. There is no barrier between chunks (a large
+            // file never leaves the other threads idle), and memory holds at
+            // most the channel's and the threads' batches' worth of facts.
             let stop = AtomicBool::new(false);
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(
                 (self.config.chunk_size.min(256) / OUTCOMES_PER_SEND).max(1),
