@@ -20,6 +20,7 @@ pub mod lang;
 pub mod learn;
 pub mod model;
 pub mod naming;
+pub mod parallel;
 
 pub use analyze::{AnalyzeError, AnalyzeOptions, FileAnalyzer};
 pub use lang::Lang;

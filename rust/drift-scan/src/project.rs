@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use drift_core::detect::{DetectorSet, RuleError};
+use drift_core::parallel::for_each_with_thread_state;
 use drift_core::{AnalyzeError, AnalyzeOptions, FileAnalyzer, Lang};
 use drift_index::{
     FileState, FileStatus, FileWrite, FinishScan, Index, ScanMeta, SkipReason, SkippedFile,
     rusqlite,
 };
-use rayon::prelude::*;
 
 use crate::config::ScanConfig;
 use crate::discover::{self, Candidate, Discovery, Filters};
@@ -536,11 +536,10 @@ impl Project {
                     .name("drift-scan-analyse".into())
                     .spawn_scoped(scope, move || {
                         self.install(|| {
-                            // Each file is a job of its own, so no thread
-                            // idles at the end while another still has a
-                            // run of files; the analyser and outcome batch
-                            // are per thread, not per job.
-                            let new_slot = || {
+                            // One file per job, so no thread idles at the
+                            // end; an analyser and an outcome batch per
+                            // thread (dropping a batch sends what it holds).
+                            let new_state = || {
                                 let batch = Batch {
                                     outcomes: Vec::new(),
                                     sender: sender.clone(),
@@ -548,32 +547,13 @@ impl Project {
                                 };
                                 (FileAnalyzer::new(self.analyze_options(false)), batch)
                             };
-                            let slots: Vec<Mutex<_>> = (0..rayon::current_num_threads())
-                                .map(|_| Mutex::new(new_slot()))
-                                .collect();
-                            work.par_iter().with_max_len(1).for_each(|c| {
+                            for_each_with_thread_state(work, new_state, |(analyzer, batch), c| {
                                 if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
                                     return;
                                 }
                                 let state = if hash_check { states.get(&c.rel) } else { None };
-                                let slot = rayon::current_thread_index()
-                                    .and_then(|i| slots.get(i))
-                                    .and_then(|s| s.try_lock().ok());
-                                match slot {
-                                    Some(mut slot) => {
-                                        let (analyzer, batch) = &mut *slot;
-                                        batch.push(self.process(analyzer, c, state, cancel));
-                                    }
-                                    // Not a pool thread, or one that took
-                                    // this job while analysing another.
-                                    None => {
-                                        let (mut analyzer, mut batch) = new_slot();
-                                        batch.push(self.process(&mut analyzer, c, state, cancel));
-                                    }
-                                }
+                                batch.push(self.process(analyzer, c, state, cancel));
                             });
-                            // Sends what the batches hold.
-                            drop(slots);
                         });
                         drop(sender);
                     })

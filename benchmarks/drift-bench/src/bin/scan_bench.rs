@@ -8,14 +8,13 @@
 //! stops after the first full scan (for profiling it, e.g. under `perf`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use drift_core::parallel::for_each_with_thread_state;
 use drift_core::{AnalyzeOptions, FileAnalyzer, Lang};
 use drift_scan::{Project, ScanConfig, ScanOptions};
-use rayon::prelude::*;
 
 /// The `drift` binary's allocator (mimalloc), so the figures are the CLI's.
 #[global_allocator]
@@ -136,32 +135,19 @@ fn main() -> anyhow::Result<()> {
     let over_files = |work: Work<'_>| -> (Timing, usize) {
         let t = Timing::start();
         // One file per job and an analyzer per thread, as the scan does.
-        let total: usize = pool.install(|| {
-            let analyzers: Vec<Mutex<FileAnalyzer>> = (0..rayon::current_num_threads())
-                .map(|_| Mutex::new(FileAnalyzer::new(AnalyzeOptions::default())))
-                .collect();
-            files
-                .par_iter()
-                .with_max_len(1)
-                .map(|(path, lang)| {
-                    let Ok(src) = std::fs::read(path) else {
-                        return 0;
-                    };
-                    let mine = rayon::current_thread_index()
-                        .and_then(|i| analyzers.get(i))
-                        .and_then(|a| a.try_lock().ok());
-                    match mine {
-                        Some(mut an) => work(&mut an, *lang, path, &src),
-                        None => work(
-                            &mut FileAnalyzer::new(AnalyzeOptions::default()),
-                            *lang,
-                            path,
-                            &src,
-                        ),
+        let total = AtomicUsize::new(0);
+        pool.install(|| {
+            for_each_with_thread_state(
+                &files,
+                || FileAnalyzer::new(AnalyzeOptions::default()),
+                |an, (path, lang)| {
+                    if let Ok(src) = std::fs::read(path) {
+                        total.fetch_add(work(an, *lang, path, &src), Ordering::Relaxed);
                     }
-                })
-                .sum()
+                },
+            );
         });
+        let total = total.into_inner();
         (t.stop(), total)
     };
     // Bare parse: read + tree-sitter parse.

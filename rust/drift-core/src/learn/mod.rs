@@ -696,7 +696,6 @@ fn finish<'m>(
             (a.span, &a.pattern_id, &a.snippet).cmp(&(b.span, &b.pattern_id, &b.snippet))
         })
     });
-    drop(runs);
     let mut patterns: Vec<Pattern> = ranked
         .into_iter()
         .map(|r| r.into_pattern(&table.files))
