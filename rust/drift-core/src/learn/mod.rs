@@ -199,7 +199,8 @@ struct VariantAcc<'m> {
     /// Every occurrence (for violations).
     occurrences: Vec<Occurrence<'m>>,
     /// The file of the last occurrence added: a file's matches come
-    /// together, so its file and directory are counted once.
+    /// together, so its file and directory go into the sets once per
+    /// run rather than once per match.
     last_file: Option<u32>,
 }
 
