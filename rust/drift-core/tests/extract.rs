@@ -374,6 +374,30 @@ with Session() as sess, open(path) as fh:
 env = os.environ["DATABASE_URL"]
 "#;
 
+    /// The comments that open a body are not part of the signature
+    /// (tree-sitter-python puts them before the body's block).
+    #[test]
+    fn python_signatures_leave_out_leading_body_comments() {
+        let f = facts(
+            Lang::Python,
+            "class Registry(Base):  # the registry\n    # of apps\n    def load(self, name):  # by name\n        # cached\n        return name\n",
+        );
+        assert_eq!(sym(&f, "Registry").signature, "class Registry(Base)");
+        assert_eq!(sym(&f, "Registry.load").signature, "def load(self, name)");
+        let ts = facts(
+            Lang::TypeScript,
+            "function load(name: string): string // by name\n{\n  return name;\n}\nconst save = function (name: string) /* once */ {\n  return name;\n};\n",
+        );
+        assert_eq!(
+            sym(&ts, "load").signature,
+            "function load(name: string): string"
+        );
+        assert_eq!(
+            sym(&ts, "save").signature,
+            "const save = function (name: string)"
+        );
+    }
+
     #[test]
     fn python_symbols() {
         let f = facts(Lang::Python, PY);

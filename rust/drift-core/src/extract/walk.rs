@@ -497,7 +497,7 @@ impl<'s> Ctx<'s> {
     /// Like [`Ctx::signature`] but starting at byte `start` (to leave out
     /// leading decorators/attributes).
     pub fn signature_from(&self, start: usize, node: Node<'_>, body: Option<Node<'_>>) -> String {
-        let end = body.map_or(node.end_byte(), |b| b.start_byte());
+        let end = body.map_or(node.end_byte(), |b| header_end(node, b));
         let text = collapse_ws(&self.text.text(start..end.max(start)));
         let text = text
             .trim_end_matches(['{', ';', ':', '=', ' '])
@@ -783,6 +783,33 @@ pub(crate) fn elide_arguments(callee: &str) -> String {
         }
     }
     out
+}
+
+/// Where the header of `node` ends, given its `body` (a descendant): after
+/// the last node before the body that is not a comment, down the path to
+/// the body. Comments there are not part of the header (tree-sitter-python
+/// puts the comments that open a body before the body's block).
+fn header_end(node: Node<'_>, body: Node<'_>) -> usize {
+    let mut end = None;
+    let mut parent = node;
+    'down: loop {
+        let mut cursor = parent.walk();
+        for child in parent.children(&mut cursor) {
+            if child.start_byte() >= body.start_byte() {
+                break 'down;
+            }
+            if child.end_byte() > body.start_byte() {
+                // `const f = function (a) {…}`: the body is the value's.
+                parent = child;
+                continue 'down;
+            }
+            if !child.is_extra() {
+                end = Some(child.end_byte());
+            }
+        }
+        break;
+    }
+    end.unwrap_or(body.start_byte())
 }
 
 /// Collapses runs of whitespace to one space and trims.
