@@ -351,7 +351,7 @@ pub fn count_lines(source: &[u8]) -> u32 {
     if source.is_empty() {
         return 0;
     }
-    let newlines = source.iter().filter(|&&b| b == b'\n').count();
+    let newlines = bytecount::count(source, b'\n');
     let trailing = usize::from(source.last() != Some(&b'\n'));
     u32::try_from(newlines + trailing).unwrap_or(u32::MAX)
 }

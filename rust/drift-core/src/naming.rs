@@ -42,11 +42,13 @@ pub fn qualified_name(rel_path: &str, local: &str) -> String {
 
 /// [`qualified_name`] with the file's [`module_path`] at hand.
 pub fn qualified_in(module: &str, local: &str) -> String {
-    if local.is_empty() {
-        module.to_string()
-    } else {
-        format!("{module}.{local}")
+    let mut name = String::with_capacity(module.len() + 1 + local.len());
+    name.push_str(module);
+    if !local.is_empty() {
+        name.push('.');
+        name.push_str(local);
     }
+    name
 }
 
 #[cfg(test)]
