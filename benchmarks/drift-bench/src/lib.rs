@@ -44,5 +44,38 @@ pub fn synthetic_ts(functions: usize) -> String {
     s
 }
 
+/// A synthetic Rust crate shaped like rmcp's `model` module: `src/model.rs`
+/// declares `children` modules and glob-re-exports each (`pub use c0::*;`),
+/// and every child glob-imports it back (`use super::*;`). Each child has
+/// `functions` functions that call one name defined in the last child and
+/// two names defined nowhere (library calls, which resolution must give up
+/// on). Returns `(path, source)` pairs, `src/lib.rs` first.
+pub fn synthetic_rust_globs(children: usize, functions: usize) -> Vec<(String, String)> {
+    let mut model = String::new();
+    for i in 0..children {
+        model.push_str(&format!("mod c{i};\npub use c{i}::*;\n"));
+    }
+    let mut files = vec![
+        (
+            "src/lib.rs".to_string(),
+            "pub mod model;\npub fn run() { model::shared(); model::missing(); }\n".to_string(),
+        ),
+        ("src/model.rs".to_string(), model),
+    ];
+    for i in 0..children {
+        let mut src = String::from("use super::*;\n");
+        for j in 0..functions {
+            src.push_str(&format!(
+                "pub fn f{i}_{j}() {{ shared(); external_{j}(); Vec::<u8>::with_capacity({j}); }}\n"
+            ));
+        }
+        if i + 1 == children {
+            src.push_str("pub fn shared() {}\n");
+        }
+        files.push((format!("src/model/c{i}.rs"), src));
+    }
+    files
+}
+
 /// Languages the benches cover.
 pub const BENCH_LANG: Lang = Lang::TypeScript;

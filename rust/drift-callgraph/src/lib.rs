@@ -36,12 +36,10 @@ impl CallGraph {
     /// Builds the graph of a whole project. `files` are root-relative paths
     /// (with `/`), their language and their extracted facts.
     pub fn build(files: &[FileRef<'_>]) -> CallGraph {
-        let ix = Index::new(files);
-        let paths: Vec<&str> = ix.paths().collect();
         let mut g = CallGraph {
-            files: paths
-                .par_iter()
-                .filter_map(|&p| Some((p.to_string(), ix.resolve_file(p)?)))
+            files: Index::new(files)
+                .resolve_all(|path, result| (path.to_string(), result))
+                .into_iter()
                 .collect(),
             ..CallGraph::default()
         };

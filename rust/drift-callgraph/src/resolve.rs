@@ -6,9 +6,10 @@
 //! recorded as a dependency key of the file being resolved (see [`dep_keys_for`]):
 //! incremental updates re-resolve exactly the files whose keys were touched.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use drift_core::naming;
@@ -283,13 +284,24 @@ impl<'a> Index<'a> {
         self.files.get(r.f)?.facts.symbols.get(r.s as usize)
     }
 
-    pub(crate) fn paths(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.files.iter().map(|f| f.path)
+    /// Resolves every file in parallel (current rayon pool), mapping each
+    /// result through `each` as soon as it is ready.
+    pub(crate) fn resolve_all<T: Send>(
+        &self,
+        each: impl Fn(&'a str, FileResult) -> T + Sync,
+    ) -> Vec<T> {
+        (0..self.files.len())
+            .into_par_iter()
+            .map(|f| each(self.files[f].path, self.resolve_at(f)))
+            .collect()
     }
 
     /// Resolves one file (by path).
     pub(crate) fn resolve_file(&self, path: &str) -> Option<FileResult> {
-        let f = *self.by_path.get(path)?;
+        Some(self.resolve_at(*self.by_path.get(path)?))
+    }
+
+    fn resolve_at(&self, f: usize) -> FileResult {
         let r = Resolver {
             ix: self,
             f,
@@ -297,8 +309,12 @@ impl<'a> Index<'a> {
             dep_key: RefCell::new(String::new()),
             imported: RefCell::new(BTreeSet::new()),
             bases: RefCell::new(HashMap::default()),
+            members: RefCell::new(HashMap::default()),
+            members_open: RefCell::new(Vec::new()),
+            members_low: Cell::new(usize::MAX),
+            members_cut: Cell::new(false),
         };
-        Some(r.run())
+        r.run()
     }
 }
 
@@ -500,7 +516,18 @@ struct Resolver<'i, 'a> {
     /// [`Resolver::bases_of`] results: a pure function of the index and
     /// its arguments (its dependencies are recorded on the first call).
     bases: RefCell<HashMap<(SymRef, u32), Bases>>,
+    /// Module member lookups (see [`Resolver::module_member`]): finished
+    /// results, and the lookups under way, innermost last.
+    members: RefCell<HashMap<MemberKey, (Val, Strategy)>>,
+    members_open: RefCell<Vec<MemberKey>>,
+    /// The outermost open lookup that the one running met again (a
+    /// cycle): results of lookups opened after it are not final.
+    members_low: Cell<usize>,
+    /// Whether the running lookup met a depth cut-off: not final either.
+    members_cut: Cell<bool>,
 }
+
+type MemberKey = (Vec<usize>, String);
 
 /// Resolved base classes, and whether some base could not be resolved.
 type Bases = (Vec<SymRef>, bool);
@@ -517,6 +544,16 @@ enum Outcome {
 impl<'i, 'a> Resolver<'i, 'a> {
     fn fc(&self, f: usize) -> &'i FileCtx<'a> {
         &self.ix.files[f]
+    }
+
+    /// Whether a lookup has gone too deep; such a cut-off makes every open
+    /// module lookup's result provisional (see [`Resolver::module_member`]).
+    fn too_deep(&self, depth: u32) -> bool {
+        let deep = depth > MAX_DEPTH;
+        if deep {
+            self.members_cut.set(true);
+        }
+        deep
     }
 
     /// Records the lookup key `kind:value` (see `Deps`).
@@ -838,7 +875,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         }
         let clean = clean_type(t);
         if !clean.is_empty()
-            && depth <= MAX_DEPTH
+            && !self.too_deep(depth)
             && let Val::External(m) = self.resolve_expr(f, scope, &clean, depth + 1).0
         {
             return Val::External(m);
@@ -878,7 +915,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     fn binding_val(&self, f: usize, scope: Option<u32>, v: &BindingValue, depth: u32) -> Val {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return Val::Unknown;
         }
         match v {
@@ -923,7 +960,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     fn resolve_type(&self, f: usize, scope: Option<u32>, text: &str, depth: u32) -> Vec<SymRef> {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return Vec::new();
         }
         let t = clean_type(text);
@@ -1169,7 +1206,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     /// Resolves a Rust path (`crate::a::b::C::new`, `super::x`, `self::y`, `m::f`).
     fn rust_path(&self, f: usize, segs: &[&str], depth: u32) -> (Val, Strategy) {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Import);
         }
         let Some(first) = segs.first() else {
@@ -1235,7 +1272,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     /// Resolves what an import binds.
     fn resolve_import(&self, from: usize, imp: &Import, depth: u32) -> (Val, Strategy) {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Import);
         }
         let fc = self.fc(from);
@@ -1363,114 +1400,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     /// Member `name` of a value.
     fn member(&self, v: Val, name: &str, _scope: Option<u32>, depth: u32) -> (Val, Strategy) {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Import);
         }
         match v {
-            Val::Modules(files) => {
-                // Direct definitions first.
-                let mut direct = Vec::new();
-                for &fi in &files {
-                    self.touch(fi);
-                    if let Some(v) = self.fc(fi).top.get(name) {
-                        direct.extend(v.iter().map(|&s| SymRef { f: fi, s }));
-                    }
-                }
-                if !direct.is_empty() {
-                    let v = self.sym_val(direct);
-                    if !matches!(v, Val::Unknown) {
-                        return (v, Strategy::Import);
-                    }
-                }
-                // Static members of the module's top-level classes (Java `import static`).
-                if files.iter().any(|&fi| namespaced(self.fc(fi).lang)) {
-                    let mut members = Vec::new();
-                    for &fi in &files {
-                        let fc = self.fc(fi);
-                        for syms in fc.top.values() {
-                            for &si in syms {
-                                if fc
-                                    .facts
-                                    .symbols
-                                    .get(si as usize)
-                                    .is_some_and(|x| is_class_like(x.kind))
-                                {
-                                    members.extend(self.own_members(SymRef { f: fi, s: si }, name));
-                                }
-                            }
-                        }
-                    }
-                    if !members.is_empty() {
-                        members.sort();
-                        members.dedup();
-                        return (Val::Funcs(members), Strategy::Import);
-                    }
-                }
-                for &fi in &files {
-                    let fc = self.fc(fi);
-                    // `export { a as b }` / `export default x`.
-                    for e in fc.facts.exports.iter().filter(|e| e.exported == name) {
-                        if e.local != name || fc.imports.contains_key(e.local.as_str()) {
-                            let v = self.resolve_name(fi, None, &e.local, depth + 1).0;
-                            if !matches!(v, Val::Unknown) {
-                                return (v, Strategy::Reexport);
-                            }
-                        }
-                    }
-                    // Names the module itself imports (re-exports, `__init__.py`, `pub use`).
-                    if let Some(ii) = fc.imports.get(name) {
-                        for &i in ii {
-                            let imp = &fc.facts.imports[i];
-                            let v = self.resolve_import(fi, imp, depth + 1).0;
-                            if !matches!(v, Val::Unknown | Val::External(_)) {
-                                return (v, Strategy::Reexport);
-                            }
-                        }
-                    }
-                    // `export * from "./x"` / `from .x import *` / `pub use x::*`.
-                    for imp in fc
-                        .facts
-                        .imports
-                        .iter()
-                        .filter(|i| i.imported == "*" && (i.reexport || i.local == "*"))
-                    {
-                        if let Ok(sub) = self.module_files(fi, imp, depth + 1) {
-                            if sub.contains(&fi) {
-                                continue;
-                            }
-                            let v = self.member(Val::Modules(sub), name, None, depth + 1).0;
-                            if !matches!(v, Val::Unknown) {
-                                return (v, Strategy::Reexport);
-                            }
-                        }
-                    }
-                }
-                // Submodule (`pkg.sub`, Rust child module).
-                for &fi in &files {
-                    let fc = self.fc(fi);
-                    let sub = match fc.lang {
-                        Lang::Python => {
-                            let base = if fc.path.ends_with("__init__.py") {
-                                fc.dir.to_string()
-                            } else {
-                                fc.path.trim_end_matches(".py").to_string()
-                            };
-                            self.probe(&[join(&base, name)], &[".py", "/__init__.py"])
-                        }
-                        Lang::Rust => {
-                            let (root, mut segs) = self.rust_location(fi);
-                            segs.push(name.to_string());
-                            let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
-                            self.rust_module_file(&root, &refs)
-                        }
-                        _ => None,
-                    };
-                    if let Some(s) = sub {
-                        return (Val::Modules(vec![s]), Strategy::NamespaceImport);
-                    }
-                }
-                (Val::Unknown, Strategy::Import)
-            }
+            Val::Modules(files) => self.module_member(files, name, depth),
             Val::Classes(classes) => {
                 let (m, inherited) = self.find_method(&classes, name, depth + 1);
                 if !m.is_empty() {
@@ -1532,6 +1466,151 @@ impl<'i, 'a> Resolver<'i, 'a> {
         }
     }
 
+    /// Member `name` of module(s) `files`, memoised per resolver.
+    ///
+    /// Glob imports make lookups recursive and cyclic (`pub use a::*` in a
+    /// module whose child has `use super::*`). A lookup that reaches one
+    /// already open yields `Unknown` for that branch, so each module is
+    /// searched once per name; without this a failing lookup walked every
+    /// cycle to `MAX_DEPTH` (minutes on crates like rmcp). Results that
+    /// depended on such a cut or on a depth cut-off are not cached.
+    fn module_member(&self, files: Vec<usize>, name: &str, depth: u32) -> (Val, Strategy) {
+        let key = (files, name.to_string());
+        if let Some(hit) = self.members.borrow().get(&key) {
+            return hit.clone();
+        }
+        let open = self.members_open.borrow().iter().position(|k| *k == key);
+        if let Some(at) = open {
+            self.members_low.set(self.members_low.get().min(at));
+            return (Val::Unknown, Strategy::Import);
+        }
+        let files = key.0.clone();
+        let at = {
+            let mut open = self.members_open.borrow_mut();
+            open.push(key);
+            open.len() - 1
+        };
+        let outer_low = self.members_low.replace(usize::MAX);
+        let outer_cut = self.members_cut.replace(false);
+        let out = self.module_member_uncached(&files, name, depth);
+        let key = self.members_open.borrow_mut().pop();
+        let (low, cut) = (self.members_low.get(), self.members_cut.get());
+        if low >= at
+            && !cut
+            && let Some(key) = key
+        {
+            self.members.borrow_mut().insert(key, out.clone());
+        }
+        self.members_low.set(outer_low.min(low));
+        self.members_cut.set(outer_cut || cut);
+        out
+    }
+
+    fn module_member_uncached(&self, files: &[usize], name: &str, depth: u32) -> (Val, Strategy) {
+        // Direct definitions first.
+        let mut direct = Vec::new();
+        for &fi in files {
+            self.touch(fi);
+            if let Some(v) = self.fc(fi).top.get(name) {
+                direct.extend(v.iter().map(|&s| SymRef { f: fi, s }));
+            }
+        }
+        if !direct.is_empty() {
+            let v = self.sym_val(direct);
+            if !matches!(v, Val::Unknown) {
+                return (v, Strategy::Import);
+            }
+        }
+        // Static members of the module's top-level classes (Java `import static`).
+        if files.iter().any(|&fi| namespaced(self.fc(fi).lang)) {
+            let mut members = Vec::new();
+            for &fi in files {
+                let fc = self.fc(fi);
+                for syms in fc.top.values() {
+                    for &si in syms {
+                        if fc
+                            .facts
+                            .symbols
+                            .get(si as usize)
+                            .is_some_and(|x| is_class_like(x.kind))
+                        {
+                            members.extend(self.own_members(SymRef { f: fi, s: si }, name));
+                        }
+                    }
+                }
+            }
+            if !members.is_empty() {
+                members.sort();
+                members.dedup();
+                return (Val::Funcs(members), Strategy::Import);
+            }
+        }
+        for &fi in files {
+            let fc = self.fc(fi);
+            // `export { a as b }` / `export default x`.
+            for e in fc.facts.exports.iter().filter(|e| e.exported == name) {
+                if e.local != name || fc.imports.contains_key(e.local.as_str()) {
+                    let v = self.resolve_name(fi, None, &e.local, depth + 1).0;
+                    if !matches!(v, Val::Unknown) {
+                        return (v, Strategy::Reexport);
+                    }
+                }
+            }
+            // Names the module itself imports (re-exports, `__init__.py`, `pub use`).
+            if let Some(ii) = fc.imports.get(name) {
+                for &i in ii {
+                    let imp = &fc.facts.imports[i];
+                    let v = self.resolve_import(fi, imp, depth + 1).0;
+                    if !matches!(v, Val::Unknown | Val::External(_)) {
+                        return (v, Strategy::Reexport);
+                    }
+                }
+            }
+            // `export * from "./x"` / `from .x import *` / `pub use x::*`.
+            for imp in fc
+                .facts
+                .imports
+                .iter()
+                .filter(|i| i.imported == "*" && (i.reexport || i.local == "*"))
+            {
+                if let Ok(sub) = self.module_files(fi, imp, depth + 1) {
+                    if sub.contains(&fi) {
+                        continue;
+                    }
+                    let v = self.member(Val::Modules(sub), name, None, depth + 1).0;
+                    if !matches!(v, Val::Unknown) {
+                        return (v, Strategy::Reexport);
+                    }
+                }
+            }
+        }
+        // Submodule (`pkg.sub`, Rust child module).
+        for &fi in files {
+            let fc = self.fc(fi);
+            let sub = match fc.lang {
+                Lang::Python => {
+                    let base = if fc.path.ends_with("__init__.py") {
+                        fc.dir.to_string()
+                    } else {
+                        fc.path.trim_end_matches(".py").to_string()
+                    };
+                    self.probe(&[join(&base, name)], &[".py", "/__init__.py"])
+                }
+                Lang::Rust => {
+                    let (root, mut segs) = self.rust_location(fi);
+                    segs.push(name.to_string());
+                    let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+                    self.rust_module_file(&root, &refs)
+                }
+                _ => None,
+            };
+            if let Some(s) = sub {
+                return (Val::Modules(vec![s]), Strategy::NamespaceImport);
+            }
+        }
+        (Val::Unknown, Strategy::Import)
+    }
+
     // ------------------------------------------------------------------
     // Names and expressions
     // ------------------------------------------------------------------
@@ -1544,7 +1623,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         name: &str,
         depth: u32,
     ) -> (Val, Strategy) {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Local);
         }
         self.touch(f);
@@ -1732,7 +1811,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         text: &str,
         depth: u32,
     ) -> (Val, Strategy) {
-        if depth > MAX_DEPTH {
+        if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Local);
         }
         let fc = self.fc(f);
