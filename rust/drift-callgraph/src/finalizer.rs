@@ -105,8 +105,7 @@ pub fn refresh(
     all.extend(fresh.values().map(|r| (r.path.as_str(), r.lang, &r.facts)));
 
     let refresh = if force_rebuild || stored.is_empty() {
-        let graph = ctx.install(|| CallGraph::build(&all));
-        let records = ctx.install(|| store::file_records(&graph, None))?;
+        let records = ctx.install(|| store::build_records(&all))?;
         store::write_records(tx, &records)?;
         GraphRefresh::Rebuilt
     } else {
@@ -120,12 +119,11 @@ pub fn refresh(
             .filter(|p| !current.contains_key(*p))
             .map(String::as_str)
             .collect();
-        let mut graph = store::load(tx)?;
-        let touched = ctx.install(|| graph.update_files(&changed, &removed, &all));
-        let records = ctx.install(|| store::file_records(&graph, Some(&touched.resolved)))?;
-        store::write_changes(tx, &records, &touched.dropped)?;
+        let stored = store::read_records(tx)?;
+        let changes = ctx.install(|| store::update_records(stored, &changed, &removed, &all))?;
+        store::write_changes(tx, &changes.records, &changes.dropped)?;
         GraphRefresh::Updated {
-            files_resolved: touched.resolved.len(),
+            files_resolved: changes.records.len(),
         }
     };
     tx.execute("DELETE FROM cg_sources", [])?;

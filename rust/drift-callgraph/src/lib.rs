@@ -19,7 +19,7 @@ pub mod query;
 mod resolve;
 pub mod store;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -30,6 +30,7 @@ pub use graph::{
 pub use query::{DeadFunction, Impact, ImpactedCaller, LangStats, Lookup, Neighborhood, Stats};
 pub use resolve::FileRef;
 
+use graph::FileResult;
 use resolve::{Index, dep_keys_for};
 
 impl CallGraph {
@@ -60,22 +61,69 @@ impl CallGraph {
         removed: &[&str],
         all: &[FileRef<'_>],
     ) -> usize {
-        self.update_files(changed, removed, all).resolved.len()
+        let prior: BTreeMap<&str, Prior<'_>> = self
+            .files
+            .iter()
+            .map(|(p, f)| (p.as_str(), Prior::of(f)))
+            .collect();
+        let plan = Plan::new(&prior, changed, removed, all);
+        for p in &plan.gone {
+            self.files.remove(p);
+        }
+        let ix = Index::new(all);
+        let resolved: Vec<(&String, Option<FileResult>)> = plan
+            .to_resolve
+            .par_iter()
+            .map(|p| (p, ix.resolve_file(p)))
+            .collect();
+        for (p, r) in resolved {
+            match r {
+                Some(r) => self.files.insert(p.clone(), r),
+                None => self.files.remove(p),
+            };
+        }
+        self.finalize();
+        plan.to_resolve.len()
     }
+}
 
-    /// [`CallGraph::update`], returning which files' records it replaced
-    /// or dropped (what storage has to rewrite).
-    pub fn update_files(
-        &mut self,
+/// What planning an update needs of a file's previous resolution.
+pub(crate) struct Prior<'r> {
+    /// Lookup keys it consulted.
+    pub deps: &'r BTreeSet<String>,
+    /// Names it defined.
+    pub defines: &'r BTreeSet<String>,
+}
+
+impl<'r> Prior<'r> {
+    pub(crate) fn of(f: &'r FileResult) -> Prior<'r> {
+        Prior {
+            deps: &f.deps,
+            defines: &f.defines,
+        }
+    }
+}
+
+/// The files an incremental update re-resolves, and those that are gone.
+pub(crate) struct Plan {
+    pub to_resolve: BTreeSet<String>,
+    pub gone: Vec<String>,
+}
+
+impl Plan {
+    /// Changed and added files, plus every file whose recorded lookups the
+    /// change (new, renamed, removed names and files) could affect. See
+    /// [`CallGraph::update`] for the arguments.
+    pub(crate) fn new(
+        prior: &BTreeMap<&str, Prior<'_>>,
         changed: &[FileRef<'_>],
         removed: &[&str],
         all: &[FileRef<'_>],
-    ) -> Touched {
+    ) -> Plan {
         let mut affected: BTreeSet<String> = BTreeSet::new();
         let mut to_resolve: BTreeSet<String> = BTreeSet::new();
-        let mut key_for = |path: &str, new_facts: Option<&drift_core::FileFacts>, g: &CallGraph| {
-            let mut names: BTreeSet<String> = g
-                .files
+        let mut key_for = |path: &str, new_facts: Option<&drift_core::FileFacts>| {
+            let mut names: BTreeSet<String> = prior
                 .get(path)
                 .map(|f| f.defines.clone())
                 .unwrap_or_default();
@@ -85,79 +133,44 @@ impl CallGraph {
             affected.extend(dep_keys_for(path, &names));
         };
         for &(p, _, facts) in changed {
-            key_for(p, Some(facts), self);
+            key_for(p, Some(facts));
             to_resolve.insert(p.to_string());
         }
         let present: BTreeSet<&str> = all.iter().map(|f| f.0).collect();
         for &p in removed {
-            key_for(p, None, self);
+            key_for(p, None);
         }
         // Files the caller forgot to mention are handled too.
         for &(p, _, facts) in all {
-            if !self.files.contains_key(p) && !to_resolve.contains(p) {
-                key_for(p, Some(facts), self);
+            if !prior.contains_key(p) && !to_resolve.contains(p) {
+                key_for(p, Some(facts));
                 to_resolve.insert(p.to_string());
             }
         }
-        let gone: Vec<String> = self
-            .files
+        let gone: Vec<String> = prior
             .keys()
-            .filter(|p| !present.contains(p.as_str()))
-            .cloned()
+            .filter(|p| !present.contains(*p))
+            .map(|p| p.to_string())
             .collect();
         for p in &gone {
-            key_for(p, None, self);
+            key_for(p, None);
         }
-        for p in &gone {
-            self.files.remove(p);
-        }
-        for (p, fr) in &self.files {
-            if !to_resolve.contains(p) && fr.deps.iter().any(|d| affected.contains(d)) {
-                to_resolve.insert(p.clone());
+        for (p, f) in prior {
+            if !present.contains(p) || to_resolve.contains(*p) {
+                continue;
+            }
+            if f.deps.iter().any(|d| affected.contains(d)) {
+                to_resolve.insert(p.to_string());
             }
         }
-        let t0 = std::time::Instant::now();
-        let ix = Index::new(all);
-        let t_index = t0.elapsed();
-        let resolved: Vec<(&String, Option<_>)> = to_resolve
-            .par_iter()
-            .map(|p| (p, ix.resolve_file(p)))
-            .collect();
-        let mut touched = Touched {
-            resolved: Vec::new(),
-            dropped: gone,
-        };
-        for (p, r) in resolved {
-            match r {
-                Some(r) => {
-                    self.files.insert(p.clone(), r);
-                    touched.resolved.push(p.clone());
-                }
-                None => {
-                    self.files.remove(p);
-                    touched.dropped.push(p.clone());
-                }
-            }
-        }
-        let t_resolve = t0.elapsed();
-        self.finalize();
         tracing::debug!(
-            resolved = to_resolve.len(),
+            resolve = to_resolve.len(),
             keys = affected.len(),
-            index = ?t_index,
-            resolve = ?(t_resolve - t_index),
-            finalize = ?(t0.elapsed() - t_resolve),
-            "call graph update"
+            gone = gone.len(),
+            "call graph update plan"
         );
-        touched
+        Plan { to_resolve, gone }
     }
-}
-
-/// Files an incremental update re-resolved or dropped.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Touched {
-    pub resolved: Vec<String>,
-    pub dropped: Vec<String>,
 }
 
 #[cfg(test)]

@@ -4,15 +4,20 @@
 //! lz4-compressed postcard): the loaded graph is identical to the one written,
 //! updates incrementally, and an update rewrites only the records of the
 //! files it re-resolved. Queries go through the loaded [`CallGraph`].
+//! A scan's finalizer never assembles the graph: a rebuild streams records
+//! out of resolution ([`build_records`]) and an update reads only each
+//! record's lookup keys and names ([`update_records`]).
 //! Tables of an older layout are dropped and rebuilt: the graph is a cache
 //! of the facts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, params};
 
 use crate::graph::{CallGraph, FileResult};
+use crate::resolve::Index;
+use crate::{FileRef, Plan, Prior};
 
 /// Bumped whenever the tables or the `cg_files` payload change shape.
 /// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
@@ -91,30 +96,101 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
 
 /// Replaces the stored graph with `graph` inside the caller's transaction.
 pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> {
-    write_records(tx, &file_records(graph, None)?)
+    write_records(tx, &file_records(graph)?)
 }
 
-/// The `cg_files` rows of `graph` (path, blob) — of every file, or of
-/// `paths` only — serialised on the current rayon pool.
-pub fn file_records<'g>(
-    graph: &'g CallGraph,
-    paths: Option<&[String]>,
-) -> Result<Vec<(&'g str, Vec<u8>)>, StoreError> {
-    let selected: Vec<(&str, &FileResult)> = match paths {
-        None => graph.files.iter().map(|(p, f)| (p.as_str(), f)).collect(),
-        Some(paths) => paths
-            .iter()
-            .filter_map(|p| graph.files.get_key_value(p))
-            .map(|(p, f)| (p.as_str(), f))
-            .collect(),
-    };
-    selected
-        .into_par_iter()
-        .map(|(path, fr)| Ok((path, drift_scan::drift_index::encode_blob(fr)?)))
+/// The `cg_files` rows of `graph` (path, blob), serialised on the current
+/// rayon pool.
+fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
+    graph
+        .files
+        .par_iter()
+        .map(|(path, fr)| Ok((path.as_str(), drift_scan::drift_index::encode_blob(fr)?)))
         .collect()
 }
 
-/// Replaces every stored record with `records` ([`file_records`] of all files).
+/// The `cg_files` rows of the graph of `files`, without assembling the
+/// graph: each file is resolved and its record serialised at once, on the
+/// current rayon pool. What [`write`] would store for [`CallGraph::build`],
+/// in a fraction of the memory (no query tables, no kept results).
+pub fn build_records<'a>(files: &[FileRef<'a>]) -> Result<Vec<(&'a str, Vec<u8>)>, StoreError> {
+    Index::new(files)
+        .resolve_all(|path, result| Ok((path, drift_scan::drift_index::encode_blob(&result)?)))
+        .into_iter()
+        .collect()
+}
+
+/// The stored `cg_files` rows, `(path, blob)`, by path.
+pub fn read_records(conn: &Connection) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    ensure_schema(conn)?;
+    let mut st = conn.prepare("SELECT path, data FROM cg_files ORDER BY path")?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// An incremental update's storage, without loading the graph: what
+/// [`CallGraph::update`] would change in `stored` ([`read_records`]),
+/// computed from each record's lookup keys and defined names alone (the
+/// rest of a record is dropped as soon as it is decoded). Returns the new
+/// records of the re-resolved files and the paths whose records go; pass
+/// them to [`write_changes`]. Runs on the current rayon pool.
+pub fn update_records(
+    stored: Vec<(String, Vec<u8>)>,
+    changed: &[FileRef<'_>],
+    removed: &[&str],
+    all: &[FileRef<'_>],
+) -> Result<StoredChanges, StoreError> {
+    let recorded: Vec<(String, BTreeSet<String>, BTreeSet<String>)> = stored
+        .into_par_iter()
+        .map(|(path, data)| {
+            let fr: FileResult =
+                drift_scan::drift_index::decode_blob("call-graph record", &path, &data)?;
+            Ok((path, fr.deps, fr.defines))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let prior: BTreeMap<&str, Prior<'_>> = recorded
+        .iter()
+        .map(|(path, deps, defines)| (path.as_str(), Prior { deps, defines }))
+        .collect();
+    let plan = Plan::new(&prior, changed, removed, all);
+    let ix = Index::new(all);
+    let resolved: Vec<(String, Option<Vec<u8>>)> = plan
+        .to_resolve
+        .into_par_iter()
+        .map(|path| {
+            let blob = match ix.resolve_file(&path) {
+                Some(fr) => Some(drift_scan::drift_index::encode_blob(&fr)?),
+                None => None,
+            };
+            Ok((path, blob))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let mut out = StoredChanges {
+        records: Vec::new(),
+        dropped: plan.gone,
+    };
+    for (path, blob) in resolved {
+        match blob {
+            Some(blob) => out.records.push((path, blob)),
+            None => out.dropped.push(path),
+        }
+    }
+    Ok(out)
+}
+
+/// What an incremental update rewrites: see [`update_records`].
+#[derive(Debug, Default)]
+pub struct StoredChanges {
+    /// `(path, blob)` of every re-resolved file.
+    pub records: Vec<(String, Vec<u8>)>,
+    /// Files whose records go.
+    pub dropped: Vec<String>,
+}
+
+/// Replaces every stored record with `records` (of all files, as
+/// [`build_records`] makes them).
 pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
     ensure_schema(tx)?;
     tx.execute("DELETE FROM cg_files", [])?;
@@ -123,9 +199,9 @@ pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Resul
 
 /// An incremental update's storage: `records` of the re-resolved files
 /// replace theirs, `dropped` files' records go.
-pub fn write_changes(
+pub fn write_changes<P: AsRef<str>>(
     tx: &Transaction<'_>,
-    records: &[(&str, Vec<u8>)],
+    records: &[(P, Vec<u8>)],
     dropped: &[String],
 ) -> Result<(), StoreError> {
     ensure_schema(tx)?;
@@ -136,24 +212,21 @@ pub fn write_changes(
     upsert_records(tx, records)
 }
 
-fn upsert_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+fn upsert_records<P: AsRef<str>>(
+    tx: &Transaction<'_>,
+    records: &[(P, Vec<u8>)],
+) -> Result<(), StoreError> {
     let mut st = tx.prepare("INSERT OR REPLACE INTO cg_files(path, data) VALUES (?1, ?2)")?;
     for (path, data) in records {
-        st.execute(params![path, data])?;
+        st.execute(params![path.as_ref(), data])?;
     }
     Ok(())
 }
 
 /// Loads the stored graph (an empty graph when nothing was stored yet).
 pub fn load(conn: &Connection) -> Result<CallGraph, StoreError> {
-    ensure_schema(conn)?;
     let mut files = BTreeMap::new();
-    let mut st = conn.prepare("SELECT path, data FROM cg_files ORDER BY path")?;
-    let rows = st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-    })?;
-    let raw = rows.collect::<Result<Vec<_>, _>>()?;
-    let decoded = raw
+    let decoded = read_records(conn)?
         .into_par_iter()
         .map(|(path, data)| {
             let fr: FileResult =

@@ -35,9 +35,9 @@ pub(crate) fn begin_scan(conn: &Connection, started_at: i64) -> Result<(), Index
 /// cheaper to write and read than JSON. It is positional, so a change to
 /// a stored type needs a migration that drops the blobs.
 pub fn encode_blob<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
-    let mut encoder = BlobEncoder::default();
-    encoder.encode(value)?;
-    Ok(encoder.packed)
+    // A copy of exact size: the encoder's buffer has room for lz4's worst
+    // case, more than the plain size, and callers keep thousands of blobs.
+    Ok(BlobEncoder::default().encode(value)?.to_vec())
 }
 
 /// [`encode_blob`] into buffers kept from one blob to the next (a scan
