@@ -514,8 +514,9 @@ struct Resolver<'i, 'a> {
     dep_key: RefCell<String>,
     imported: RefCell<BTreeSet<usize>>,
     /// [`Resolver::bases_of`] results: a pure function of the index and
-    /// its arguments (its dependencies are recorded on the first call).
-    bases: RefCell<HashMap<(SymRef, u32), Bases>>,
+    /// its arguments (its dependencies are recorded on the first call),
+    /// and whether the depth limit cut them short.
+    bases: RefCell<HashMap<(SymRef, u32), (Bases, bool)>>,
     /// Module member lookups (see [`Resolver::module_member`]): finished
     /// results, and the lookups under way, innermost last.
     members: RefCell<HashMap<MemberKey, (Val, Strategy)>>,
@@ -731,11 +732,20 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     /// Base classes of a class group, resolved in their own files.
     fn bases_of(&self, c: SymRef, depth: u32) -> (Vec<SymRef>, bool) {
-        if let Some(hit) = self.bases.borrow().get(&(c, depth)) {
+        if let Some((hit, cut)) = self.bases.borrow().get(&(c, depth)) {
+            // A result cut short by depth still makes open module lookups provisional.
+            if *cut {
+                self.members_cut.set(true);
+            }
             return hit.clone();
         }
+        let outer_cut = self.members_cut.replace(false);
         let computed = self.compute_bases(c, depth);
-        self.bases.borrow_mut().insert((c, depth), computed.clone());
+        let cut = self.members_cut.get();
+        self.members_cut.set(outer_cut || cut);
+        self.bases
+            .borrow_mut()
+            .insert((c, depth), (computed.clone(), cut));
         computed
     }
 
