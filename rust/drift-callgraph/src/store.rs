@@ -142,6 +142,7 @@ pub fn update_records(
     removed: &[&str],
     all: &[FileRef<'_>],
 ) -> Result<StoredChanges, StoreError> {
+    let started = std::time::Instant::now();
     let recorded: Vec<(String, BTreeSet<String>, BTreeSet<String>)> = stored
         .into_par_iter()
         .map(|(path, data)| {
@@ -154,8 +155,11 @@ pub fn update_records(
         .iter()
         .map(|(path, deps, defines)| (path.as_str(), Prior { deps, defines }))
         .collect();
+    let decoded = started.elapsed();
     let plan = Plan::new(&prior, changed, removed, all);
+    let planned = started.elapsed();
     let ix = Index::new(all);
+    let indexed = started.elapsed();
     let resolved: Vec<(String, Option<Vec<u8>>)> = plan
         .to_resolve
         .into_par_iter()
@@ -167,6 +171,15 @@ pub fn update_records(
             Ok((path, blob))
         })
         .collect::<Result<_, StoreError>>()?;
+    tracing::debug!(
+        records = prior.len(),
+        resolved = resolved.len(),
+        decode = ?decoded,
+        plan = ?(planned - decoded),
+        index = ?(indexed - planned),
+        resolve = ?(started.elapsed() - indexed),
+        "call graph update"
+    );
     let mut out = StoredChanges {
         records: Vec::new(),
         dropped: plan.gone,
