@@ -3,60 +3,38 @@
 //! - `callgraph/rust_glob_cycles`: a synthetic crate whose module and its
 //!   children glob-import each other (`synthetic_rust_globs`), the shape
 //!   that once made resolution exponential in the number of children.
-//! - `callgraph/dir`: every source file under `DRIFT_BENCH_CALLGRAPH_DIR`,
-//!   when set (for example a crate from `~/.cargo/registry/src`).
+//! - `callgraph/dir`: the project at `DRIFT_BENCH_CALLGRAPH_DIR`, when set
+//!   (for example a crate from `~/.cargo/registry/src`).
 //!
-//! Files are analysed once, outside the timed loop.
+//! Each project is scanned once, into an index in a temporary directory,
+//! and the graph is built from the stored facts as the scan's finalizer
+//! builds it; only the build is timed.
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use drift_bench::synthetic_rust_globs;
 use drift_callgraph::CallGraph;
-use drift_core::detect::DetectorSet;
-use drift_core::{AnalyzeOptions, FileAnalyzer, FileFacts, Lang};
+use drift_callgraph::finalizer::{file_refs, stored_facts};
+use drift_core::{FileFacts, Lang};
+use drift_scan::{Project, ScanConfig, ScanOptions};
 
-fn analyse(files: &[(String, Lang, Vec<u8>)]) -> Vec<(String, Lang, FileFacts)> {
-    let detectors = DetectorSet::default();
-    let mut analyzer = FileAnalyzer::new(AnalyzeOptions::default());
-    files
-        .iter()
-        .filter_map(|(path, lang, src)| {
-            match analyzer.analyze(*lang, path, src, &detectors, None) {
-                Ok(a) => Some((path.clone(), *lang, a.facts)),
-                Err(err) => {
-                    eprintln!("callgraph bench: {path}: {err}; skipped");
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-fn source_files(root: &Path) -> Vec<(String, Lang, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in ignore::Walk::new(root).flatten() {
-        let path = entry.path();
-        let Some(lang) = Lang::from_path(&path.to_string_lossy()) else {
-            continue;
-        };
-        let Ok(rel) = path.strip_prefix(root) else {
-            continue;
-        };
-        match std::fs::read(path) {
-            Ok(bytes) => out.push((rel.to_string_lossy().into_owned(), lang, bytes)),
-            Err(err) => eprintln!("callgraph bench: {}: {err}; skipped", path.display()),
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+/// The facts a scan of `root` stores (the index goes under `tmp`).
+fn scanned_facts(root: &Path, tmp: &Path) -> anyhow::Result<Vec<(String, Lang, FileFacts)>> {
+    let config = ScanConfig {
+        db_path: Some(tmp.join("drift.db")),
+        ..ScanConfig::default()
+    };
+    let project = Project::open(root, config)?;
+    project.scan(&ScanOptions::default(), &|_| {}, &AtomicBool::new(false))?;
+    Ok(project.index().with_conn(stored_facts)?)
 }
 
 fn bench_build(c: &mut Criterion, name: &str, facts: &[(String, Lang, FileFacts)]) {
-    let refs: Vec<(&str, Lang, &FileFacts)> =
-        facts.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect();
+    let refs = file_refs(facts);
     let graph = CallGraph::build(&refs);
     eprintln!(
         "callgraph bench: {name}: {} files, {} edges, {} unresolved calls",
@@ -72,15 +50,33 @@ fn bench_build(c: &mut Criterion, name: &str, facts: &[(String, Lang, FileFacts)
     group.finish();
 }
 
-fn bench_callgraph(c: &mut Criterion) {
-    let synthetic: Vec<(String, Lang, Vec<u8>)> = synthetic_rust_globs(16, 20)
-        .into_iter()
-        .map(|(path, src)| (path, Lang::Rust, src.into_bytes()))
-        .collect();
-    bench_build(c, "rust_glob_cycles", &analyse(&synthetic));
+fn run(c: &mut Criterion, tmp: &Path) -> anyhow::Result<()> {
+    let synthetic = tmp.join("synthetic");
+    for (path, src) in synthetic_rust_globs(16, 20) {
+        let path = synthetic.join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, src)?;
+    }
+    let index = tmp.join("index-synthetic");
+    std::fs::create_dir_all(&index)?;
+    bench_build(c, "rust_glob_cycles", &scanned_facts(&synthetic, &index)?);
     if let Some(dir) = std::env::var_os("DRIFT_BENCH_CALLGRAPH_DIR") {
-        let files = source_files(Path::new(&dir));
-        bench_build(c, "dir", &analyse(&files));
+        let index = tmp.join("index-dir");
+        std::fs::create_dir_all(&index)?;
+        bench_build(c, "dir", &scanned_facts(&PathBuf::from(dir), &index)?);
+    }
+    Ok(())
+}
+
+fn bench_callgraph(c: &mut Criterion) {
+    let tmp = std::env::temp_dir().join(format!("drift-callgraph-bench-{}", std::process::id()));
+    let result = run(c, &tmp);
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Err(err) = result {
+        eprintln!("callgraph bench: {err:#}");
+        std::process::exit(1);
     }
 }
 

@@ -5,8 +5,10 @@
 //! The graph remembers the content hash of every file it was resolved from
 //! (`cg_sources`). At the end of a scan, files whose hash differs from the
 //! index (or that appeared or disappeared) are the change set: the stored
-//! graph is loaded and [`CallGraph::update`]d with them. Anything else — no
-//! stored graph, a full scan — builds from scratch. Because the change set
+//! records are updated for them as [`CallGraph::update`] would
+//! ([`store::update_records`], without loading the graph). Anything else —
+//! no stored graph, a full scan — builds from scratch
+//! ([`store::build_records`]). Because the change set
 //! comes from the hashes rather than from the scan that is running, a graph
 //! left behind by an older scan is repaired, never trusted.
 

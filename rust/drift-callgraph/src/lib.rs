@@ -21,8 +21,6 @@ pub mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
-
 pub use finalizer::{CallGraphFinalizer, attach};
 pub use graph::{
     CallGraph, Edge, EntryPoint, EntryReason, Node, NodeId, NodeKind, Strategy, UnresolvedCall,
@@ -70,20 +68,15 @@ impl CallGraph {
         for p in &plan.gone {
             self.files.remove(p);
         }
-        let ix = Index::new(all);
-        let resolved: Vec<(&String, Option<FileResult>)> = plan
-            .to_resolve
-            .par_iter()
-            .map(|p| (p, ix.resolve_file(p)))
-            .collect();
-        for (p, r) in resolved {
-            match r {
-                Some(r) => self.files.insert(p.clone(), r),
-                None => self.files.remove(p),
+        let resolving = plan.to_resolve.len();
+        for (path, result) in Index::new(all).resolve_paths(plan.to_resolve, |p, r| (p, r)) {
+            match result {
+                Some(r) => self.files.insert(path, r),
+                None => self.files.remove(&path),
             };
         }
         self.finalize();
-        plan.to_resolve.len()
+        resolving
     }
 }
 

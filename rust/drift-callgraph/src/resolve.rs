@@ -296,9 +296,20 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    /// Resolves one file (by path).
-    pub(crate) fn resolve_file(&self, path: &str) -> Option<FileResult> {
-        Some(self.resolve_at(*self.by_path.get(path)?))
+    /// Resolves the files at `paths` in parallel (current rayon pool),
+    /// mapping each through `each`; `None` for a path not in the index.
+    pub(crate) fn resolve_paths<T: Send>(
+        &self,
+        paths: BTreeSet<String>,
+        each: impl Fn(String, Option<FileResult>) -> T + Sync,
+    ) -> Vec<T> {
+        paths
+            .into_par_iter()
+            .map(|path| {
+                let result = self.by_path.get(path.as_str()).map(|&f| self.resolve_at(f));
+                each(path, result)
+            })
+            .collect()
     }
 
     fn resolve_at(&self, f: usize) -> FileResult {

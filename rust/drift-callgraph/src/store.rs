@@ -160,16 +160,12 @@ pub fn update_records(
     let planned = started.elapsed();
     let ix = Index::new(all);
     let indexed = started.elapsed();
-    let resolved: Vec<(String, Option<Vec<u8>>)> = plan
-        .to_resolve
-        .into_par_iter()
-        .map(|path| {
-            let blob = match ix.resolve_file(&path) {
-                Some(fr) => Some(drift_scan::drift_index::encode_blob(&fr)?),
-                None => None,
-            };
-            Ok((path, blob))
+    let resolved: Vec<(String, Option<Vec<u8>>)> = ix
+        .resolve_paths(plan.to_resolve, |path, result| {
+            let blob = result.map(|fr| drift_scan::drift_index::encode_blob(&fr));
+            Ok((path, blob.transpose()?))
         })
+        .into_iter()
         .collect::<Result<_, StoreError>>()?;
     tracing::debug!(
         records = prior.len(),
