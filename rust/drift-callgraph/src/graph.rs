@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap as HashMap;
 
 use drift_core::Lang;
+
+use crate::SymbolsFingerprint;
 use serde::{Deserialize, Serialize};
 
 /// Dense node id (index into [`CallGraph::nodes`]). Ids are assigned in
@@ -247,6 +249,8 @@ pub(crate) struct FileResult {
     pub deps: BTreeSet<String>,
     /// Names defined in this file (symbols of any kind), for invalidation.
     pub defines: BTreeSet<String>,
+    /// [`crate::symbols_fingerprint`] of the facts this was resolved from.
+    pub symbols: SymbolsFingerprint,
     /// Call sites resolved to at least one project definition.
     #[serde(default)]
     pub calls_resolved: u32,

@@ -21,6 +21,8 @@ pub mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use drift_core::Lang;
+
 pub use finalizer::{CallGraphFinalizer, attach};
 pub use graph::{
     CallGraph, Edge, EntryPoint, EntryReason, Node, NodeId, NodeKind, Strategy, UnresolvedCall,
@@ -86,6 +88,8 @@ pub(crate) struct Prior<'r> {
     pub deps: &'r BTreeSet<String>,
     /// Names it defined.
     pub defines: &'r BTreeSet<String>,
+    /// Its symbols' fingerprint.
+    pub symbols: SymbolsFingerprint,
 }
 
 impl<'r> Prior<'r> {
@@ -93,8 +97,62 @@ impl<'r> Prior<'r> {
         Prior {
             deps: &f.deps,
             defines: &f.defines,
+            symbols: f.symbols,
         }
     }
+}
+
+/// See [`symbols_fingerprint`].
+pub(crate) type SymbolsFingerprint = [u8; 16];
+
+/// A hash of everything of a file's symbols that resolving another file can
+/// read (names, kinds, nesting, signatures, bases, ...), but not where they
+/// are: other files find a file's symbols by name (`n:` lookup keys) and
+/// read only these fields, while anything else of it (imports, bindings)
+/// is read under its path key (`p:`). So when an edit leaves the
+/// fingerprint as it was (a body changed, lines moved), no name lookup
+/// elsewhere can see it.
+pub(crate) fn symbols_fingerprint(
+    lang: drift_core::Lang,
+    symbols: &[drift_core::Symbol],
+) -> SymbolsFingerprint {
+    fn text(h: &mut blake3::Hasher, s: &str) {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    let mut h = blake3::Hasher::new();
+    text(&mut h, lang.id());
+    h.update(&(symbols.len() as u64).to_le_bytes());
+    for s in symbols {
+        text(&mut h, &s.name);
+        text(&mut h, &s.qualified_name);
+        h.update(&[s.kind as u8]);
+        h.update(&s.parent.map_or(u64::MAX, u64::from).to_le_bytes());
+        text(&mut h, &s.signature);
+        h.update(&(s.params.len() as u64).to_le_bytes());
+        for p in &s.params {
+            text(&mut h, &p.name);
+            h.update(&[u8::from(p.type_text.is_some())]);
+            text(&mut h, p.type_text.as_deref().unwrap_or_default());
+        }
+        h.update(&[u8::from(s.return_type.is_some())]);
+        text(&mut h, s.return_type.as_deref().unwrap_or_default());
+        for list in [&s.decorators, &s.bases] {
+            h.update(&(list.len() as u64).to_le_bytes());
+            for t in list {
+                text(&mut h, t);
+            }
+        }
+        h.update(&[
+            u8::from(s.exported),
+            u8::from(s.has_doc),
+            u8::from(s.is_async),
+            u8::from(s.is_static),
+        ]);
+    }
+    let mut out = [0; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
 }
 
 /// The files an incremental update re-resolves, and those that are gone.
@@ -115,18 +173,27 @@ impl Plan {
     ) -> Plan {
         let mut affected: BTreeSet<String> = BTreeSet::new();
         let mut to_resolve: BTreeSet<String> = BTreeSet::new();
-        let mut key_for = |path: &str, new_facts: Option<&drift_core::FileFacts>| {
-            let mut names: BTreeSet<String> = prior
-                .get(path)
-                .map(|f| f.defines.clone())
-                .unwrap_or_default();
-            if let Some(facts) = new_facts {
-                names.extend(facts.symbols.iter().map(|s| s.name.clone()));
+        // A changed file's names are keys only when its symbols changed
+        // (see `symbols_fingerprint`); its path keys always are.
+        let mut key_for = |path: &str, new: Option<(Lang, &drift_core::FileFacts)>| {
+            let before = prior.get(path);
+            let same_symbols = match (before, new) {
+                (Some(b), Some((lang, facts))) => {
+                    b.symbols == symbols_fingerprint(lang, &facts.symbols)
+                }
+                _ => false,
+            };
+            let mut names: BTreeSet<String> = BTreeSet::new();
+            if !same_symbols {
+                names.extend(before.into_iter().flat_map(|f| f.defines.iter().cloned()));
+                if let Some((_, facts)) = new {
+                    names.extend(facts.symbols.iter().map(|s| s.name.clone()));
+                }
             }
             affected.extend(dep_keys_for(path, &names));
         };
-        for &(p, _, facts) in changed {
-            key_for(p, Some(facts));
+        for &(p, lang, facts) in changed {
+            key_for(p, Some((lang, facts)));
             to_resolve.insert(p.to_string());
         }
         let present: BTreeSet<&str> = all.iter().map(|f| f.0).collect();
@@ -134,9 +201,9 @@ impl Plan {
             key_for(p, None);
         }
         // Files the caller forgot to mention are handled too.
-        for &(p, _, facts) in all {
+        for &(p, lang, facts) in all {
             if !prior.contains_key(p) && !to_resolve.contains(p) {
-                key_for(p, Some(facts));
+                key_for(p, Some((lang, facts)));
                 to_resolve.insert(p.to_string());
             }
         }

@@ -2044,6 +2044,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         let facts = fc.facts;
         let mut res = FileResult {
             lang: Some(fc.lang),
+            symbols: crate::symbols_fingerprint(fc.lang, &facts.symbols),
             ..FileResult::default()
         };
         self.dep("p", fc.path);

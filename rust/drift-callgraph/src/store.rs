@@ -10,7 +10,7 @@
 //! Tables of an older layout are dropped and rebuilt: the graph is a cache
 //! of the facts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, params};
@@ -23,8 +23,8 @@ use crate::{FileRef, Plan, Prior};
 /// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
 /// node/edge/entry tables (nothing read them; rewriting them made every
 /// incremental update cost a full write). 4: the payload is postcard, not
-/// JSON.
-pub const SCHEMA_VERSION: i64 = 4;
+/// JSON. 5: records keep their file's symbols fingerprint.
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Every table the graph has ever had (dropped on a layout change).
 const ALL_TABLES: &[&str] = &[
@@ -143,17 +143,24 @@ pub fn update_records(
     all: &[FileRef<'_>],
 ) -> Result<StoredChanges, StoreError> {
     let started = std::time::Instant::now();
-    let recorded: Vec<(String, BTreeSet<String>, BTreeSet<String>)> = stored
+    let recorded: Vec<(String, FileResult)> = stored
         .into_par_iter()
         .map(|(path, data)| {
             let fr: FileResult =
                 drift_scan::drift_index::decode_blob("call-graph record", &path, &data)?;
-            Ok((path, fr.deps, fr.defines))
+            // Only what planning reads is kept.
+            let kept = FileResult {
+                deps: fr.deps,
+                defines: fr.defines,
+                symbols: fr.symbols,
+                ..FileResult::default()
+            };
+            Ok((path, kept))
         })
         .collect::<Result<_, StoreError>>()?;
     let prior: BTreeMap<&str, Prior<'_>> = recorded
         .iter()
-        .map(|(path, deps, defines)| (path.as_str(), Prior { deps, defines }))
+        .map(|(path, fr)| (path.as_str(), Prior::of(fr)))
         .collect();
     let decoded = started.elapsed();
     let plan = Plan::new(&prior, changed, removed, all);

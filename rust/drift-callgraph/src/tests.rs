@@ -298,3 +298,65 @@ fn malformed_callee_text_does_not_panic() {
         let _ = g.dead_code();
     }
 }
+
+#[test]
+fn symbols_fingerprint_sees_all_but_positions() {
+    use crate::symbols_fingerprint as fp;
+    let base = vec![
+        sym("Repo", "Repo", SymbolKind::Class, None),
+        sym("save", "Repo.save", SymbolKind::Method, Some(0)),
+    ];
+    let of = |syms: &[Symbol]| fp(Lang::Python, syms);
+    let mut moved = base.clone();
+    for s in &mut moved {
+        s.span.start_line += 10;
+        s.span.end_line += 10;
+        s.name_span.start_col += 4;
+    }
+    assert_eq!(of(&base), of(&moved), "positions must not count");
+
+    type Change = Box<dyn Fn(&mut Vec<Symbol>)>;
+    let changes: Vec<(&str, Change)> = vec![
+        ("kind", Box::new(|s| s[0].kind = SymbolKind::Interface)),
+        ("parent", Box::new(|s| s[1].parent = None)),
+        (
+            "qualified name",
+            Box::new(|s| s[1].qualified_name = "Other.save".into()),
+        ),
+        (
+            "signature",
+            Box::new(|s| s[1].signature = "def save(self, x)".into()),
+        ),
+        (
+            "params",
+            Box::new(|s| {
+                s[1].params.push(drift_core::Param {
+                    name: "x".into(),
+                    type_text: None,
+                })
+            }),
+        ),
+        (
+            "return type",
+            Box::new(|s| s[1].return_type = Some("int".into())),
+        ),
+        (
+            "decorators",
+            Box::new(|s| s[1].decorators.push("staticmethod".into())),
+        ),
+        ("bases", Box::new(|s| s[0].bases.push("Base".into()))),
+        ("exported", Box::new(|s| s[1].exported = false)),
+        ("is_static", Box::new(|s| s[1].is_static = true)),
+        ("order", Box::new(|s| s.swap(0, 1))),
+        (
+            "a new symbol",
+            Box::new(|s| s.push(sym("f", "f", SymbolKind::Function, None))),
+        ),
+    ];
+    for (what, change) in changes {
+        let mut changed = base.clone();
+        change(&mut changed);
+        assert_ne!(of(&base), of(&changed), "{what} must count");
+    }
+    assert_ne!(of(&base), fp(Lang::Ruby, &base), "language must count");
+}

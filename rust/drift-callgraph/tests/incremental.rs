@@ -222,3 +222,83 @@ fn java_edit_sequence() {
         ],
     );
 }
+
+/// Facts of in-memory sources, as `(path, lang, facts)` for the graph.
+fn analyze_all(sources: &BTreeMap<&str, String>) -> Vec<(String, Lang, FileFacts)> {
+    sources
+        .iter()
+        .map(|(p, s)| {
+            let (l, f) = common::analyze(p, s).expect("known language");
+            (p.to_string(), l, f)
+        })
+        .collect()
+}
+
+fn refs(files: &[(String, Lang, FileFacts)]) -> Vec<(&str, Lang, &FileFacts)> {
+    files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect()
+}
+
+/// Updates `g` for a new text of `path`; returns how many files were
+/// re-resolved, after checking the result against a full build.
+fn edit<'a>(
+    g: &mut CallGraph,
+    sources: &mut BTreeMap<&'a str, String>,
+    path: &'a str,
+    text: &str,
+) -> usize {
+    sources.insert(path, text.to_string());
+    let files = analyze_all(sources);
+    let all = refs(&files);
+    let changed: Vec<_> = all.iter().copied().filter(|f| f.0 == path).collect();
+    let n = g.update(&changed, &[], &all);
+    let full = CallGraph::build(&all);
+    assert_eq!(g.export_json(), full.export_json(), "edit of {path}");
+    assert!(*g == full, "edit of {path}: graphs differ");
+    n
+}
+
+/// A file's names are lookup keys of an update only when its symbols
+/// changed: an edit of a body (lines moving too) leaves the files that
+/// looked its names up alone, and a change of what a name denotes (a
+/// function turned into a class, a parameter added) re-resolves them.
+#[test]
+fn body_edits_leave_name_lookups_alone() {
+    let helpers = "def helper():\n    return 1\n\n\ndef other():\n    return 2\n";
+    let mut sources: BTreeMap<&str, String> = BTreeMap::new();
+    sources.insert("pkg/helpers.py", helpers.to_string());
+    sources.insert("pkg/more.py", "def helper():\n    return 3\n".to_string());
+    // Calls `helper` without importing it: found by name only, and while
+    // two functions have that name the call stays unresolved, so this file
+    // looked the name up without reading either file.
+    sources.insert("pkg/user.py", "def use():\n    helper()\n".to_string());
+    sources.insert(
+        "pkg/bystander.py",
+        "def idle():\n    return 0\n".to_string(),
+    );
+    let files = analyze_all(&sources);
+    let mut g = CallGraph::build(&refs(&files));
+    let edge = ("pkg.user.use".to_string(), "pkg.more.helper".to_string());
+    assert!(!g.edge_names().contains(&edge), "ambiguous name resolved");
+
+    // A body edit that moves every line: only the file itself.
+    let moved = format!(
+        "# moved\n\n{}",
+        helpers.replace("return 1", "x = 1\n    return x")
+    );
+    assert_eq!(edit(&mut g, &mut sources, "pkg/helpers.py", &moved), 1);
+    assert!(!g.edge_names().contains(&edge));
+
+    // `helper` becomes a class here: the other one is now the only function
+    // of that name, and the caller must find it.
+    let class = moved.replace(
+        "def helper():\n    x = 1\n    return x",
+        "class helper:\n    pass",
+    );
+    assert_eq!(edit(&mut g, &mut sources, "pkg/helpers.py", &class), 2);
+    assert!(g.edge_names().contains(&edge), "caller not re-resolved");
+
+    // A function again, now with a parameter: ambiguous again.
+    let param = class.replace("class helper:\n    pass", "def helper(x=0):\n    return x");
+    assert_eq!(edit(&mut g, &mut sources, "pkg/helpers.py", &param), 2);
+    assert!(!g.edge_names().contains(&edge), "stale edge");
+}
