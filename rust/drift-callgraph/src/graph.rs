@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use drift_core::Lang;
 
-use crate::SymbolsFingerprint;
+use crate::NameFingerprint;
 use serde::{Deserialize, Serialize};
 
 /// Dense node id (index into [`CallGraph::nodes`]). Ids are assigned in
@@ -247,10 +247,9 @@ pub(crate) struct FileResult {
     pub imports_files: BTreeSet<String>,
     /// Lookup keys consulted while resolving this file (see `resolve::Deps`).
     pub deps: BTreeSet<String>,
-    /// Names defined in this file (symbols of any kind), for invalidation.
-    pub defines: BTreeSet<String>,
-    /// [`crate::symbols_fingerprint`] of the facts this was resolved from.
-    pub symbols: SymbolsFingerprint,
+    /// Names defined in this file (symbols of any kind) with their
+    /// [`crate::name_fingerprints`], for invalidation.
+    pub defines: BTreeMap<String, NameFingerprint>,
     /// Call sites resolved to at least one project definition.
     #[serde(default)]
     pub calls_resolved: u32,

@@ -86,10 +86,8 @@ impl CallGraph {
 pub(crate) struct Prior<'r> {
     /// Lookup keys it consulted.
     pub deps: &'r BTreeSet<String>,
-    /// Names it defined.
-    pub defines: &'r BTreeSet<String>,
-    /// Its symbols' fingerprint.
-    pub symbols: SymbolsFingerprint,
+    /// Names it defined, with their fingerprints.
+    pub defines: &'r BTreeMap<String, NameFingerprint>,
 }
 
 impl<'r> Prior<'r> {
@@ -97,62 +95,81 @@ impl<'r> Prior<'r> {
         Prior {
             deps: &f.deps,
             defines: &f.defines,
-            symbols: f.symbols,
         }
     }
 }
 
-/// See [`symbols_fingerprint`].
-pub(crate) type SymbolsFingerprint = [u8; 16];
+/// See [`name_fingerprints`].
+pub(crate) type NameFingerprint = u64;
 
-/// A hash of everything of a file's symbols that resolving another file can
-/// read (names, kinds, nesting, signatures, bases, ...), but not where they
-/// are: other files find a file's symbols by name (`n:` lookup keys) and
-/// read only these fields, while anything else of it (imports, bindings)
-/// is read under its path key (`p:`). So when an edit leaves the
-/// fingerprint as it was (a body changed, lines moved), no name lookup
-/// elsewhere can see it.
-pub(crate) fn symbols_fingerprint(
-    lang: drift_core::Lang,
+/// For each name a file defines, a hash of everything of its symbols of
+/// that name that resolving another file can read: kind, qualified name,
+/// signature, parameters, bases, flags, and the kinds and names of the
+/// symbols they are nested in. Not their positions.
+///
+/// Other files find a file's symbols by name (`n:` lookup keys) and read
+/// only these; anything else of the file (imports, bindings, members) they
+/// read under its path key (`p:`). So an edit invalidates the name lookups
+/// of exactly the names whose fingerprints it changed: none for an edit of
+/// a body, one for a new function.
+pub(crate) fn name_fingerprints(
+    lang: Lang,
     symbols: &[drift_core::Symbol],
-) -> SymbolsFingerprint {
-    fn text(h: &mut blake3::Hasher, s: &str) {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
+) -> BTreeMap<String, NameFingerprint> {
+    use std::hash::Hasher;
+    fn text(h: &mut impl Hasher, s: &str) {
+        h.write_usize(s.len());
+        h.write(s.as_bytes());
     }
-    let mut h = blake3::Hasher::new();
-    text(&mut h, lang.id());
-    h.update(&(symbols.len() as u64).to_le_bytes());
+    // SipHash with fixed keys: the same input hashes the same in every run.
+    let mut by_name: BTreeMap<&str, std::hash::DefaultHasher> = BTreeMap::new();
     for s in symbols {
-        text(&mut h, &s.name);
-        text(&mut h, &s.qualified_name);
-        h.update(&[s.kind as u8]);
-        h.update(&s.parent.map_or(u64::MAX, u64::from).to_le_bytes());
-        text(&mut h, &s.signature);
-        h.update(&(s.params.len() as u64).to_le_bytes());
+        let h = by_name.entry(s.name.as_str()).or_insert_with(|| {
+            let mut h = std::hash::DefaultHasher::new();
+            text(&mut h, lang.id());
+            h
+        });
+        h.write_u8(s.kind as u8);
+        text(h, &s.qualified_name);
+        text(h, &s.signature);
+        h.write_usize(s.params.len());
         for p in &s.params {
-            text(&mut h, &p.name);
-            h.update(&[u8::from(p.type_text.is_some())]);
-            text(&mut h, p.type_text.as_deref().unwrap_or_default());
+            text(h, &p.name);
+            h.write_u8(u8::from(p.type_text.is_some()));
+            text(h, p.type_text.as_deref().unwrap_or_default());
         }
-        h.update(&[u8::from(s.return_type.is_some())]);
-        text(&mut h, s.return_type.as_deref().unwrap_or_default());
+        h.write_u8(u8::from(s.return_type.is_some()));
+        text(h, s.return_type.as_deref().unwrap_or_default());
         for list in [&s.decorators, &s.bases] {
-            h.update(&(list.len() as u64).to_le_bytes());
+            h.write_usize(list.len());
             for t in list {
-                text(&mut h, t);
+                text(h, t);
             }
         }
-        h.update(&[
+        h.write(&[
             u8::from(s.exported),
             u8::from(s.has_doc),
             u8::from(s.is_async),
             u8::from(s.is_static),
         ]);
+        // Enclosing symbols, innermost first (bounded, as cycles are possible
+        // in damaged facts).
+        let mut parent = s.parent;
+        let mut depth = 0;
+        while let Some(ps) = parent.and_then(|i| symbols.get(i as usize)) {
+            h.write_u8(1);
+            h.write_u8(ps.kind as u8);
+            text(h, &ps.name);
+            text(h, &ps.qualified_name);
+            depth += 1;
+            parent = if depth < 64 { ps.parent } else { None };
+        }
+        h.write_u8(0);
     }
-    let mut out = [0; 16];
-    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    out
+    by_name
+        .into_iter()
+        .map(|(name, h)| (name.to_string(), h.finish()))
+        .collect()
 }
 
 /// The files an incremental update re-resolves, and those that are gone.
@@ -173,23 +190,20 @@ impl Plan {
     ) -> Plan {
         let mut affected: BTreeSet<String> = BTreeSet::new();
         let mut to_resolve: BTreeSet<String> = BTreeSet::new();
-        // A changed file's names are keys only when its symbols changed
-        // (see `symbols_fingerprint`); its path keys always are.
+        // A file's names are keys when their fingerprints changed (a name
+        // that came or went included); its path keys always are.
         let mut key_for = |path: &str, new: Option<(Lang, &drift_core::FileFacts)>| {
-            let before = prior.get(path);
-            let same_symbols = match (before, new) {
-                (Some(b), Some((lang, facts))) => {
-                    b.symbols == symbols_fingerprint(lang, &facts.symbols)
-                }
-                _ => false,
-            };
-            let mut names: BTreeSet<String> = BTreeSet::new();
-            if !same_symbols {
-                names.extend(before.into_iter().flat_map(|f| f.defines.iter().cloned()));
-                if let Some((_, facts)) = new {
-                    names.extend(facts.symbols.iter().map(|s| s.name.clone()));
-                }
-            }
+            let empty = BTreeMap::new();
+            let before = prior.get(path).map_or(&empty, |f| f.defines);
+            let after = new.map_or_else(BTreeMap::new, |(lang, facts)| {
+                name_fingerprints(lang, &facts.symbols)
+            });
+            let names: BTreeSet<String> = before
+                .iter()
+                .filter(|(n, fp)| after.get(*n) != Some(fp))
+                .chain(after.iter().filter(|(n, fp)| before.get(*n) != Some(fp)))
+                .map(|(n, _)| n.clone())
+                .collect();
             affected.extend(dep_keys_for(path, &names));
         };
         for &(p, lang, facts) in changed {

@@ -2044,7 +2044,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         let facts = fc.facts;
         let mut res = FileResult {
             lang: Some(fc.lang),
-            symbols: crate::symbols_fingerprint(fc.lang, &facts.symbols),
+            defines: crate::name_fingerprints(fc.lang, &facts.symbols),
             ..FileResult::default()
         };
         self.dep("p", fc.path);
@@ -2065,7 +2065,6 @@ impl<'i, 'a> Resolver<'i, 'a> {
             exported: false,
         });
         for s in &facts.symbols {
-            res.defines.insert(s.name.clone());
             if !s.kind.is_callable() {
                 continue;
             }

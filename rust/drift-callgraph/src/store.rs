@@ -23,7 +23,7 @@ use crate::{FileRef, Plan, Prior};
 /// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
 /// node/edge/entry tables (nothing read them; rewriting them made every
 /// incremental update cost a full write). 4: the payload is postcard, not
-/// JSON. 5: records keep their file's symbols fingerprint.
+/// JSON. 5: records keep a fingerprint of each name they define.
 pub const SCHEMA_VERSION: i64 = 5;
 
 /// Every table the graph has ever had (dropped on a layout change).
@@ -152,7 +152,6 @@ pub fn update_records(
             let kept = FileResult {
                 deps: fr.deps,
                 defines: fr.defines,
-                symbols: fr.symbols,
                 ..FileResult::default()
             };
             Ok((path, kept))

@@ -300,13 +300,13 @@ fn malformed_callee_text_does_not_panic() {
 }
 
 #[test]
-fn symbols_fingerprint_sees_all_but_positions() {
-    use crate::symbols_fingerprint as fp;
+fn name_fingerprints_see_all_but_positions() {
     let base = vec![
         sym("Repo", "Repo", SymbolKind::Class, None),
         sym("save", "Repo.save", SymbolKind::Method, Some(0)),
+        sym("load", "load", SymbolKind::Function, None),
     ];
-    let of = |syms: &[Symbol]| fp(Lang::Python, syms);
+    let of = |syms: &[Symbol]| crate::name_fingerprints(Lang::Python, syms);
     let mut moved = base.clone();
     for s in &mut moved {
         s.span.start_line += 10;
@@ -314,20 +314,42 @@ fn symbols_fingerprint_sees_all_but_positions() {
         s.name_span.start_col += 4;
     }
     assert_eq!(of(&base), of(&moved), "positions must not count");
+    // A new symbol ahead of the others renumbers them (their `parent`
+    // indices move) without changing what their names denote.
+    let mut shifted = base.clone();
+    shifted.insert(0, sym("f", "f", SymbolKind::Function, None));
+    shifted[2].parent = Some(1);
+    let (a, b) = (of(&base), of(&shifted));
+    assert!(b.contains_key("f") && !a.contains_key("f"));
+    for name in ["Repo", "save", "load"] {
+        assert_eq!(a[name], b[name], "{name} must not change");
+    }
 
     type Change = Box<dyn Fn(&mut Vec<Symbol>)>;
-    let changes: Vec<(&str, Change)> = vec![
-        ("kind", Box::new(|s| s[0].kind = SymbolKind::Interface)),
-        ("parent", Box::new(|s| s[1].parent = None)),
+    let changes: Vec<(&str, &str, Change)> = vec![
         (
+            "save",
+            "kind",
+            Box::new(|s| s[1].kind = SymbolKind::Function),
+        ),
+        ("save", "parent", Box::new(|s| s[1].parent = None)),
+        (
+            "save",
+            "parent's kind",
+            Box::new(|s| s[0].kind = SymbolKind::Interface),
+        ),
+        (
+            "save",
             "qualified name",
             Box::new(|s| s[1].qualified_name = "Other.save".into()),
         ),
         (
+            "save",
             "signature",
             Box::new(|s| s[1].signature = "def save(self, x)".into()),
         ),
         (
+            "save",
             "params",
             Box::new(|s| {
                 s[1].params.push(drift_core::Param {
@@ -337,26 +359,40 @@ fn symbols_fingerprint_sees_all_but_positions() {
             }),
         ),
         (
+            "save",
             "return type",
             Box::new(|s| s[1].return_type = Some("int".into())),
         ),
         (
+            "save",
             "decorators",
             Box::new(|s| s[1].decorators.push("staticmethod".into())),
         ),
-        ("bases", Box::new(|s| s[0].bases.push("Base".into()))),
-        ("exported", Box::new(|s| s[1].exported = false)),
-        ("is_static", Box::new(|s| s[1].is_static = true)),
-        ("order", Box::new(|s| s.swap(0, 1))),
         (
-            "a new symbol",
-            Box::new(|s| s.push(sym("f", "f", SymbolKind::Function, None))),
+            "Repo",
+            "bases",
+            Box::new(|s| s[0].bases.push("Base".into())),
+        ),
+        ("save", "exported", Box::new(|s| s[1].exported = false)),
+        ("load", "is_async", Box::new(|s| s[2].is_async = true)),
+        (
+            "load",
+            "a second definition",
+            Box::new(|s| s.push(sym("load", "load", SymbolKind::Function, None))),
         ),
     ];
-    for (what, change) in changes {
+    for (name, what, change) in changes {
         let mut changed = base.clone();
         change(&mut changed);
-        assert_ne!(of(&base), of(&changed), "{what} must count");
+        assert_ne!(
+            of(&base).get(name),
+            of(&changed).get(name),
+            "{what} must count"
+        );
     }
-    assert_ne!(of(&base), fp(Lang::Ruby, &base), "language must count");
+    assert_ne!(
+        of(&base),
+        crate::name_fingerprints(Lang::Ruby, &base),
+        "language must count"
+    );
 }

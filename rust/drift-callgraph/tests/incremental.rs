@@ -257,10 +257,11 @@ fn edit<'a>(
     n
 }
 
-/// A file's names are lookup keys of an update only when its symbols
-/// changed: an edit of a body (lines moving too) leaves the files that
-/// looked its names up alone, and a change of what a name denotes (a
-/// function turned into a class, a parameter added) re-resolves them.
+/// A file's names are lookup keys of an update only where its symbols of
+/// that name changed: an edit of a body (lines moving too) leaves the files
+/// that looked its names up alone, while a change of what a name denotes (a
+/// function turned into a class, a parameter added) or a new name
+/// re-resolves the files that looked that name up, and only those.
 #[test]
 fn body_edits_leave_name_lookups_alone() {
     let helpers = "def helper():\n    return 1\n\n\ndef other():\n    return 2\n";
@@ -275,6 +276,8 @@ fn body_edits_leave_name_lookups_alone() {
         "pkg/bystander.py",
         "def idle():\n    return 0\n".to_string(),
     );
+    // Calls a function nothing defines yet.
+    sources.insert("pkg/later.py", "def wait():\n    fresh()\n".to_string());
     let files = analyze_all(&sources);
     let mut g = CallGraph::build(&refs(&files));
     let edge = ("pkg.user.use".to_string(), "pkg.more.helper".to_string());
@@ -301,4 +304,13 @@ fn body_edits_leave_name_lookups_alone() {
     let param = class.replace("class helper:\n    pass", "def helper(x=0):\n    return x");
     assert_eq!(edit(&mut g, &mut sources, "pkg/helpers.py", &param), 2);
     assert!(!g.edge_names().contains(&edge), "stale edge");
+
+    // A new function: only the file that looked its name up follows.
+    let added = format!("{param}\n\ndef fresh():\n    return 4\n");
+    assert_eq!(edit(&mut g, &mut sources, "pkg/helpers.py", &added), 2);
+    let found = (
+        "pkg.later.wait".to_string(),
+        "pkg.helpers.fresh".to_string(),
+    );
+    assert!(g.edge_names().contains(&found), "new name not found");
 }
