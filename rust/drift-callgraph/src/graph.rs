@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap as HashMap;
 
 use drift_core::Lang;
+use serde::{Deserialize, Serialize};
 
 use crate::NameFingerprint;
-use serde::{Deserialize, Serialize};
 
 /// Dense node id (index into [`CallGraph::nodes`]). Ids are assigned in
 /// qualified-name order, so they are stable for identical inputs.

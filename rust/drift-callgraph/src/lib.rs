@@ -122,6 +122,8 @@ pub(crate) fn name_fingerprints(
         h.write(s.as_bytes());
     }
     // SipHash with fixed keys: the same input hashes the same in every run.
+    // Should a new Rust release change it, stored names would only look
+    // changed (a wider update), never unchanged when they are not.
     let mut by_name: BTreeMap<&str, std::hash::DefaultHasher> = BTreeMap::new();
     for s in symbols {
         let h = by_name.entry(s.name.as_str()).or_insert_with(|| {
