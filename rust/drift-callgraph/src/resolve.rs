@@ -188,8 +188,82 @@ pub(crate) struct Index<'a> {
     interface_methods: HashSet<&'a str>,
 }
 
+impl<'a> FileCtx<'a> {
+    /// A file's own lookup tables.
+    fn new(path: &'a str, lang: Lang, facts: &'a FileFacts) -> FileCtx<'a> {
+        let mut fc = FileCtx {
+            path,
+            lang,
+            facts,
+            module: naming::module_path(path),
+            dir: dir_of(path),
+            by_qn: HashMap::default(),
+            top: HashMap::default(),
+            children: HashMap::default(),
+            imports: HashMap::default(),
+            bindings: HashMap::default(),
+            fields: HashMap::default(),
+        };
+        for (bi, b) in facts.bindings.iter().enumerate() {
+            fc.bindings
+                .entry((b.scope, b.name.as_str()))
+                .or_default()
+                .push(bi);
+            fc.fields.entry(field_name(&b.name)).or_default().push(bi);
+        }
+        for (si, s) in facts.symbols.iter().enumerate() {
+            let si = si as u32;
+            fc.by_qn
+                .entry(s.qualified_name.as_str())
+                .or_default()
+                .push(si);
+            if let Some(p) = s.parent {
+                fc.children.entry(p).or_default().push(si);
+            }
+            let top = match s.parent {
+                None => true,
+                Some(_) if namespaced(lang) => {
+                    let mut p = s.parent;
+                    let mut ok = true;
+                    let mut guard = 0;
+                    while let Some(pi) = p {
+                        guard += 1;
+                        match facts.symbols.get(pi as usize) {
+                            Some(ps) if ps.kind == SymbolKind::Module && guard < 64 => {
+                                p = ps.parent
+                            }
+                            _ => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                    ok
+                }
+                Some(_) => false,
+            };
+            if top {
+                fc.top.entry(s.name.as_str()).or_default().push(si);
+            }
+        }
+        for (ii, imp) in facts.imports.iter().enumerate() {
+            fc.imports.entry(imp.local.as_str()).or_default().push(ii);
+        }
+        fc
+    }
+}
+
 impl<'a> Index<'a> {
     pub(crate) fn new(files: &[FileRef<'a>]) -> Index<'a> {
+        let mut sorted: Vec<&FileRef<'a>> = files.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        sorted.dedup_by(|a, b| a.0 == b.0);
+        // Each file's own tables on the current rayon pool; the
+        // project-wide ones in order, as file ids are positions.
+        let files: Vec<FileCtx<'a>> = sorted
+            .par_iter()
+            .map(|&&(path, lang, facts)| FileCtx::new(path, lang, facts))
+            .collect();
         let mut ix = Index {
             files: Vec::with_capacity(files.len()),
             by_path: HashMap::default(),
@@ -198,68 +272,13 @@ impl<'a> Index<'a> {
             by_name: HashMap::default(),
             interface_methods: HashSet::default(),
         };
-        let mut sorted: Vec<&FileRef<'a>> = files.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        sorted.dedup_by(|a, b| a.0 == b.0);
-        for (i, &&(path, lang, facts)) in sorted.iter().enumerate() {
-            let mut fc = FileCtx {
-                path,
-                lang,
-                facts,
-                module: naming::module_path(path),
-                dir: dir_of(path),
-                by_qn: HashMap::default(),
-                top: HashMap::default(),
-                children: HashMap::default(),
-                imports: HashMap::default(),
-                bindings: HashMap::default(),
-                fields: HashMap::default(),
-            };
-            for (bi, b) in facts.bindings.iter().enumerate() {
-                fc.bindings
-                    .entry((b.scope, b.name.as_str()))
-                    .or_default()
-                    .push(bi);
-                fc.fields.entry(field_name(&b.name)).or_default().push(bi);
-            }
+        for (i, fc) in files.into_iter().enumerate() {
+            let facts = fc.facts;
             for (si, s) in facts.symbols.iter().enumerate() {
-                let si = si as u32;
-                fc.by_qn
-                    .entry(s.qualified_name.as_str())
-                    .or_default()
-                    .push(si);
-                if let Some(p) = s.parent {
-                    fc.children.entry(p).or_default().push(si);
-                }
-                let top = match s.parent {
-                    None => true,
-                    Some(_) if namespaced(lang) => {
-                        let mut p = s.parent;
-                        let mut ok = true;
-                        let mut guard = 0;
-                        while let Some(pi) = p {
-                            guard += 1;
-                            match facts.symbols.get(pi as usize) {
-                                Some(ps) if ps.kind == SymbolKind::Module && guard < 64 => {
-                                    p = ps.parent
-                                }
-                                _ => {
-                                    ok = false;
-                                    break;
-                                }
-                            }
-                        }
-                        ok
-                    }
-                    Some(_) => false,
-                };
-                if top {
-                    fc.top.entry(s.name.as_str()).or_default().push(si);
-                }
                 ix.by_name
                     .entry(s.name.as_str())
                     .or_default()
-                    .push(SymRef { f: i, s: si });
+                    .push(SymRef { f: i, s: si as u32 });
                 if s.kind.is_callable()
                     && let Some(p) = s.parent.and_then(|p| facts.symbols.get(p as usize))
                     && matches!(p.kind, SymbolKind::Interface | SymbolKind::Trait)
@@ -267,13 +286,10 @@ impl<'a> Index<'a> {
                     ix.interface_methods.insert(s.name.as_str());
                 }
             }
-            for (ii, imp) in facts.imports.iter().enumerate() {
-                fc.imports.entry(imp.local.as_str()).or_default().push(ii);
-            }
             for s in dotted_suffixes(&fc.module) {
                 ix.by_suffix.entry(s.to_string()).or_default().push(i);
             }
-            ix.by_path.insert(path, i);
+            ix.by_path.insert(fc.path, i);
             ix.by_dir.entry(fc.dir).or_default().push(i);
             ix.files.push(fc);
         }
