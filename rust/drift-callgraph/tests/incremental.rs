@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use drift_callgraph::CallGraph;
+use drift_callgraph::finalizer::file_refs;
 use drift_core::{FileFacts, Lang};
 
 enum Edit {
@@ -234,10 +235,6 @@ fn analyze_all(sources: &BTreeMap<&str, String>) -> Vec<(String, Lang, FileFacts
         .collect()
 }
 
-fn refs(files: &[(String, Lang, FileFacts)]) -> Vec<(&str, Lang, &FileFacts)> {
-    files.iter().map(|(p, l, f)| (p.as_str(), *l, f)).collect()
-}
-
 /// Updates `g` for a new text of `path`; returns how many files were
 /// re-resolved, after checking the result against a full build.
 fn edit<'a>(
@@ -248,7 +245,7 @@ fn edit<'a>(
 ) -> usize {
     sources.insert(path, text.to_string());
     let files = analyze_all(sources);
-    let all = refs(&files);
+    let all = file_refs(&files);
     let changed: Vec<_> = all.iter().copied().filter(|f| f.0 == path).collect();
     let n = g.update(&changed, &[], &all);
     let full = CallGraph::build(&all);
@@ -279,7 +276,7 @@ fn body_edits_leave_name_lookups_alone() {
     // Calls a function nothing defines yet.
     sources.insert("pkg/later.py", "def wait():\n    fresh()\n".to_string());
     let files = analyze_all(&sources);
-    let mut g = CallGraph::build(&refs(&files));
+    let mut g = CallGraph::build(&file_refs(&files));
     let edge = ("pkg.user.use".to_string(), "pkg.more.helper".to_string());
     assert!(!g.edge_names().contains(&edge), "ambiguous name resolved");
 
