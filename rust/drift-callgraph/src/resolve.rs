@@ -6,6 +6,7 @@
 //! recorded as a dependency key of the file being resolved (see [`dep_keys_for`]):
 //! incremental updates re-resolve exactly the files whose keys were touched.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -334,6 +335,8 @@ impl<'a> Index<'a> {
             f,
             deps: RefCell::new(HashSet::default()),
             dep_key: RefCell::new(String::new()),
+            member_qn: RefCell::new(String::new()),
+            import_files: RefCell::new(HashMap::default()),
             imported: RefCell::new(BTreeSet::new()),
             bases: RefCell::new(HashMap::default()),
             members: RefCell::new(HashMap::default()),
@@ -353,13 +356,39 @@ fn field_name(binding: &str) -> &str {
         .unwrap_or(binding)
 }
 
+/// `text.trim_start_matches(prefix)`, without setting up a substring
+/// search.
+fn strip_all_prefix<'t>(mut text: &'t str, prefix: &str) -> &'t str {
+    while let Some(rest) = text.strip_prefix(prefix) {
+        text = rest;
+    }
+    text
+}
+
+/// `text.trim_end_matches(suffix)`, likewise.
+fn strip_all_suffix<'t>(mut text: &'t str, suffix: &str) -> &'t str {
+    while let Some(rest) = text.strip_suffix(suffix) {
+        text = rest;
+    }
+    text
+}
+
+/// Whether `qn` names a member of the class named `class_qn` (`C.m` or
+/// deeper under `C`).
+fn is_member_qn(qn: &str, class_qn: &str) -> bool {
+    qn.strip_prefix(class_qn)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// `naming::qualified_name(path, s.qualified_name)` with the module path precomputed.
 fn node_qname(module: &str, s: &Symbol) -> String {
-    if s.qualified_name.is_empty() {
-        module.to_string()
-    } else {
-        format!("{module}.{}", s.qualified_name)
+    let mut q = String::with_capacity(module.len() + 1 + s.qualified_name.len());
+    q.push_str(module);
+    if !s.qualified_name.is_empty() {
+        q.push('.');
+        q.push_str(&s.qualified_name);
     }
+    q
 }
 
 const CTOR_NAMES: [&str; 2] = ["constructor", "__init__"];
@@ -539,6 +568,13 @@ struct Resolver<'i, 'a> {
     deps: RefCell<HashSet<String>>,
     /// Scratch buffer for dependency keys (most are recorded many times).
     dep_key: RefCell<String>,
+    /// Scratch buffer for qualified member names ([`Resolver::by_member_qn`]).
+    member_qn: RefCell<String>,
+    /// The files each import names, by (file, import index): the same
+    /// imports are looked up for every call through them. A pure function
+    /// of the index (dependencies are recorded on the first lookup);
+    /// Rust paths are not kept, as they depend on the depth.
+    import_files: RefCell<HashMap<(usize, usize), ImportFiles>>,
     imported: RefCell<BTreeSet<usize>>,
     /// [`Resolver::bases_of`] results: a pure function of the index and
     /// its arguments (its dependencies are recorded on the first call),
@@ -556,6 +592,10 @@ struct Resolver<'i, 'a> {
 }
 
 type MemberKey = (Vec<usize>, String);
+
+/// The files an import names, or the external module (`Err(Some)`), or
+/// nothing known (`Err(None)`).
+type ImportFiles = Result<Vec<usize>, Option<String>>;
 
 /// Resolved base classes, and whether some base could not be resolved.
 type Bases = (Vec<SymRef>, bool);
@@ -725,12 +765,21 @@ impl<'i, 'a> Resolver<'i, 'a> {
         out
     }
 
+    /// The symbols of file `f` qualified `class_qn.name`.
+    fn by_member_qn(&self, f: usize, class_qn: &str, name: &str) -> &'i [u32] {
+        let mut qn = self.member_qn.borrow_mut();
+        qn.clear();
+        qn.push_str(class_qn);
+        qn.push('.');
+        qn.push_str(name);
+        self.fc(f).by_qn.get(qn.as_str()).map_or(&[], Vec::as_slice)
+    }
+
     /// Callable members named `name` declared directly on the class group.
     fn own_members(&self, c: SymRef, name: &str) -> Vec<SymRef> {
         let Some(cs) = self.sym(c) else {
             return Vec::new();
         };
-        let qn = format!("{}.{}", cs.qualified_name, name);
         let mut out = Vec::new();
         let fc = self.fc(c.f);
         let files = if fc.lang == Lang::Go {
@@ -740,17 +789,15 @@ impl<'i, 'a> Resolver<'i, 'a> {
         };
         for f in files {
             self.touch(f);
-            if let Some(v) = self.fc(f).by_qn.get(qn.as_str()) {
-                for &i in v {
-                    if self
-                        .fc(f)
-                        .facts
-                        .symbols
-                        .get(i as usize)
-                        .is_some_and(|s| s.kind.is_callable())
-                    {
-                        out.push(SymRef { f, s: i });
-                    }
+            for &i in self.by_member_qn(f, &cs.qualified_name, name) {
+                if self
+                    .fc(f)
+                    .facts
+                    .symbols
+                    .get(i as usize)
+                    .is_some_and(|s| s.kind.is_callable())
+                {
+                    out.push(SymRef { f, s: i });
                 }
             }
         }
@@ -873,14 +920,14 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 for g in self.class_group(c) {
                     let fc = self.fc(g.f);
                     let Some(gs) = self.sym(g) else { continue };
-                    let prefix = format!("{}.", gs.qualified_name);
+                    let class_qn = gs.qualified_name.as_str();
                     let same_field = fc.fields.get(name).map_or(&[][..], Vec::as_slice);
                     for b in same_field.iter().filter_map(|&i| fc.facts.bindings.get(i)) {
                         let field = field_name(&b.name);
                         let Some(scope) = b.scope else { continue };
                         let in_class = scope == g.s
                             || fc.facts.symbols.get(scope as usize).is_some_and(|s| {
-                                s.qualified_name.starts_with(&prefix) && s.kind.is_callable()
+                                is_member_qn(&s.qualified_name, class_qn) && s.kind.is_callable()
                             });
                         // Plain `x` bindings inside methods are locals, not fields.
                         if !in_class || (scope != g.s && field == b.name) {
@@ -976,7 +1023,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
     /// The value produced by calling `callee`: an instance of a class, or of a
     /// function's declared return type.
     fn call_result(&self, f: usize, scope: Option<u32>, callee: &str, depth: u32) -> Val {
-        let callee = callee.trim_start_matches("new ");
+        let callee = strip_all_prefix(callee, "new ");
         match self.resolve_expr(f, scope, callee, depth + 1).0 {
             Val::Classes(c) => Val::Instance(c),
             Val::Funcs(fs) => {
@@ -1014,12 +1061,27 @@ impl<'i, 'a> Resolver<'i, 'a> {
     // Modules and imports
     // ------------------------------------------------------------------
 
-    fn module_files(
-        &self,
-        from: usize,
-        imp: &Import,
-        depth: u32,
-    ) -> Result<Vec<usize>, Option<String>> {
+    /// [`Resolver::module_files`] of import `k` of file `from`, kept for
+    /// the file's resolution (see `import_files`).
+    fn import_files(&self, from: usize, k: usize, depth: u32) -> ImportFiles {
+        let fc = self.fc(from);
+        let Some(imp) = fc.facts.imports.get(k) else {
+            return Err(None);
+        };
+        if fc.lang == Lang::Rust {
+            return self.module_files(from, imp, depth);
+        }
+        if let Some(hit) = self.import_files.borrow().get(&(from, k)) {
+            return hit.clone();
+        }
+        let out = self.module_files(from, imp, depth);
+        self.import_files
+            .borrow_mut()
+            .insert((from, k), out.clone());
+        out
+    }
+
+    fn module_files(&self, from: usize, imp: &Import, depth: u32) -> ImportFiles {
         let fc = self.fc(from);
         let src = imp.source.as_str();
         match fc.lang {
@@ -1042,11 +1104,12 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 }
                 // Package / namespace: files in directories ending with it.
                 let dir = src.trim_end_matches(".*").replace('.', "/");
+                let under = format!("/{dir}");
                 let files: Vec<usize> = self
                     .ix
                     .by_dir
                     .iter()
-                    .filter(|(d, _)| **d == dir || d.ends_with(&format!("/{dir}")))
+                    .filter(|(d, _)| **d == dir || d.ends_with(&under))
                     .flat_map(|(_, v)| v.iter().copied())
                     .collect();
                 self.dep("ds", &dir);
@@ -1103,9 +1166,13 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     fn probe(&self, bases: &[String], exts: &[&str]) -> Option<usize> {
+        let mut path = String::new();
         for b in bases {
             for e in exts {
-                if let Some(i) = self.file_at(&format!("{b}{e}")) {
+                path.clear();
+                path.push_str(b);
+                path.push_str(e);
+                if let Some(i) = self.file_at(&path) {
                     return Some(i);
                 }
             }
@@ -1308,11 +1375,15 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     /// Resolves what an import binds.
-    fn resolve_import(&self, from: usize, imp: &Import, depth: u32) -> (Val, Strategy) {
+    /// Resolves import `k` of file `from`.
+    fn resolve_import(&self, from: usize, k: usize, depth: u32) -> (Val, Strategy) {
         if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Import);
         }
         let fc = self.fc(from);
+        let Some(imp) = fc.facts.imports.get(k) else {
+            return (Val::Unknown, Strategy::Import);
+        };
         if fc.lang == Lang::Rust {
             let mut segs: Vec<&str> = imp.source.split("::").filter(|s| !s.is_empty()).collect();
             if imp.imported != "*"
@@ -1325,7 +1396,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
             self.note_import(&r.0);
             return r;
         }
-        let files = match self.module_files(from, imp, depth + 1) {
+        let files = match self.import_files(from, k, depth + 1) {
             Ok(f) => f,
             Err(Some(ext)) => return (Val::External(ext), Strategy::Import),
             Err(None) => return (Val::Unknown, Strategy::Import),
@@ -1458,10 +1529,8 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 let mut out = Vec::new();
                 for c in &classes {
                     let Some(cs) = self.sym(*c) else { continue };
-                    let qn = format!("{}.{}", cs.qualified_name, name);
-                    if let Some(v) = self.fc(c.f).by_qn.get(qn.as_str()) {
-                        out.extend(v.iter().map(|&s| SymRef { f: c.f, s }));
-                    }
+                    let v = self.by_member_qn(c.f, &cs.qualified_name, name);
+                    out.extend(v.iter().map(|&s| SymRef { f: c.f, s }));
                 }
                 if out.is_empty() {
                     // Static field of a known type.
@@ -1596,21 +1665,21 @@ impl<'i, 'a> Resolver<'i, 'a> {
             // Names the module itself imports (re-exports, `__init__.py`, `pub use`).
             if let Some(ii) = fc.imports.get(name) {
                 for &i in ii {
-                    let imp = &fc.facts.imports[i];
-                    let v = self.resolve_import(fi, imp, depth + 1).0;
+                    let v = self.resolve_import(fi, i, depth + 1).0;
                     if !matches!(v, Val::Unknown | Val::External(_)) {
                         return (v, Strategy::Reexport);
                     }
                 }
             }
             // `export * from "./x"` / `from .x import *` / `pub use x::*`.
-            for imp in fc
+            for (k, _) in fc
                 .facts
                 .imports
                 .iter()
-                .filter(|i| i.imported == "*" && (i.reexport || i.local == "*"))
+                .enumerate()
+                .filter(|(_, i)| i.imported == "*" && (i.reexport || i.local == "*"))
             {
-                if let Ok(sub) = self.module_files(fi, imp, depth + 1) {
+                if let Ok(sub) = self.import_files(fi, k, depth + 1) {
                     if sub.contains(&fi) {
                         continue;
                     }
@@ -1787,7 +1856,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 if imp.type_only && depth == 0 {
                     continue;
                 }
-                let (v, s) = self.resolve_import(f, imp, depth + 1);
+                let (v, s) = self.resolve_import(f, i, depth + 1);
                 if !matches!(v, Val::Unknown) {
                     return (v, s);
                 }
@@ -1852,12 +1921,14 @@ impl<'i, 'a> Resolver<'i, 'a> {
             return (Val::Unknown, Strategy::Local);
         }
         let fc = self.fc(f);
-        let text = text
-            .trim()
-            .trim_start_matches("new ")
-            .replace("?.", ".")
-            .replace("!.", ".");
-        let text = text.as_str();
+        let text = strip_all_prefix(text.trim(), "new ");
+        // `a?.b` / `a!.b` → `a.b` (most texts have neither).
+        let text: Cow<'_, str> = if text.contains(['?', '!']) {
+            Cow::Owned(text.replace("?.", ".").replace("!.", "."))
+        } else {
+            Cow::Borrowed(text)
+        };
+        let text = &*text;
         if text.is_empty() {
             return (Val::Unknown, Strategy::Local);
         }
@@ -1881,10 +1952,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
         let mut head: Option<(Val, Strategy)> = None;
         if !rust_like && segs.len() > 1 {
             for i in (2..=segs.len()).rev() {
-                let prefix = segs[..i].join(".");
-                if let Some(ii) = fc.imports.get(prefix.as_str()) {
+                // `segs[..i].join(".")`, as the segments are `text`'s.
+                let prefix = &text[..segs[..i].iter().map(|s| s.len() + 1).sum::<usize>() - 1];
+                if let Some(ii) = fc.imports.get(prefix) {
                     for &k in ii {
-                        let (v, s) = self.resolve_import(f, &fc.facts.imports[k], depth + 1);
+                        let (v, s) = self.resolve_import(f, k, depth + 1);
                         if !matches!(v, Val::Unknown) {
                             head = Some((v, s));
                             start = i;
@@ -1949,7 +2021,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         };
         let via_self = matches!(strat, Strategy::MethodSelf) && matches!(val, Val::Instance(_));
         for (k, seg) in segs[start..].iter().enumerate() {
-            let seg = seg.trim_end_matches("()");
+            let seg = strip_all_suffix(seg, "()");
             let was_modules = matches!(val, Val::Modules(_));
             let was_instance = matches!(val, Val::Instance(_));
             let (v, s) = self.member(val, seg, scope, depth + 1);
@@ -1972,7 +2044,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
 
     fn resolve_call(&self, call: &Call) -> Outcome {
         let f = self.f;
-        let callee = call.callee.trim_start_matches("new ");
+        let callee = strip_all_prefix(&call.callee, "new ");
         let (val, strat) = self.resolve_expr(f, call.enclosing, callee, 0);
         match val {
             Val::Funcs(t) => Outcome::Targets(t, strat),
@@ -2325,5 +2397,32 @@ impl<'i, 'a> Resolver<'i, 'a> {
             .into_iter()
             .collect();
         res
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn prefix_and_suffix_strips_match_trim_matches() {
+        for text in ["new new Foo", "new Foo", "Foo", "", "new ", "renew Foo"] {
+            assert_eq!(
+                strip_all_prefix(text, "new "),
+                text.trim_start_matches("new ")
+            );
+        }
+        for text in ["run()()", "run()", "run", "()", "run(x)"] {
+            assert_eq!(strip_all_suffix(text, "()"), text.trim_end_matches("()"));
+        }
+    }
+
+    #[test]
+    fn member_names_need_the_dot() {
+        assert!(is_member_qn("C.m", "C"));
+        assert!(is_member_qn("C.D.m", "C"));
+        assert!(!is_member_qn("Cx.m", "C"));
+        assert!(!is_member_qn("C", "C"));
+        assert!(!is_member_qn("B.m", "C"));
     }
 }
