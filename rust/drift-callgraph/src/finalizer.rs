@@ -121,7 +121,7 @@ pub fn refresh(
             .filter(|p| !current.contains_key(*p))
             .map(String::as_str)
             .collect();
-        let stored = store::read_records(tx)?;
+        let stored = store::read_keys(tx)?;
         let changes = ctx.install(|| store::update_records(stored, &changed, &removed, &all))?;
         store::write_changes(tx, &changes.records, &changes.dropped)?;
         GraphRefresh::Updated {

@@ -1,30 +1,33 @@
 //! SQLite persistence. The graph owns its tables (`cg_*`), created
-//! idempotently. `cg_files` holds each file's resolution result (its
-//! nodes, edges, unresolved calls, entry points and dependency keys, as
-//! lz4-compressed postcard): the loaded graph is identical to the one written,
-//! updates incrementally, and an update rewrites only the records of the
-//! files it re-resolved. Queries go through the loaded [`CallGraph`].
+//! idempotently. `cg_files` holds each file's resolution result in two
+//! lz4-compressed postcard blobs: `keys`, the lookup keys it consulted and
+//! the names it defines (what planning an update reads), and `data`, the
+//! rest (nodes, edges, unresolved calls, entry points). The loaded graph is
+//! identical to the one written, updates incrementally, and an update
+//! rewrites only the records of the files it re-resolved. Queries go
+//! through the loaded [`CallGraph`].
 //! A scan's finalizer never assembles the graph: a rebuild streams records
-//! out of resolution ([`build_records`]) and an update reads only each
-//! record's lookup keys and names ([`update_records`]).
+//! out of resolution ([`build_records`]) and an update reads only the
+//! `keys` column ([`read_keys`], [`update_records`]).
 //! Tables of an older layout are dropped and rebuilt: the graph is a cache
 //! of the facts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, params};
 
 use crate::graph::{CallGraph, FileResult};
 use crate::resolve::Index;
-use crate::{FileRef, Plan, Prior};
+use crate::{FileRef, NameFingerprint, Plan, Prior};
 
 /// Bumped whenever the tables or the `cg_files` payload change shape.
 /// 2: `cg_files.data` compressed; no `cg_unresolved` table. 3: no flat
 /// node/edge/entry tables (nothing read them; rewriting them made every
 /// incremental update cost a full write). 4: the payload is postcard, not
-/// JSON. 5: records keep a fingerprint of each name they define.
-pub const SCHEMA_VERSION: i64 = 5;
+/// JSON. 5: records keep a fingerprint of each name they define. 6: the
+/// keys and names are a column of their own.
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Every table the graph has ever had (dropped on a layout change).
 const ALL_TABLES: &[&str] = &[
@@ -56,6 +59,7 @@ CREATE TABLE IF NOT EXISTS cg_meta (
 );
 CREATE TABLE IF NOT EXISTS cg_files (
     path TEXT PRIMARY KEY,
+    keys BLOB NOT NULL,
     data BLOB NOT NULL
 );
 ";
@@ -94,18 +98,60 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A file's record as stored: its `keys` and `data` blobs.
+#[derive(Debug)]
+pub struct Record {
+    pub keys: Vec<u8>,
+    pub data: Vec<u8>,
+}
+
+/// The `keys` blob: the lookup keys and defined names of a record.
+type Keys = (BTreeSet<String>, BTreeMap<String, NameFingerprint>);
+
+impl Record {
+    fn encode(fr: &FileResult) -> Result<Record, StoreError> {
+        use drift_scan::drift_index::encode_blob;
+        let keys = encode_blob(&(&fr.deps, &fr.defines))?;
+        // `data` leaves out what `keys` holds (a record is read whole only
+        // to load the graph).
+        let rest = FileResult {
+            deps: BTreeSet::new(),
+            defines: BTreeMap::new(),
+            ..fr.clone()
+        };
+        Ok(Record {
+            keys,
+            data: encode_blob(&rest)?,
+        })
+    }
+
+    fn decode(&self, path: &str) -> Result<FileResult, StoreError> {
+        let mut fr: FileResult =
+            drift_scan::drift_index::decode_blob("call-graph record", path, &self.data)?;
+        (fr.deps, fr.defines) = decode_keys(path, &self.keys)?;
+        Ok(fr)
+    }
+}
+
+fn decode_keys(path: &str, keys: &[u8]) -> Result<Keys, StoreError> {
+    Ok(drift_scan::drift_index::decode_blob(
+        "call-graph keys",
+        path,
+        keys,
+    )?)
+}
+
 /// Replaces the stored graph with `graph` inside the caller's transaction.
 pub fn write(tx: &Transaction<'_>, graph: &CallGraph) -> Result<(), StoreError> {
     write_records(tx, &file_records(graph)?)
 }
 
-/// The `cg_files` rows of `graph` (path, blob), serialised on the current
-/// rayon pool.
-fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
+/// The `cg_files` rows of `graph`, serialised on the current rayon pool.
+fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Record)>, StoreError> {
     graph
         .files
         .par_iter()
-        .map(|(path, fr)| Ok((path.as_str(), drift_scan::drift_index::encode_blob(fr)?)))
+        .map(|(path, fr)| Ok((path.as_str(), Record::encode(fr)?)))
         .collect()
 }
 
@@ -113,17 +159,18 @@ fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
 /// graph: each file is resolved and its record serialised at once, on the
 /// current rayon pool. What [`write`] would store for [`CallGraph::build`],
 /// in a fraction of the memory (no query tables, no kept results).
-pub fn build_records<'a>(files: &[FileRef<'a>]) -> Result<Vec<(&'a str, Vec<u8>)>, StoreError> {
+pub fn build_records<'a>(files: &[FileRef<'a>]) -> Result<Vec<(&'a str, Record)>, StoreError> {
     Index::new(files)
-        .resolve_all(|path, result| Ok((path, drift_scan::drift_index::encode_blob(&result)?)))
+        .resolve_all(|path, result| Ok((path, Record::encode(&result)?)))
         .into_iter()
         .collect()
 }
 
-/// The stored `cg_files` rows, `(path, blob)`, by path.
-pub fn read_records(conn: &Connection) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+/// The stored records' `keys` blobs, `(path, keys)`, by path: what
+/// [`update_records`] plans from. The `data` column is not read.
+pub fn read_keys(conn: &Connection) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
     ensure_schema(conn)?;
-    let mut st = conn.prepare("SELECT path, data FROM cg_files ORDER BY path")?;
+    let mut st = conn.prepare("SELECT path, keys FROM cg_files ORDER BY path")?;
     let rows = st.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
     })?;
@@ -131,11 +178,11 @@ pub fn read_records(conn: &Connection) -> Result<Vec<(String, Vec<u8>)>, StoreEr
 }
 
 /// An incremental update's storage, without loading the graph: what
-/// [`CallGraph::update`] would change in `stored` ([`read_records`]),
-/// computed from each record's lookup keys and defined names alone (the
-/// rest of a record is dropped as soon as it is decoded). Returns the new
-/// records of the re-resolved files and the paths whose records go; pass
-/// them to [`write_changes`]. Runs on the current rayon pool.
+/// [`CallGraph::update`] would change in the stored graph, computed from
+/// each record's lookup keys and defined names alone (`stored`, from
+/// [`read_keys`]). Returns the new records of the re-resolved files and
+/// the paths whose records go; pass them to [`write_changes`]. Runs on the
+/// current rayon pool.
 pub fn update_records(
     stored: Vec<(String, Vec<u8>)>,
     changed: &[FileRef<'_>],
@@ -145,13 +192,11 @@ pub fn update_records(
     let started = std::time::Instant::now();
     let recorded: Vec<(String, FileResult)> = stored
         .into_par_iter()
-        .map(|(path, data)| {
-            let fr: FileResult =
-                drift_scan::drift_index::decode_blob("call-graph record", &path, &data)?;
-            // Only what planning reads is kept.
+        .map(|(path, keys)| {
+            let (deps, defines) = decode_keys(&path, &keys)?;
             let kept = FileResult {
-                deps: fr.deps,
-                defines: fr.defines,
+                deps,
+                defines,
                 ..FileResult::default()
             };
             Ok((path, kept))
@@ -166,10 +211,10 @@ pub fn update_records(
     let planned = started.elapsed();
     let ix = Index::new(all);
     let indexed = started.elapsed();
-    let resolved: Vec<(String, Option<Vec<u8>>)> = ix
+    let resolved: Vec<(String, Option<Record>)> = ix
         .resolve_paths(plan.to_resolve, |path, result| {
-            let blob = result.map(|fr| drift_scan::drift_index::encode_blob(&fr));
-            Ok((path, blob.transpose()?))
+            let record = result.map(|fr| Record::encode(&fr));
+            Ok((path, record.transpose()?))
         })
         .into_iter()
         .collect::<Result<_, StoreError>>()?;
@@ -186,9 +231,9 @@ pub fn update_records(
         records: Vec::new(),
         dropped: plan.gone,
     };
-    for (path, blob) in resolved {
-        match blob {
-            Some(blob) => out.records.push((path, blob)),
+    for (path, record) in resolved {
+        match record {
+            Some(record) => out.records.push((path, record)),
             None => out.dropped.push(path),
         }
     }
@@ -198,15 +243,15 @@ pub fn update_records(
 /// What an incremental update rewrites: see [`update_records`].
 #[derive(Debug, Default)]
 pub struct StoredChanges {
-    /// `(path, blob)` of every re-resolved file.
-    pub records: Vec<(String, Vec<u8>)>,
+    /// The records of every re-resolved file.
+    pub records: Vec<(String, Record)>,
     /// Files whose records go.
     pub dropped: Vec<String>,
 }
 
 /// Replaces every stored record with `records` (of all files, as
 /// [`build_records`] makes them).
-pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Record)]) -> Result<(), StoreError> {
     ensure_schema(tx)?;
     tx.execute("DELETE FROM cg_files", [])?;
     upsert_records(tx, records)
@@ -216,7 +261,7 @@ pub fn write_records(tx: &Transaction<'_>, records: &[(&str, Vec<u8>)]) -> Resul
 /// replace theirs, `dropped` files' records go.
 pub fn write_changes<P: AsRef<str>>(
     tx: &Transaction<'_>,
-    records: &[(P, Vec<u8>)],
+    records: &[(P, Record)],
     dropped: &[String],
 ) -> Result<(), StoreError> {
     ensure_schema(tx)?;
@@ -229,23 +274,35 @@ pub fn write_changes<P: AsRef<str>>(
 
 fn upsert_records<P: AsRef<str>>(
     tx: &Transaction<'_>,
-    records: &[(P, Vec<u8>)],
+    records: &[(P, Record)],
 ) -> Result<(), StoreError> {
-    let mut st = tx.prepare("INSERT OR REPLACE INTO cg_files(path, data) VALUES (?1, ?2)")?;
-    for (path, data) in records {
-        st.execute(params![path.as_ref(), data])?;
+    let mut st =
+        tx.prepare("INSERT OR REPLACE INTO cg_files(path, keys, data) VALUES (?1, ?2, ?3)")?;
+    for (path, r) in records {
+        st.execute(params![path.as_ref(), r.keys, r.data])?;
     }
     Ok(())
 }
 
 /// Loads the stored graph (an empty graph when nothing was stored yet).
 pub fn load(conn: &Connection) -> Result<CallGraph, StoreError> {
+    ensure_schema(conn)?;
+    let mut st = conn.prepare("SELECT path, keys, data FROM cg_files ORDER BY path")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Record {
+                keys: r.get(1)?,
+                data: r.get(2)?,
+            },
+        ))
+    })?;
+    let stored = rows.collect::<Result<Vec<_>, _>>()?;
     let mut files = BTreeMap::new();
-    let decoded = read_records(conn)?
+    let decoded = stored
         .into_par_iter()
-        .map(|(path, data)| {
-            let fr: FileResult =
-                drift_scan::drift_index::decode_blob("call-graph record", &path, &data)?;
+        .map(|(path, record)| {
+            let fr = record.decode(&path)?;
             Ok((path, fr))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -229,6 +229,42 @@ fn a_rescan_stores_the_graph_a_rebuild_would() {
 }
 
 #[test]
+fn an_update_reads_only_the_keys_column() {
+    use drift_scan::{Project, ScanConfig, ScanOptions};
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |rel: &str, text: &str| {
+        std::fs::write(dir.path().join(rel), text).expect("write");
+    };
+    write("a.py", "def helper():\n    return 1\n");
+    write(
+        "b.py",
+        "from a import helper\n\ndef run():\n    return helper()\n",
+    );
+    write("u.py", "def alone():\n    return 2\n");
+    let mut project = Project::open(dir.path(), ScanConfig::default()).expect("open");
+    crate::attach(&mut project).expect("attach");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let scan = |p: &Project| p.scan(&ScanOptions::default(), &|_| {}, &cancel);
+    scan(&project).expect("first scan");
+    // Damage the data of a record the next update does not re-resolve.
+    project
+        .index()
+        .with_conn(|c| {
+            c.execute("UPDATE cg_files SET data = x'00' WHERE path = 'u.py'", [])?;
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .expect("damage");
+    write("a.py", "def helper():\n    return 3\n");
+    scan(&project).expect("an update plans from the keys alone");
+    // Loading the graph reads the data, and names the damaged record.
+    let err = project
+        .index()
+        .with_conn(crate::store::load)
+        .expect_err("damaged record");
+    assert!(err.to_string().contains("u.py"), "{err}");
+}
+
+#[test]
 fn tables_of_an_older_layout_are_dropped_and_a_newer_one_refused() {
     let conn = rusqlite::Connection::open_in_memory().expect("db");
     conn.execute_batch(
