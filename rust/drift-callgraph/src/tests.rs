@@ -144,16 +144,45 @@ fn store_round_trip_is_identical() {
     assert_eq!(n, files.len() as i64);
 }
 
+/// A temporary project with the call graph attached, as front ends scan.
+struct GraphProject {
+    dir: tempfile::TempDir,
+    project: drift_scan::Project,
+}
+
+impl GraphProject {
+    fn new(files: &[(&str, &str)]) -> GraphProject {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (rel, text) in files {
+            write_file(dir.path(), rel, text);
+        }
+        let mut project =
+            drift_scan::Project::open(dir.path(), drift_scan::ScanConfig::default()).expect("open");
+        crate::attach(&mut project).expect("attach");
+        GraphProject { dir, project }
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        write_file(self.dir.path(), rel, text);
+    }
+
+    fn scan(&self) -> Result<drift_scan::ScanReport, drift_scan::ScanError> {
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        self.project
+            .scan(&drift_scan::ScanOptions::default(), &|_| {}, &cancel)
+    }
+}
+
+fn write_file(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
 #[test]
 fn a_rescan_stores_the_graph_a_rebuild_would() {
-    use drift_scan::{Project, ScanConfig, ScanOptions};
-    let dir = tempfile::tempdir().expect("tmp");
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    };
-    write("pkg/__init__.py", "");
+    let gp = GraphProject::new(&[("pkg/__init__.py", "")]);
+    let write = |rel: &str, text: &str| gp.write(rel, text);
     write("pkg/a.py", "def helper():\n    return 1\n");
     write(
         "pkg/b.py",
@@ -164,14 +193,9 @@ fn a_rescan_stores_the_graph_a_rebuild_would() {
         "from pkg.b import run\n\ndef main():\n    run()\n",
     );
     write("pkg/u.py", "def alone():\n    return 2\n");
-    let mut project = Project::open(dir.path(), ScanConfig::default()).expect("open");
-    crate::attach(&mut project).expect("attach");
-    let cancel = std::sync::atomic::AtomicBool::new(false);
-    let scan = |p: &Project| {
-        p.scan(&ScanOptions::default(), &|_| {}, &cancel)
-            .expect("scan")
-    };
-    scan(&project);
+    let project = &gp.project;
+    let scan = || gp.scan().expect("scan");
+    scan();
     // Log which records the rescan writes (same connection as the scan's).
     project
         .index()
@@ -194,12 +218,12 @@ fn a_rescan_stores_the_graph_a_rebuild_would() {
         "pkg/b.py",
         "from pkg.a import helper2\n\ndef run():\n    return helper2()\n",
     );
-    std::fs::remove_file(dir.path().join("pkg/c.py")).expect("rm");
+    std::fs::remove_file(gp.dir.path().join("pkg/c.py")).expect("rm");
     write(
         "pkg/d.py",
         "from pkg.b import run\n\ndef go():\n    run()\n",
     );
-    scan(&project);
+    scan();
 
     let stored = project.index().with_conn(crate::store::load).expect("load");
     let rebuilt = project
@@ -230,22 +254,16 @@ fn a_rescan_stores_the_graph_a_rebuild_would() {
 
 #[test]
 fn an_update_reads_only_the_keys_column() {
-    use drift_scan::{Project, ScanConfig, ScanOptions};
-    let dir = tempfile::tempdir().expect("tmp");
-    let write = |rel: &str, text: &str| {
-        std::fs::write(dir.path().join(rel), text).expect("write");
-    };
-    write("a.py", "def helper():\n    return 1\n");
-    write(
-        "b.py",
-        "from a import helper\n\ndef run():\n    return helper()\n",
-    );
-    write("u.py", "def alone():\n    return 2\n");
-    let mut project = Project::open(dir.path(), ScanConfig::default()).expect("open");
-    crate::attach(&mut project).expect("attach");
-    let cancel = std::sync::atomic::AtomicBool::new(false);
-    let scan = |p: &Project| p.scan(&ScanOptions::default(), &|_| {}, &cancel);
-    scan(&project).expect("first scan");
+    let gp = GraphProject::new(&[
+        ("a.py", "def helper():\n    return 1\n"),
+        (
+            "b.py",
+            "from a import helper\n\ndef run():\n    return helper()\n",
+        ),
+        ("u.py", "def alone():\n    return 2\n"),
+    ]);
+    let project = &gp.project;
+    gp.scan().expect("first scan");
     // Damage the data of a record the next update does not re-resolve.
     project
         .index()
@@ -254,8 +272,8 @@ fn an_update_reads_only_the_keys_column() {
             Ok::<_, crate::store::StoreError>(())
         })
         .expect("damage");
-    write("a.py", "def helper():\n    return 3\n");
-    scan(&project).expect("an update plans from the keys alone");
+    gp.write("a.py", "def helper():\n    return 3\n");
+    gp.scan().expect("an update plans from the keys alone");
     // Loading the graph reads the data, and names the damaged record.
     let err = project
         .index()
