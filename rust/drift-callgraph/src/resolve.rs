@@ -1374,8 +1374,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         (val, strategy)
     }
 
-    /// Resolves what an import binds.
-    /// Resolves import `k` of file `from`.
+    /// Resolves what import `k` of file `from` binds.
     fn resolve_import(&self, from: usize, k: usize, depth: u32) -> (Val, Strategy) {
         if self.too_deep(depth) {
             return (Val::Unknown, Strategy::Import);

@@ -109,19 +109,17 @@ pub struct Record {
 type Keys = (BTreeSet<String>, BTreeMap<String, NameFingerprint>);
 
 impl Record {
-    fn encode(fr: &FileResult) -> Result<Record, StoreError> {
+    fn encode(mut fr: FileResult) -> Result<Record, StoreError> {
         use drift_scan::drift_index::encode_blob;
-        let keys = encode_blob(&(&fr.deps, &fr.defines))?;
         // `data` leaves out what `keys` holds (a record is read whole only
         // to load the graph).
-        let rest = FileResult {
-            deps: BTreeSet::new(),
-            defines: BTreeMap::new(),
-            ..fr.clone()
-        };
+        let keys: Keys = (
+            std::mem::take(&mut fr.deps),
+            std::mem::take(&mut fr.defines),
+        );
         Ok(Record {
-            keys,
-            data: encode_blob(&rest)?,
+            keys: encode_blob(&keys)?,
+            data: encode_blob(&fr)?,
         })
     }
 
@@ -151,7 +149,7 @@ fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Record)>, StoreError> {
     graph
         .files
         .par_iter()
-        .map(|(path, fr)| Ok((path.as_str(), Record::encode(fr)?)))
+        .map(|(path, fr)| Ok((path.as_str(), Record::encode(fr.clone())?)))
         .collect()
 }
 
@@ -161,7 +159,7 @@ fn file_records(graph: &CallGraph) -> Result<Vec<(&str, Record)>, StoreError> {
 /// in a fraction of the memory (no query tables, no kept results).
 pub fn build_records<'a>(files: &[FileRef<'a>]) -> Result<Vec<(&'a str, Record)>, StoreError> {
     Index::new(files)
-        .resolve_all(|path, result| Ok((path, Record::encode(&result)?)))
+        .resolve_all(|path, result| Ok((path, Record::encode(result)?)))
         .into_iter()
         .collect()
 }
@@ -213,7 +211,7 @@ pub fn update_records(
     let indexed = started.elapsed();
     let resolved: Vec<(String, Option<Record>)> = ix
         .resolve_paths(plan.to_resolve, |path, result| {
-            let record = result.map(|fr| Record::encode(&fr));
+            let record = result.map(Record::encode);
             Ok((path, record.transpose()?))
         })
         .into_iter()
