@@ -188,21 +188,16 @@ pub fn update_records(
     all: &[FileRef<'_>],
 ) -> Result<StoredChanges, StoreError> {
     let started = std::time::Instant::now();
-    let recorded: Vec<(String, FileResult)> = stored
+    let recorded: Vec<(String, Keys)> = stored
         .into_par_iter()
         .map(|(path, keys)| {
-            let (deps, defines) = decode_keys(&path, &keys)?;
-            let kept = FileResult {
-                deps,
-                defines,
-                ..FileResult::default()
-            };
-            Ok((path, kept))
+            let keys = decode_keys(&path, &keys)?;
+            Ok((path, keys))
         })
         .collect::<Result<_, StoreError>>()?;
     let prior: BTreeMap<&str, Prior<'_>> = recorded
         .iter()
-        .map(|(path, fr)| (path.as_str(), Prior::of(fr)))
+        .map(|(path, (deps, defines))| (path.as_str(), Prior { deps, defines }))
         .collect();
     let decoded = started.elapsed();
     let plan = Plan::new(&prior, changed, removed, all);
