@@ -61,11 +61,8 @@ impl CallGraph {
         removed: &[&str],
         all: &[FileRef<'_>],
     ) -> usize {
-        let prior: BTreeMap<&str, Prior<'_>> = self
-            .files
-            .iter()
-            .map(|(p, f)| (p.as_str(), Prior::of(f)))
-            .collect();
+        let prior: BTreeMap<&str, &FileResult> =
+            self.files.iter().map(|(p, f)| (p.as_str(), f)).collect();
         let plan = Plan::new(&prior, changed, removed, all);
         for p in &plan.gone {
             self.files.remove(p);
@@ -82,20 +79,26 @@ impl CallGraph {
     }
 }
 
-/// What planning an update needs of a file's previous resolution.
-pub(crate) struct Prior<'r> {
-    /// Lookup keys it consulted.
-    pub deps: &'r BTreeSet<String>,
-    /// Names it defined, with their fingerprints.
-    pub defines: &'r BTreeMap<String, NameFingerprint>,
+/// What planning an update reads of a file's previous resolution: a
+/// [`FileResult`] in memory, or a stored record's keys
+/// (`store::StoredKeys`).
+pub(crate) trait Prior {
+    /// Whether it consulted any of the lookup `keys`.
+    fn consulted_any(&self, keys: &BTreeSet<String>) -> bool;
+    /// The names it defined, with their fingerprints.
+    fn defines(&self) -> BTreeMap<&str, NameFingerprint>;
 }
 
-impl<'r> Prior<'r> {
-    pub(crate) fn of(f: &'r FileResult) -> Prior<'r> {
-        Prior {
-            deps: &f.deps,
-            defines: &f.defines,
-        }
+impl Prior for &FileResult {
+    fn consulted_any(&self, keys: &BTreeSet<String>) -> bool {
+        self.deps.iter().any(|d| keys.contains(d))
+    }
+
+    fn defines(&self) -> BTreeMap<&str, NameFingerprint> {
+        self.defines
+            .iter()
+            .map(|(n, fp)| (n.as_str(), *fp))
+            .collect()
     }
 }
 
@@ -184,8 +187,8 @@ impl Plan {
     /// Changed and added files, plus every file whose recorded lookups the
     /// change (new, renamed, removed names and files) could affect. See
     /// [`CallGraph::update`] for the arguments.
-    pub(crate) fn new(
-        prior: &BTreeMap<&str, Prior<'_>>,
+    pub(crate) fn new<P: Prior>(
+        prior: &BTreeMap<&str, P>,
         changed: &[FileRef<'_>],
         removed: &[&str],
         all: &[FileRef<'_>],
@@ -195,16 +198,20 @@ impl Plan {
         // A file's names are keys when their fingerprints changed (a name
         // that came or went included); its path keys always are.
         let mut key_for = |path: &str, new: Option<(Lang, &drift_core::FileFacts)>| {
-            let empty = BTreeMap::new();
-            let before = prior.get(path).map_or(&empty, |f| f.defines);
+            let before = prior.get(path).map(P::defines).unwrap_or_default();
             let after = new.map_or_else(BTreeMap::new, |(lang, facts)| {
                 name_fingerprints(lang, &facts.symbols)
             });
             let names: BTreeSet<String> = before
                 .iter()
-                .filter(|(n, fp)| after.get(*n) != Some(fp))
-                .chain(after.iter().filter(|(n, fp)| before.get(*n) != Some(fp)))
-                .map(|(n, _)| n.clone())
+                .filter(|&(n, fp)| after.get(*n) != Some(fp))
+                .map(|(n, _)| n.to_string())
+                .chain(
+                    after
+                        .iter()
+                        .filter(|&(n, fp)| before.get(n.as_str()) != Some(fp))
+                        .map(|(n, _)| n.clone()),
+                )
                 .collect();
             affected.extend(dep_keys_for(path, &names));
         };
@@ -235,7 +242,7 @@ impl Plan {
             if !present.contains(p) || to_resolve.contains(*p) {
                 continue;
             }
-            if f.deps.iter().any(|d| affected.contains(d)) {
+            if f.consulted_any(&affected) {
                 to_resolve.insert(p.to_string());
             }
         }

@@ -109,7 +109,7 @@ pub struct Record {
 type Keys = (BTreeSet<String>, BTreeMap<String, NameFingerprint>);
 
 impl Record {
-    fn encode(mut fr: FileResult) -> Result<Record, StoreError> {
+    pub(crate) fn encode(mut fr: FileResult) -> Result<Record, StoreError> {
         use drift_scan::drift_index::encode_blob;
         // `data` leaves out what `keys` holds (a record is read whole only
         // to load the graph).
@@ -137,6 +137,27 @@ fn decode_keys(path: &str, keys: &[u8]) -> Result<Keys, StoreError> {
         path,
         keys,
     )?)
+}
+
+/// A `keys` blob read for planning, its strings borrowed from the
+/// decompressed bytes ([`Keys`]' encoding: the set and the map are
+/// sequences, a map entry a pair).
+#[derive(Debug, PartialEq, serde::Deserialize)]
+pub(crate) struct StoredKeys<'a> {
+    #[serde(borrow)]
+    deps: Vec<&'a str>,
+    #[serde(borrow)]
+    defines: Vec<(&'a str, NameFingerprint)>,
+}
+
+impl Prior for StoredKeys<'_> {
+    fn consulted_any(&self, keys: &BTreeSet<String>) -> bool {
+        self.deps.iter().any(|d| keys.contains(*d))
+    }
+
+    fn defines(&self) -> BTreeMap<&str, NameFingerprint> {
+        self.defines.iter().copied().collect()
+    }
 }
 
 /// Replaces the stored graph with `graph` inside the caller's transaction.
@@ -187,17 +208,21 @@ pub fn update_records(
     removed: &[&str],
     all: &[FileRef<'_>],
 ) -> Result<StoredChanges, StoreError> {
+    use drift_scan::drift_index::{decode_unpacked, unpack_blob};
+    const WHAT: &str = "call-graph keys";
     let started = std::time::Instant::now();
-    let recorded: Vec<(String, Keys)> = stored
+    let unpacked: Vec<(String, Vec<u8>)> = stored
         .into_par_iter()
         .map(|(path, keys)| {
-            let keys = decode_keys(&path, &keys)?;
-            Ok((path, keys))
+            let bytes = unpack_blob(WHAT, &path, &keys)?;
+            Ok((path, bytes))
         })
         .collect::<Result<_, StoreError>>()?;
-    let prior: BTreeMap<&str, Prior<'_>> = recorded
-        .iter()
-        .map(|(path, (deps, defines))| (path.as_str(), Prior { deps, defines }))
+    let prior: BTreeMap<&str, StoredKeys<'_>> = unpacked
+        .par_iter()
+        .map(|(path, bytes)| Ok((path.as_str(), decode_unpacked(WHAT, path, bytes)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?
+        .into_iter()
         .collect();
     let decoded = started.elapsed();
     let plan = Plan::new(&prior, changed, removed, all);

@@ -283,6 +283,44 @@ fn an_update_reads_only_the_keys_column() {
 }
 
 #[test]
+fn stored_keys_read_borrowed_as_they_were_written() {
+    use crate::Prior;
+    use crate::graph::FileResult;
+    use crate::store::{Record, StoredKeys};
+    use drift_scan::drift_index::{decode_unpacked, unpack_blob};
+    let result = FileResult {
+        deps: ["n:helper", "p:pkg/a.py", "n:é"].map(String::from).into(),
+        defines: [("run".to_string(), 7), ("helper".to_string(), u64::MAX)].into(),
+        ..FileResult::default()
+    };
+    let record = Record::encode(result.clone()).expect("encode");
+    let bytes = unpack_blob("keys", "a.py", &record.keys).expect("unpack");
+    let stored: StoredKeys<'_> = decode_unpacked("keys", "a.py", &bytes).expect("decode");
+    let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect();
+    let probes = [
+        &["n:helper"][..],
+        &["n:é"],
+        &["x", "p:pkg/a.py"],
+        &["n:help"],
+        &[],
+    ];
+    for probe in probes {
+        assert_eq!(
+            stored.consulted_any(&keys(probe)),
+            (&result).consulted_any(&keys(probe)),
+            "{probe:?}"
+        );
+    }
+    assert_eq!(stored.defines(), (&result).defines());
+    // A damaged blob is an error that names the record, not a panic.
+    let mut damaged = bytes.clone();
+    damaged.truncate(damaged.len() - 3);
+    let err = decode_unpacked::<StoredKeys<'_>>("call-graph keys", "a.py", &damaged)
+        .expect_err("truncated");
+    assert!(err.to_string().contains("a.py"), "{err}");
+}
+
+#[test]
 fn tables_of_an_older_layout_are_dropped_and_a_newer_one_refused() {
     let conn = rusqlite::Connection::open_in_memory().expect("db");
     conn.execute_batch(

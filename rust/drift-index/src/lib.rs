@@ -31,7 +31,8 @@ pub use read::{FactsRow, SymbolTable};
 pub use rusqlite;
 pub use schema::SCHEMA_VERSION;
 pub use write::{
-    FinishScan, Keep, Kept, META_SCAN_IN_PROGRESS, decode_blob, encode_blob, set_meta,
+    FinishScan, Keep, Kept, META_SCAN_IN_PROGRESS, decode_blob, decode_unpacked, encode_blob,
+    set_meta, unpack_blob,
 };
 
 use drift_core::{FileFacts, Lang};

@@ -78,9 +78,23 @@ pub fn decode_blob<T: serde::de::DeserializeOwned>(
     path: &str,
     blob: &[u8],
 ) -> Result<T, IndexError> {
-    let bytes = lz4_flex::decompress_size_prepended(blob)
-        .map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))?;
-    postcard::from_bytes(&bytes).map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
+    decode_unpacked(what, path, &unpack_blob(what, path, blob)?)
+}
+
+/// An [`encode_blob`] blob decompressed, for [`decode_unpacked`]: a value
+/// that borrows its strings from these bytes needs them to outlive it.
+pub fn unpack_blob(what: &str, path: &str, blob: &[u8]) -> Result<Vec<u8>, IndexError> {
+    lz4_flex::decompress_size_prepended(blob)
+        .map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
+}
+
+/// Reads a value from [`unpack_blob`]'s bytes (it may borrow from them).
+pub fn decode_unpacked<'de, T: serde::Deserialize<'de>>(
+    what: &str,
+    path: &str,
+    bytes: &'de [u8],
+) -> Result<T, IndexError> {
+    postcard::from_bytes(bytes).map_err(|e| IndexError::Corrupt(format!("{what} of {path}: {e}")))
 }
 
 pub(crate) fn enum_id<T: serde::Serialize>(value: &T) -> Result<String, IndexError> {
