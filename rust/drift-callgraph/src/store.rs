@@ -131,18 +131,17 @@ impl Record {
     }
 }
 
+/// How errors name a `keys` blob.
+const KEYS_BLOB: &str = "call-graph keys";
+
 fn decode_keys(path: &str, keys: &[u8]) -> Result<Keys, StoreError> {
-    Ok(drift_scan::drift_index::decode_blob(
-        "call-graph keys",
-        path,
-        keys,
-    )?)
+    Ok(drift_scan::drift_index::decode_blob(KEYS_BLOB, path, keys)?)
 }
 
 /// A `keys` blob read for planning, its strings borrowed from the
 /// decompressed bytes ([`Keys`]' encoding: the set and the map are
 /// sequences, a map entry a pair).
-#[derive(Debug, PartialEq, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize)]
 pub(crate) struct StoredKeys<'a> {
     #[serde(borrow)]
     deps: Vec<&'a str>,
@@ -209,18 +208,17 @@ pub fn update_records(
     all: &[FileRef<'_>],
 ) -> Result<StoredChanges, StoreError> {
     use drift_scan::drift_index::{decode_unpacked, unpack_blob};
-    const WHAT: &str = "call-graph keys";
     let started = std::time::Instant::now();
     let unpacked: Vec<(String, Vec<u8>)> = stored
         .into_par_iter()
         .map(|(path, keys)| {
-            let bytes = unpack_blob(WHAT, &path, &keys)?;
+            let bytes = unpack_blob(KEYS_BLOB, &path, &keys)?;
             Ok((path, bytes))
         })
         .collect::<Result<_, StoreError>>()?;
     let prior: BTreeMap<&str, StoredKeys<'_>> = unpacked
         .par_iter()
-        .map(|(path, bytes)| Ok((path.as_str(), decode_unpacked(WHAT, path, bytes)?)))
+        .map(|(path, bytes)| Ok((path.as_str(), decode_unpacked(KEYS_BLOB, path, bytes)?)))
         .collect::<Result<Vec<_>, StoreError>>()?
         .into_iter()
         .collect();
