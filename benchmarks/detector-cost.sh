@@ -11,6 +11,7 @@
 #   find /tmp/corpus/Django-5.1.4 -name '*.py' | sort | awk 'NR%5==0' > /tmp/files.txt
 # Without rule files, every builtin rule file is measured alone.
 set -euo pipefail
+shopt -s inherit_errexit
 
 if [[ $# -lt 1 || ! -f "$1" ]]; then
   sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
@@ -30,16 +31,33 @@ if [[ $# -eq 0 ]]; then
   set -- rust/drift-core/rules/builtin/*/*.toml
 fi
 
-# Instructions of one run (`cachegrind` writes nothing else).
+# Instructions of one run; a run that fails stops the script with its output.
 count() {
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$bin" "$@" 2>&1 >/dev/null |
-    sed -n 's/.*I *refs: *//p' | tr -d ,
+  local out n
+  out="$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$bin" "$@" 2>&1)" || {
+    echo "detector_cost $* failed:" >&2
+    echo "$out" >&2
+    exit 1
+  }
+  n="$(sed -n 's/.*I *refs: *//p' <<<"$out" | tr -d ,)"
+  [[ -n "$n" ]] || { echo "no instruction count in valgrind's output:" >&2; echo "$out" >&2; exit 1; }
+  echo "$n"
 }
 # Instructions of a pass on the list, less its setup (the same run on no files).
-cost() { echo $(($(count "$list" "$@") - $(count "$empty" "$@"))); }
+cost() {
+  local with without
+  with=$(count "$list" "$@")
+  without=$(count "$empty" "$@")
+  echo $((with - without))
+}
 # Instructions of rules on the list, less the same run without them (which
 # loads them, so both start from the same allocator state).
-rules() { echo $(($(count "$list" "$@") - $(count "$list" "$@" --unused))); }
+rules() {
+  local with without
+  with=$(count "$list" "$@")
+  without=$(count "$list" "$@" --unused)
+  echo $((with - without))
+}
 
 parse=$(cost parse)
 none=$(cost none)
@@ -50,7 +68,7 @@ echo "instructions on $(grep -c . "$list") files; % of the parse"
 echo "parse only                 $(mega "$parse")"
 echo "extraction, no detectors  +$(mega $((none - parse)))  $(pct $((none - parse)))"
 echo "builtin detectors         +$(mega "$builtin")  $(pct "$builtin")"
-echo "each rule file alone, over no detectors:"
+echo "each rule file alone, over the same run with it loaded but unused:"
 for rule in "$@"; do
   c=$(rules "$rule")
   printf '  %s  %s  %s\n' "$(mega "$c")" "$(pct "$c")" "$rule"
