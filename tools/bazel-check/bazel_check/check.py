@@ -22,7 +22,16 @@ from .starlark import (
     flatten_values,
     glob,
 )
-from .workspace import CargoPackage, PnpmPackage, WorkspaceError, load_cargo, load_pnpm
+from .workspace import (
+    CargoPackage,
+    PnpmPackage,
+    WorkspaceError,
+    cargo_lock_versions_at,
+    load_cargo,
+    load_pnpm,
+)
+
+CRATE_EXTENSION = ("@rules_rust//crate_universe:extensions.bzl", "crate")
 
 SKIP_DIRS = {".git", "node_modules", "target", "dist", ".drift", ".pnpm-store"}
 BUILD_NAMES = ("BUILD.bazel", "BUILD")
@@ -269,6 +278,8 @@ class Checker:
             if not hasattr(proxy, "_ext") or proxy._ext is None:
                 continue
             created = schema.extension_repos(proxy._ext, proxy._tags)
+            if proxy._spec == CRATE_EXTENSION:
+                created |= self.crate_spoke_repos(proxy._tags)
             for n in names:
                 if n not in created:
                     self.findings.add(
@@ -294,6 +305,23 @@ class Checker:
                 self.findings.add(file, line, f"crate.from_cargo manifests is missing {missing} (run run.py --write)")
             for extra in sorted(listed - members):
                 self.findings.add(file, line, f"crate.from_cargo manifests lists {extra}, which is not a Cargo workspace member")
+
+    def crate_spoke_repos(self, tags: list[tuple[str, dict]]) -> set[str]:
+        """crate_universe's repository per locked crates.io package,
+        `<hub>__<crate>-<version>` (what a use_repo may name to reach a
+        crate's own targets, such as an annotation's additions)."""
+        repos: set[str] = set()
+        for tag, kwargs in tags:
+            if tag != "from_cargo":
+                continue
+            label = parse_label(kwargs.get("cargo_lockfile", "//:Cargo.lock"), "")
+            if label is None or label.repo is not None:
+                continue
+            lock = self.root / label.package / label.name
+            hub = kwargs.get("name", "crates")
+            for name, versions in cargo_lock_versions_at(lock).items():
+                repos |= {f"{hub}__{name}-{v}" for v in versions}
+        return repos
 
     # ------------------------------------------------------------ packages
     def discover_packages(self) -> None:
@@ -638,6 +666,8 @@ class Checker:
                             f"{t.name}: '@crates//:{label.name}' is not a dependency in {cpkg.manifest}",
                         )
         for dep in cpkg.active_deps():
+            if dep.kind == "build" and cpkg.c_library is not None:
+                continue  # the build script is not run under Bazel (a cc_library is)
             key = f"@crates:{dep.package}" if dep.path_dir is None else f"//{dep.path_dir}"
             roles = {"normal": ("normal",), "dev": ("dev",), "build": ("build",)}[dep.kind]
             if dep.kind == "normal":

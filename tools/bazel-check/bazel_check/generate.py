@@ -17,6 +17,7 @@ HEADER = (
 UNIT_TEST = "unit_test"
 INTEGRATION_TESTS = "integration_tests"
 BUILD_SCRIPT = "build_script"
+C_LIBRARY = "c_library"
 
 _INCLUDE_RX = re.compile(
     r"include_(?:str|bytes)!\s*\(\s*"
@@ -187,7 +188,20 @@ class Generator:
         rules: set[str] = set()
         calls: list[Call] = []
         local: list[str] = []
-        if build_script is not None:
+        if pkg.c_library is not None:
+            # Bazel compiles the C sources itself; the build script, which
+            # does the same for Cargo, is not run.
+            calls.append(
+                Call(
+                    "cc_library",
+                    name=C_LIBRARY,
+                    srcs=sorted(pkg.c_library.get("srcs", [])),
+                    copts=pkg.c_library.get("copts"),
+                    deps=sorted(pkg.c_library.get("deps", [])),
+                )
+            )
+            local.append(":" + C_LIBRARY)
+        elif build_script is not None:
             bdeps, bmacros, baliases = self._split(build_deps)
             calls.append(
                 Call(
@@ -376,7 +390,9 @@ class Generator:
 
         loads = []
         rust_rules = sorted(r for r in rules if r.startswith("rust_"))
-        if build_script is not None:
+        if pkg.c_library is not None:
+            loads.append('load("@rules_cc//cc:defs.bzl", "cc_library")')
+        elif build_script is not None:
             loads.append('load("@rules_rust//cargo:defs.bzl", "cargo_build_script")')
         loads.append(
             'load("@rules_rust//rust:defs.bzl", ' + ", ".join(_q(r) for r in rust_rules) + ")"

@@ -208,6 +208,16 @@ NPM_LINK_ALL_PACKAGES = _rule(
     kind="macro",
 )
 
+CC_LIBRARY = _rule(
+    "cc_library",
+    "srcs hdrs deps data additional_compiler_inputs additional_linker_inputs alwayslink "
+    "conlyopts copts cxxopts defines hdrs_check implementation_deps include_prefix includes "
+    "linkopts linkstamp linkstatic local_defines module_interfaces strip_include_prefix "
+    "textual_hdrs win_def_file",
+    "https://bazel.build/reference/be/c-cpp#cc_library (Bazel 8; rules_cc re-exports it)",
+    labels=("srcs", "hdrs", "deps", "data", "implementation_deps", "textual_hdrs"),
+)
+
 NATIVE_RULES = {
     r.name: r
     for r in (
@@ -259,6 +269,7 @@ EXTERNAL_BZL: dict[str, dict[str, Rule | None]] = {
         for r in (RUST_LIBRARY, RUST_PROC_MACRO, RUST_SHARED_LIBRARY, RUST_BINARY, RUST_TEST, RUST_TEST_SUITE)
     },
     "@rules_rust//cargo:defs.bzl": {"cargo_build_script": CARGO_BUILD_SCRIPT},
+    "@rules_cc//cc:defs.bzl": {"cc_library": CC_LIBRARY},
     "@aspect_rules_js//js:defs.bzl": {r.name: r for r in (JS_LIBRARY, JS_BINARY, JS_TEST)},
     "@aspect_rules_ts//ts:defs.bzl": {r.name: r for r in (TS_PROJECT, TS_CONFIG)},
     "@platforms//host:constraints.bzl": {"HOST_CONSTRAINTS": None},

@@ -45,6 +45,9 @@ class CargoPackage:
     deps: list[CargoDep]
     features: dict[str, list[str]]
     default_features: set[str] = field(default_factory=set)
+    # `[package.metadata.bazel.c_library]`: C sources Bazel compiles with a
+    # cc_library in place of the crate's build script (`srcs`, `deps`).
+    c_library: dict | None = None
 
     def active_deps(self) -> list[CargoDep]:
         """Dependencies built with default features (optional ones only when enabled)."""
@@ -149,13 +152,18 @@ def load_cargo(root: Path) -> list[CargoPackage]:
                 deps=deps,
                 features=features,
                 default_features=default,
+                c_library=((pkg.get("metadata") or {}).get("bazel") or {}).get("c_library"),
             )
         )
     return sorted(packages, key=lambda p: p.dir)
 
 
 def cargo_lock_versions(root: Path) -> dict[str, list[str]]:
-    lock = root / "Cargo.lock"
+    return cargo_lock_versions_at(root / "Cargo.lock")
+
+
+def cargo_lock_versions_at(lock: Path) -> dict[str, list[str]]:
+    """Versions of each crates.io package in the lockfile `lock`."""
     if not lock.exists():
         return {}
     data = tomllib.loads(lock.read_text(encoding="utf-8"))

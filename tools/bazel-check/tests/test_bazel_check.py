@@ -67,6 +67,31 @@ def test_write_mode_repairs_rust_builds(tmp_path: Path, case: str) -> None:
     assert findings(root) == []
 
 
+def test_c_library_replaces_the_build_script(tmp_path: Path) -> None:
+    """`[package.metadata.bazel.c_library]`: a cc_library the crate links,
+    and no build script (nor its build dependencies) under Bazel."""
+    root = make_tree(tmp_path)
+    beta = root / "crates/beta"
+    (beta / "build.rs").write_text("fn main() {}\n")
+    (beta / "csrc").mkdir()
+    (beta / "csrc/walk.c").write_text("int walk(void) { return 0; }\n")
+    with (beta / "Cargo.toml").open("a") as manifest:
+        manifest.write(
+            '\n[build-dependencies]\ncc = "1"\n\n'
+            "[package.metadata.bazel.c_library]\n"
+            'srcs = ["csrc/walk.c"]\ncopts = ["-std=c11"]\n'
+        )
+    module = root / "tools/rust.MODULE.bazel"
+    module.write_text('bazel_dep(name = "rules_cc", version = "0.2.17")\n' + module.read_text())
+    assert any("stale" in f for f in findings(root))
+    write_rust_builds(root)
+    text = (beta / "BUILD.bazel").read_text()
+    assert 'load("@rules_cc//cc:defs.bzl", "cc_library")' in text
+    assert 'srcs = ["csrc/walk.c"]' in text and '":c_library"' in text
+    assert "cargo_build_script" not in text
+    assert findings(root) == []
+
+
 def test_write_mode_is_idempotent(tmp_path: Path) -> None:
     root = make_tree(tmp_path)
     write_rust_builds(root)

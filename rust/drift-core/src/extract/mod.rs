@@ -72,6 +72,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust_lang;
+mod tree_walk;
 pub(crate) mod walk;
 
 pub(crate) use walk::walk as walk_tree;

@@ -1,6 +1,6 @@
-//! Shared extraction machinery: one iterative cursor walk per file with a
-//! scope stack, node text helpers, the signature builder, callee splitting
-//! and string-literal classification.
+//! Shared extraction machinery: one iterative walk per file (through
+//! [`super::tree_walk`]) with a scope stack, node text helpers, the
+//! signature builder, callee splitting and string-literal classification.
 
 use std::cell::Cell;
 use std::cmp::Reverse;
@@ -10,6 +10,7 @@ use regex::Regex;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
+use super::tree_walk::{Step, TreeWalk};
 use crate::lang::Lang;
 use crate::model::{
     Binding, BindingValue, Call, Export, FileFacts, Import, ImportKind, Param, Span, StringKind,
@@ -137,7 +138,11 @@ impl<'tree> Kid<'tree> {
     }
 
     pub(crate) fn of(node: Node<'tree>, field: u16) -> Kid<'tree> {
-        let kind = node.kind_id();
+        Kid::known(node, field, node.kind_id())
+    }
+
+    /// [`Kid::of`] with the node's kind id at hand.
+    pub(crate) fn known(node: Node<'tree>, field: u16, kind: u16) -> Kid<'tree> {
         // A kind's namedness from the table saves a call into the tree.
         let named = NAMES
             .with(Cell::get)
@@ -201,55 +206,51 @@ pub(crate) fn walk_kids<'tree>(
     arena: &mut Vec<Kid<'tree>>,
     visitor: &mut impl KidVisitor<'tree>,
 ) {
-    let mut cursor = root.walk();
+    let mut walk = TreeWalk::new(root);
+    // Its first step enters `root`, which `top` stands for.
+    if !matches!(walk.step(), Step::Enter { .. }) {
+        return;
+    }
     // The children seen so far of each node on the path from `root`.
     let mut pending: Vec<Vec<Kid<'tree>>> = vec![vec![top]];
     let mut depth = 0usize;
     visitor.enter(&top);
     loop {
-        if cursor.goto_first_child() {
-            depth += 1;
-            if pending.len() <= depth {
-                pending.push(Vec::new());
-            }
-            let kid = Kid::at(&cursor);
-            visitor.enter(&kid);
-            pending[depth].push(kid);
-            continue;
-        }
-        // A leaf: done with it, then with every ancestor we climb out of.
-        let mut leaving = depth;
-        loop {
-            // Close the node at `leaving`: its children are complete.
-            let start = arena.len() as u32;
-            if let Some(children) = pending.get_mut(leaving + 1) {
-                arena.append(children);
-            }
-            let end = arena.len() as u32;
-            let Some(slot) = pending.get_mut(leaving).and_then(|p| p.last_mut()) else {
-                return;
-            };
-            // Read, then write back: reading it right after writing a field
-            // stalls on store forwarding.
-            let kid = Kid {
-                kids: Some((start, end)),
-                ..*slot
-            };
-            *slot = kid;
-            visitor.leave(kid, arena);
-            if leaving == 0 {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                let kid = Kid::at(&cursor);
+        match walk.step() {
+            Step::Enter { node, field, kind } => {
+                depth += 1;
+                if pending.len() <= depth {
+                    pending.push(Vec::new());
+                }
+                let kid = Kid::known(node, field, kind);
                 visitor.enter(&kid);
-                pending[leaving].push(kid);
-                break;
+                pending[depth].push(kid);
             }
-            cursor.goto_parent();
-            leaving -= 1;
+            Step::Leave => {
+                // Close the node at `depth`: its children are complete.
+                let start = arena.len() as u32;
+                if let Some(children) = pending.get_mut(depth + 1) {
+                    arena.append(children);
+                }
+                let end = arena.len() as u32;
+                let Some(slot) = pending.get_mut(depth).and_then(|p| p.last_mut()) else {
+                    return;
+                };
+                // Read, then write back: reading it right after writing a
+                // field stalls on store forwarding.
+                let kid = Kid {
+                    kids: Some((start, end)),
+                    ..*slot
+                };
+                *slot = kid;
+                visitor.leave(kid, arena);
+                if depth == 0 {
+                    return;
+                }
+                depth -= 1;
+            }
+            Step::Done => return,
         }
-        depth = leaving;
     }
 }
 
