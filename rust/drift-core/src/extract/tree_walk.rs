@@ -117,9 +117,12 @@ mod tests {
     use super::*;
     use crate::lang::Lang;
 
-    /// Every step of the cursor's walk: (kind, field, start, end, named),
-    /// `None` for leaving.
-    type Steps = Vec<Option<(u16, u16, usize, usize, tree_sitter::Point)>>;
+    /// Every step of a walk: the node entered, `None` for leaving.
+    type Steps = Vec<Option<Entered>>;
+
+    /// A node as a walk reports it: id, kind, field, namedness, byte span
+    /// and start point.
+    type Entered = (usize, u16, u16, bool, usize, usize, tree_sitter::Point);
 
     fn by_cursor(root: Node<'_>) -> Steps {
         let mut out = vec![Some(entry(root, 0))];
@@ -208,8 +211,8 @@ mod tests {
                 );
             }
             nodes += steps.iter().flatten().count();
-            with_field += steps.iter().flatten().filter(|s| s.1 != 0).count();
-            errors += steps.iter().flatten().filter(|s| s.0 == u16::MAX).count();
+            with_field += steps.iter().flatten().filter(|s| s.2 != 0).count();
+            errors += steps.iter().flatten().filter(|s| s.1 == u16::MAX).count();
         }
         // The samples reach what the walk must get right.
         assert!(
@@ -235,10 +238,12 @@ mod tests {
         cursor.field_id().map_or(0, |f| f.get())
     }
 
-    fn entry(node: Node<'_>, field: u16) -> (u16, u16, usize, usize, tree_sitter::Point) {
+    fn entry(node: Node<'_>, field: u16) -> Entered {
         (
+            node.id(),
             node.kind_id(),
             field,
+            node.is_named(),
             node.start_byte(),
             node.end_byte(),
             node.start_position(),
