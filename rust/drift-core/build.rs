@@ -17,7 +17,6 @@ fn main() {
         .std("c11")
         .include(&include)
         .include(&src)
-        .flag_if_supported("-Wno-unused-parameter")
         .warnings(false)
         .file("csrc/tree_walk.c")
         .compile("drift_tree_walk");

@@ -219,9 +219,7 @@ pub fn update_records(
     let prior: BTreeMap<&str, StoredKeys<'_>> = unpacked
         .par_iter()
         .map(|(path, bytes)| Ok((path.as_str(), decode_unpacked(KEYS_BLOB, path, bytes)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?
-        .into_iter()
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     let decoded = started.elapsed();
     let plan = Plan::new(&prior, changed, removed, all);
     let planned = started.elapsed();

@@ -21,10 +21,10 @@
 
 typedef struct {
   const Subtree *subtree;
-  Length position;
   uint32_t structural_child_index;
   bool visible;
-  // The next child to look at, its structural index and its position.
+  // The next child to look at, its structural index and its position
+  // (the node's own position until its first child is visited).
   uint32_t next_child;
   uint32_t next_structural;
   Length next_position;
@@ -62,7 +62,6 @@ static bool push(DriftTreeWalk *self, Frame frame) {
 static Frame frame_of(const Subtree *subtree, Length position, uint32_t structural, bool visible) {
   return (Frame) {
     .subtree = subtree,
-    .position = position,
     .structural_child_index = structural,
     .visible = visible,
     .next_child = 0,
@@ -135,7 +134,7 @@ int drift_tree_walk_next(DriftTreeWalk *self, DriftWalkEntered *out) {
     self->started = true;
     const Frame *root = &self->stack[0];
     *out = (DriftWalkEntered) {
-      .node = node_of(self->tree, root->subtree, root->position, self->root_alias),
+      .node = node_of(self->tree, root->subtree, root->next_position, self->root_alias),
       .field = 0,
       .symbol = public_symbol(language, root->subtree, self->root_alias),
     };
