@@ -261,7 +261,7 @@ struct MatchWalk<'q, 'c, 'f, 'h, 'tree> {
     query: &'q FastQuery,
     ctx: &'c mut Ctx<'q, 'tree>,
     found: &'f mut dyn FnMut(usize, &[QueryCapture<'tree>]),
-    hook: Option<&'h mut dyn NodeHook>,
+    hook: Option<&'h mut dyn NodeHook<'tree>>,
 }
 
 impl<'tree> KidVisitor<'tree> for MatchWalk<'_, '_, '_, '_, 'tree> {
@@ -371,7 +371,7 @@ impl FastQuery {
         whole: bool,
         source: &[u8],
         found: &mut dyn FnMut(usize, &[QueryCapture<'tree>]),
-        hook: Option<&mut dyn NodeHook>,
+        hook: Option<&mut dyn NodeHook<'tree>>,
     ) {
         let mut ctx = Ctx {
             source,

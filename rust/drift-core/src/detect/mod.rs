@@ -904,12 +904,12 @@ impl DetectorSet {
     /// [`DetectorSet::query_hits_along`] turned into matches, for a tree
     /// that is one of a file's parts; [`DetectorSet::finish_matches`] adds
     /// the rest once the parts' matches are joined.
-    pub fn query_matches_along(
+    pub fn query_matches_along<'tree>(
         &self,
         lang: Lang,
-        root: tree_sitter::Node<'_>,
+        root: tree_sitter::Node<'tree>,
         source: &[u8],
-        hook: &mut dyn crate::extract::NodeHook,
+        hook: &mut dyn crate::extract::NodeHook<'tree>,
     ) -> QueryMatches {
         let hits = self.query_hits_along(lang, root, source, hook);
         self.matches_of(lang, source, hits)
@@ -934,7 +934,7 @@ impl DetectorSet {
         lang: Lang,
         root: tree_sitter::Node<'tree>,
         source: &[u8],
-        hook: &mut dyn crate::extract::NodeHook,
+        hook: &mut dyn crate::extract::NodeHook<'tree>,
     ) -> QueryHits<'s, 'tree> {
         let walked = self
             .combined_query(lang)

@@ -90,10 +90,10 @@ pub fn extract(lang: Lang, root: tree_sitter::Node<'_>, source: &[u8]) -> FileFa
 /// call the hook's `enter` and `leave` for every node of the tree, in
 /// document order, as [`extract`]'s own walk does. Returns the facts and
 /// what `drive` returned.
-pub fn extract_along<R>(
+pub fn extract_along<'s, R>(
     lang: Lang,
-    source: &[u8],
-    drive: impl FnOnce(&mut dyn NodeHook) -> R,
+    source: &'s [u8],
+    drive: impl FnOnce(&mut dyn NodeHook<'s>) -> R,
 ) -> (FileFacts, R) {
     let (mut facts, driven) = walk::with_names(lang, || match lang {
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {

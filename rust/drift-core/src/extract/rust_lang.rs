@@ -111,19 +111,15 @@ fn is_doc(text: &str) -> bool {
 /// Attribute texts (`derive(Debug)`) from the `#[...]` items before `node`.
 fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    let mut prev = node.prev_sibling();
-    while let Some(p) = prev {
-        match p.kind_name() {
-            "attribute_item" => {
-                if let Some(a) = child_of_kind(p, &["attribute"]) {
-                    out.push(cx.collapsed(a));
-                }
+    cx.for_each_sibling_before(node, |p| match p.kind_name() {
+        "attribute_item" => {
+            if let Some(a) = child_of_kind(p, &["attribute"]) {
+                out.push(cx.collapsed(a));
             }
-            k if k.contains("comment") => {}
-            _ => break,
+            true
         }
-        prev = p.prev_sibling();
-    }
+        k => k.contains("comment"),
+    });
     out.reverse();
     out
 }

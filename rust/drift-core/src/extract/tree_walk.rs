@@ -113,7 +113,7 @@ fn out_of_memory() -> ! {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::lang::Lang;
 
@@ -162,10 +162,8 @@ mod tests {
     }
 
     /// Every builtin rule's test snippets (every language, and the
-    /// errors, comments and aliases real code has) plus broken code, each
-    /// walked from its root and from every node inside it.
-    #[test]
-    fn walks_what_the_cursor_walks() {
+    /// errors, comments and aliases real code has) plus broken code.
+    pub(in crate::extract) fn samples() -> Vec<(Lang, String)> {
         let set = crate::detect::DetectorSet::builtin();
         let mut samples: Vec<(Lang, String)> = set
             .detectors()
@@ -187,6 +185,14 @@ mod tests {
                 "template<class T> int f() { return T:: ; } // c".to_string(),
             ),
         ]);
+        samples
+    }
+
+    /// Every step, walked from each sample's root and from every node
+    /// inside it.
+    #[test]
+    fn walks_what_the_cursor_walks() {
+        let samples = samples();
         let langs: std::collections::BTreeSet<&str> = samples.iter().map(|(l, _)| l.id()).collect();
         assert!(langs.len() >= 11, "languages covered: {langs:?}");
         let (mut nodes, mut with_field, mut errors) = (0, 0, 0);

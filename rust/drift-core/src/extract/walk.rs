@@ -46,15 +46,55 @@ pub(crate) struct Ctx<'s> {
     text: crate::Source<'s>,
     pub facts: FileFacts,
     scopes: Vec<Scope>,
+    path: Path<'s>,
+}
+
+/// The nodes a walk has entered and not left, each after the siblings
+/// that came before it: a node's preceding siblings are read here, not
+/// from the tree (tree-sitter reaches a sibling through the parent, which
+/// it finds by descending from the root).
+#[derive(Default)]
+struct Path<'t> {
+    nodes: Vec<Node<'t>>,
+    /// For each open node, where its children begin in `nodes`.
+    starts: Vec<usize>,
+}
+
+impl<'t> Path<'t> {
+    fn enter(&mut self, node: Node<'t>) {
+        self.nodes.push(node);
+        self.starts.push(self.nodes.len());
+    }
+
+    /// Leaves the last node entered: its children go, it stays as a
+    /// sibling of those to come.
+    fn leave(&mut self) {
+        if let Some(start) = self.starts.pop() {
+            self.nodes.truncate(start);
+        }
+    }
+
+    /// The siblings before the open node `id`, in document order; `None`
+    /// if it is not open or is the walk's root (whose siblings the walk
+    /// did not see).
+    fn siblings_before(&self, id: usize) -> Option<&[Node<'t>]> {
+        let depth = (1..self.starts.len()).rev().find(|&d| {
+            self.nodes
+                .get(self.starts[d] - 1)
+                .is_some_and(|n| n.id() == id)
+        })?;
+        self.nodes
+            .get(self.starts[depth - 1]..self.starts[depth] - 1)
+    }
 }
 
 /// Told about every node of a tree in document order: `enter` before its
 /// children, `leave` after them (with them: see [`Kid`]). Extraction is
 /// one; it can ride on another walk of the same tree (the detectors' walk
 /// matcher) so a file's tree is walked once.
-pub trait NodeHook {
-    fn enter(&mut self, kid: &Kid<'_>);
-    fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>]);
+pub trait NodeHook<'tree> {
+    fn enter(&mut self, kid: &Kid<'tree>);
+    fn leave(&mut self, kid: &Kid<'tree>, arena: &[Kid<'tree>]);
 }
 
 /// A language visitor with its extraction state, as a [`NodeHook`].
@@ -63,8 +103,9 @@ struct Driven<'s, V> {
     cx: Ctx<'s>,
 }
 
-impl<V: Visitor> NodeHook for Driven<'_, V> {
-    fn enter(&mut self, kid: &Kid<'_>) {
+impl<'s, V: Visitor> NodeHook<'s> for Driven<'s, V> {
+    fn enter(&mut self, kid: &Kid<'s>) {
+        self.cx.path.enter(kid.node);
         // Keywords and punctuation carry no facts of their own (and some
         // share a kind name with a named node, e.g. Ruby's `class`).
         if kid.named {
@@ -74,20 +115,21 @@ impl<V: Visitor> NodeHook for Driven<'_, V> {
         }
     }
 
-    fn leave<'t>(&mut self, kid: &Kid<'t>, arena: &[Kid<'t>]) {
+    fn leave(&mut self, kid: &Kid<'s>, arena: &[Kid<'s>]) {
         if kid.named {
             self.visitor.leave(kid, arena, &mut self.cx);
         }
         self.cx.exit(kid.node.id());
+        self.cx.path.leave();
     }
 }
 
 /// Runs `visitor` over the walk that `drive` makes with the hook it is
 /// given; returns the facts and what `drive` returned.
-pub(crate) fn drive<V: Visitor, R>(
-    src: &[u8],
+pub(crate) fn drive<'s, V: Visitor, R>(
+    src: &'s [u8],
     visitor: V,
-    drive: impl FnOnce(&mut dyn NodeHook) -> R,
+    drive: impl FnOnce(&mut dyn NodeHook<'s>) -> R,
 ) -> (FileFacts, R) {
     let mut driven = Driven {
         visitor,
@@ -96,6 +138,7 @@ pub(crate) fn drive<V: Visitor, R>(
             text: crate::Source::new(src),
             facts: FileFacts::default(),
             scopes: Vec::new(),
+            path: Path::default(),
         },
     };
     let driven_out = drive(&mut driven);
@@ -287,9 +330,9 @@ pub(crate) fn recycle<'a, 'b>(mut v: Vec<Kid<'a>>) -> Vec<Kid<'b>> {
 }
 
 /// Walks every node of `root` once for `hook`, in document order.
-pub(crate) fn walk(root: Node<'_>, hook: &mut dyn NodeHook) {
-    struct Hooked<'h, 'd>(&'h mut (dyn NodeHook + 'd));
-    impl<'tree> KidVisitor<'tree> for Hooked<'_, '_> {
+pub(crate) fn walk<'tree>(root: Node<'tree>, hook: &mut dyn NodeHook<'tree>) {
+    struct Hooked<'h, 'd, 'tree>(&'h mut (dyn NodeHook<'tree> + 'd));
+    impl<'tree> KidVisitor<'tree> for Hooked<'_, '_, 'tree> {
         fn enter(&mut self, kid: &Kid<'tree>) {
             self.0.enter(kid);
         }
@@ -687,27 +730,48 @@ impl<'s> Ctx<'s> {
         skip: &[&str],
         is_doc: impl Fn(&str) -> bool,
     ) -> bool {
-        let mut cur = node;
+        // The row where the code that the comment would document starts.
+        let mut start_row = node.start_position().row;
         let mut steps = 0;
-        while let Some(prev) = cur.prev_sibling() {
+        let mut doc = false;
+        self.for_each_sibling_before(node, |prev| {
             steps += 1;
+            let kind = prev.kind_name();
             if steps > 64 {
-                return false;
+                false
+            } else if skip.contains(&kind) {
+                start_row = prev.start_position().row;
+                true
+            } else {
+                if kind.contains("comment") {
+                    let gap = start_row.saturating_sub(prev.end_position().row);
+                    doc = gap <= 1 && is_doc(&self.text(prev));
+                }
+                false
             }
-            if skip.contains(&prev.kind_name()) {
-                cur = prev;
-                continue;
+        });
+        doc
+    }
+
+    /// Calls `f` with each visible sibling before `node`, nearest first,
+    /// until it returns `false`. From the walk's path when `node` is on
+    /// it, else from the tree.
+    pub fn for_each_sibling_before(&self, node: Node<'_>, mut f: impl FnMut(Node<'_>) -> bool) {
+        if let Some(before) = self.path.siblings_before(node.id()) {
+            for &prev in before.iter().rev() {
+                if !f(prev) {
+                    return;
+                }
             }
-            if prev.kind_name().contains("comment") {
-                let gap = cur
-                    .start_position()
-                    .row
-                    .saturating_sub(prev.end_position().row);
-                return gap <= 1 && is_doc(&self.text(prev));
-            }
-            return false;
+            return;
         }
-        false
+        let mut prev = node.prev_sibling();
+        while let Some(p) = prev {
+            if !f(p) {
+                return;
+            }
+            prev = p.prev_sibling();
+        }
     }
 }
 
@@ -1009,6 +1073,58 @@ pub(crate) fn classify_string(value: &str) -> Option<StringKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The path's siblings are the tree's: at every node's entry, the
+    /// node's own and each open ancestor's, in every sample.
+    #[test]
+    fn path_siblings_are_the_trees() {
+        struct Check<'t> {
+            root: Node<'t>,
+            path: Path<'t>,
+            compared: usize,
+        }
+        impl<'t> NodeHook<'t> for Check<'t> {
+            fn enter(&mut self, kid: &Kid<'t>) {
+                self.path.enter(kid.node);
+                let mut open = Some(kid.node);
+                while let Some(node) = open {
+                    let tree: Vec<Node<'_>> =
+                        std::iter::successors(node.prev_sibling(), Node::prev_sibling).collect();
+                    match self.path.siblings_before(node.id()) {
+                        Some(before) => {
+                            let path: Vec<Node<'_>> = before.iter().rev().copied().collect();
+                            assert_eq!(path, tree, "before {node:?}");
+                            self.compared += path.len();
+                        }
+                        None => assert_eq!(node, self.root, "{node:?} is open"),
+                    }
+                    open = node.parent();
+                }
+            }
+            fn leave(&mut self, _kid: &Kid<'t>, _arena: &[Kid<'t>]) {
+                self.path.leave();
+            }
+        }
+        let mut compared = 0;
+        for (lang, code) in super::super::tree_walk::tests::samples() {
+            let Some(grammar) = lang.grammar() else {
+                continue;
+            };
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&grammar).expect("grammar loads");
+            let tree = parser.parse(&code, None).expect("parses");
+            let root = tree.root_node();
+            let mut check = Check {
+                root,
+                path: Path::default(),
+                compared: 0,
+            };
+            with_names(lang, || walk(root, &mut check));
+            assert!(check.path.nodes.len() <= 1, "{lang}: {code}");
+            compared += check.compared;
+        }
+        assert!(compared > 10_000, "{compared} siblings compared");
+    }
 
     #[test]
     fn name_tables_answer_as_tree_sitter_does() {
