@@ -41,6 +41,9 @@ impl PythonVisitor {
 }
 
 impl Visitor for PythonVisitor {
+    // Docstrings are inside the definition; decorators are its children.
+    const READS_SIBLINGS: bool = false;
+
     fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
         match kind {
             "decorated_definition" => {

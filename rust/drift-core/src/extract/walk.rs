@@ -29,6 +29,11 @@ const MAX_STRING: usize = 2_000;
 /// (of kind `kind`, as [`NodeExt::kind_name`] names it) in document order,
 /// before its children; `leave` after them, with the children at hand.
 pub(crate) trait Visitor {
+    /// Whether it reads nodes' preceding siblings
+    /// ([`Ctx::for_each_sibling_before`]); if not, the walk's path is not
+    /// kept and any such read goes to the tree.
+    const READS_SIBLINGS: bool = true;
+
     fn enter(&mut self, node: Node<'_>, kind: &str, cx: &mut Ctx<'_>);
     fn leave<'t>(&mut self, _kid: &Kid<'t>, _arena: &[Kid<'t>], _cx: &mut Ctx<'_>) {}
 }
@@ -105,7 +110,9 @@ struct Driven<'s, V> {
 
 impl<'s, V: Visitor> NodeHook<'s> for Driven<'s, V> {
     fn enter(&mut self, kid: &Kid<'s>) {
-        self.cx.path.enter(kid.node);
+        if V::READS_SIBLINGS {
+            self.cx.path.enter(kid.node);
+        }
         // Keywords and punctuation carry no facts of their own (and some
         // share a kind name with a named node, e.g. Ruby's `class`).
         if kid.named {
@@ -120,7 +127,9 @@ impl<'s, V: Visitor> NodeHook<'s> for Driven<'s, V> {
             self.visitor.leave(kid, arena, &mut self.cx);
         }
         self.cx.exit(kid.node.id());
-        self.cx.path.leave();
+        if V::READS_SIBLINGS {
+            self.cx.path.leave();
+        }
     }
 }
 
