@@ -30,9 +30,9 @@ impl Visitor for RustVisitor {
             "mod_item" => item(node, cx, SymbolKind::Module),
             "const_item" | "static_item" => {
                 if let Some(name) = node.field("name") {
-                    let mut spec = base_spec(cx, node, name, SymbolKind::Constant);
+                    let mut spec =
+                        base_spec(cx, node, name, SymbolKind::Constant, node.field("value"));
                     spec.return_type = node.field("type").map(|t| cx.collapsed(t));
-                    spec.signature = cx.signature(node, node.field("value"));
                     cx.push_symbol(spec);
                 }
             }
@@ -124,12 +124,19 @@ fn attributes(cx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
     out
 }
 
-fn base_spec(cx: &Ctx<'_>, node: Node<'_>, name: Node<'_>, kind: SymbolKind) -> SymbolSpec {
+/// A symbol's common parts; its signature ends where `body` starts.
+fn base_spec(
+    cx: &Ctx<'_>,
+    node: Node<'_>,
+    name: Node<'_>,
+    kind: SymbolKind,
+    body: Option<Node<'_>>,
+) -> SymbolSpec {
     let mut spec = SymbolSpec::new(cx, node, name, kind);
     spec.exported = child_of_kind(node, &["visibility_modifier"]).is_some();
     spec.has_doc = cx.has_doc_before(node, &["attribute_item"], is_doc);
     spec.decorators = attributes(cx, node);
-    spec.signature = cx.signature(node, node.field("body"));
+    spec.signature = cx.signature(node, body);
     spec
 }
 
@@ -137,14 +144,15 @@ fn item(node: Node<'_>, cx: &mut Ctx<'_>, kind: SymbolKind) {
     let Some(name) = node.field("name") else {
         return;
     };
-    let mut spec = base_spec(cx, node, name, kind);
+    let body = node.field("body");
+    let mut spec = base_spec(cx, node, name, kind, body);
     if let Some(bounds) = node.field("bounds") {
         spec.bases = named_children(bounds)
             .into_iter()
             .map(|b| cx.compact(b))
             .collect();
     }
-    if node.field("body").is_some() {
+    if body.is_some() {
         cx.add_symbol(spec, node);
     } else {
         cx.push_symbol(spec);
@@ -214,7 +222,7 @@ fn function(node: Node<'_>, cx: &mut Ctx<'_>) {
     } else {
         SymbolKind::Function
     };
-    let mut spec = base_spec(cx, node, name, kind);
+    let mut spec = base_spec(cx, node, name, kind, node.field("body"));
     let params = node.field("parameters");
     let has_self = params.is_some_and(|p| child_of_kind(p, &["self_parameter"]).is_some());
     if let Some((_, _, public)) = &container {

@@ -551,12 +551,10 @@ impl<'s> Ctx<'s> {
     /// leading decorators/attributes).
     pub fn signature_from(&self, start: usize, node: Node<'_>, body: Option<Node<'_>>) -> String {
         let end = body.map_or(node.end_byte(), |b| header_end(node, b));
-        let text = collapse_ws(&self.text.text(start..end.max(start)));
-        let text = text
-            .trim_end_matches(['{', ';', ':', '=', ' '])
-            .trim_end_matches("=>")
-            .trim_end();
-        truncate(text, MAX_SIGNATURE)
+        // Without a body the text can be a whole constant table: collapse
+        // only what can reach the cut signature.
+        let text = collapse_ws_until(&self.text.text(start..end.max(start)), MAX_SIGNATURE);
+        cut_signature(&text, MAX_SIGNATURE)
     }
 
     /// Innermost enclosing symbol.
@@ -898,6 +896,39 @@ pub(crate) fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// A collapsed header without its trailing `{`, `;`, `:`, `=`, `=>`,
+/// cut to `max` bytes.
+fn cut_signature(collapsed: &str, max: usize) -> String {
+    let text = collapsed
+        .trim_end_matches(['{', ';', ':', '=', ' '])
+        .trim_end_matches("=>")
+        .trim_end();
+    truncate(text, max)
+}
+
+/// [`collapse_ws`], stopped once the text past byte `keep` holds a byte
+/// that [`cut_signature`]'s trimming would keep: the rest can no longer
+/// change a signature cut at `keep` bytes.
+fn collapse_ws_until(s: &str, keep: usize) -> String {
+    const TRIMMED: &[u8] = b"{;:= >";
+    let mut out = String::with_capacity(s.len().min(2 * keep));
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let at = out.len();
+        out.push_str(word);
+        if out.len() > keep
+            && out.as_bytes()[at.max(keep)..]
+                .iter()
+                .any(|b| !TRIMMED.contains(b))
+        {
+            break;
+        }
+    }
+    out
+}
+
 /// Cuts `s` to at most `max` bytes at a char boundary.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -1204,6 +1235,22 @@ func (s *S) Go() error { return fmt.Errorf("x") }
         arena = recycle(arena);
         assert!(arena.is_empty());
         assert_eq!((arena.as_ptr() as usize, arena.capacity()), (ptr, cap));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4_000))]
+        /// Collapsing only what can reach the cut signature gives the
+        /// signature of the whole text.
+        #[test]
+        fn signatures_cut_early_are_whole(
+            text in "(a|=>|=|>|[{};:]| |\t|\n|\u{e9}|\u{3000}){0,30}",
+            max in 0usize..24,
+        ) {
+            proptest::prop_assert_eq!(
+                cut_signature(&collapse_ws_until(&text, max), max),
+                cut_signature(&collapse_ws(&text), max)
+            );
+        }
     }
 
     #[test]
