@@ -886,14 +886,7 @@ fn header_end(node: Node<'_>, body: Node<'_>) -> usize {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn collapse_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    collapse_ws_until(s, usize::MAX)
 }
 
 /// A collapsed header without its trailing `{`, `;`, `:`, `=`, `=>`,
@@ -911,7 +904,7 @@ fn cut_signature(collapsed: &str, max: usize) -> String {
 /// change a signature cut at `keep` bytes.
 fn collapse_ws_until(s: &str, keep: usize) -> String {
     const TRIMMED: &[u8] = b"{;:= >";
-    let mut out = String::with_capacity(s.len().min(2 * keep));
+    let mut out = String::with_capacity(s.len().min(keep.saturating_mul(2)));
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
